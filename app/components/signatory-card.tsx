@@ -1,0 +1,41 @@
+import { Link } from "@remix-run/react";
+import { formatDate } from "~/utils/format";
+import { StatusBadge } from "./status-badge";
+
+export interface CardSignatory {
+  slug: string;
+  name: string;
+  country_name: string;
+  sector_name: string;
+  description: string;
+  joined_on: string;
+  founding: boolean;
+  status: "active" | "withdrawn" | "suspended";
+  pledge_count: number;
+}
+
+export function SignatoryCard({ signatory: s }: { signatory: CardSignatory }) {
+  return (
+    <article className="card" aria-labelledby={`sig-${s.slug}`}>
+      <h3 id={`sig-${s.slug}`} className="card-title">
+        <Link to={`/signatories/${s.slug}`}>{s.name}</Link>
+      </h3>
+      <p className="card-meta">
+        <span>{s.country_name}</span>
+        <span aria-hidden="true"> · </span>
+        <span>{s.sector_name}</span>
+      </p>
+      <p className="card-description">{s.description}</p>
+      <p className="card-footer">
+        <span>
+          Joined <time dateTime={s.joined_on}>{formatDate(s.joined_on)}</time>
+        </span>
+        {s.founding ? <span className="badge badge-founding">Founding signatory</span> : null}
+        {s.status !== "active" ? <StatusBadge status={s.status} /> : null}
+        <span className="card-pledges">
+          {s.pledge_count} {s.pledge_count === 1 ? "pledge" : "pledges"}
+        </span>
+      </p>
+    </article>
+  );
+}

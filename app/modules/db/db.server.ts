@@ -1,0 +1,57 @@
+import Sqlite from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { migrationProvider } from "../../../db/migrations";
+import type { Database } from "../../../db/schema";
+import { getEnv } from "~/utils/env.server";
+
+export type DB = Kysely<Database>;
+
+/** The SQLite file a DATABASE_URL names (`file:PATH` or a plain path). */
+export function sqlitePath(url: string): string {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(
+      "DATABASE_URL names PostgreSQL, which this version does not support yet; use a SQLite file (file:./data/registry.db).",
+    );
+  }
+  return resolve(url.replace(/^file:(\/\/)?/, ""));
+}
+
+export function openDatabase(url: string): DB {
+  const path = sqlitePath(url);
+  mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Sqlite(path);
+  sqlite.pragma("journal_mode = WAL");
+  // FULL: an acknowledged write survives power loss, not just a process crash.
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+let instance: DB | undefined;
+
+/** The process-wide database named by DATABASE_URL. */
+export function getDb(): DB {
+  instance ??= openDatabase(getEnv().DATABASE_URL);
+  return instance;
+}
+
+export async function closeDb(): Promise<void> {
+  const db = instance;
+  instance = undefined;
+  await db?.destroy();
+}
+
+/** Applies pending migrations; throws (never half-starts) when one fails. */
+export async function migrateToLatest(db: DB): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    const cause = error instanceof Error ? error.message : String(error ?? "");
+    throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${cause}`.trim());
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}

@@ -1,0 +1,334 @@
+// The directory: every read of signatories, sectors and pledges that the public pages,
+// the API and the exports use, and the writes that keep the search index in step.
+import { sql, type SelectQueryBuilder } from "kysely";
+import type { Database, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
+import type { DB } from "~/modules/db/db.server";
+import { searchIndex } from "~/modules/db/search.server";
+import type { DirectoryQuery, KnownCodes } from "./query";
+
+export interface PledgeRef {
+  code: string;
+  title: string;
+  required: boolean;
+  endorsed_on: string;
+}
+
+export interface SignatorySummary {
+  slug: string;
+  name: string;
+  website: string;
+  country: string;
+  sector: string;
+  sector_name: string;
+  description: string;
+  joined_on: string;
+  founding: boolean;
+  status: SignatoryStatus;
+  withdrawn_on: string | null;
+  pledges: PledgeRef[];
+}
+
+export interface SignatoryEvent {
+  kind: SignatoryEventKind;
+  occurred_on: string;
+  pledge_code: string | null;
+  pledge_title: string | null;
+  detail: string | null;
+}
+
+export interface SignatoryDetail extends SignatorySummary {
+  former_names: string | null;
+  notes: string | null;
+  events: SignatoryEvent[];
+}
+
+export interface DirectoryPage {
+  items: SignatorySummary[];
+  total: number;
+  page: number;
+  perPage: number;
+  pages: number;
+}
+
+export async function knownCodes(db: DB): Promise<KnownCodes> {
+  const [sectors, pledges] = await Promise.all([
+    db.selectFrom("sectors").select("code").orderBy("position").execute(),
+    db.selectFrom("pledges").select("code").orderBy("position").execute(),
+  ]);
+  return { sectors: sectors.map((s) => s.code), pledges: pledges.map((p) => p.code) };
+}
+
+export async function listSectors(db: DB) {
+  return db.selectFrom("sectors").selectAll().orderBy("position").execute();
+}
+
+/** Pledges in their order, each with how many active signatories endorse it. */
+export async function listPledges(db: DB) {
+  const rows = await db
+    .selectFrom("pledges")
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom("endorsements")
+          .innerJoin("signatories", "signatories.id", "endorsements.signatory_id")
+          .where("signatories.status", "=", "active")
+          .select(["endorsements.pledge_code", (e) => e.fn.countAll<number>().as("endorsements")])
+          .groupBy("endorsements.pledge_code")
+          .as("counts"),
+      (join) => join.onRef("counts.pledge_code", "=", "pledges.code"),
+    )
+    .select([
+      "pledges.code",
+      "pledges.title",
+      "pledges.summary",
+      "pledges.introduced_on",
+      "pledges.required",
+      "counts.endorsements",
+    ])
+    .orderBy("pledges.position")
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    required: r.required === 1,
+    endorsements: Number(r.endorsements ?? 0),
+  }));
+}
+
+type Filterable = Omit<DirectoryQuery, "sort" | "page" | "perPage">;
+type Base = SelectQueryBuilder<Database & { hits: { id: number; rank: number } }, "signatories" | "hits", {}>;
+
+/** Signatories matching every filter of the query (except those named in `skip`,
+ * which facet counts leave out so each facet shows what choosing it would give). */
+function filtered(db: DB, query: Filterable, skip: "country" | "sector" | null = null): Base {
+  let qb = db.selectFrom("signatories") as unknown as Base;
+  if (query.words.length > 0) {
+    qb = qb.innerJoin(searchIndex(db).hits(query.words), "hits.id", "signatories.id");
+  }
+  if (query.status !== "all") qb = qb.where("signatories.status", "=", query.status);
+  if (query.country.length > 0 && skip !== "country") {
+    qb = qb.where("signatories.country", "in", query.country);
+  }
+  if (query.sector.length > 0 && skip !== "sector") {
+    qb = qb.where("signatories.sector", "in", query.sector);
+  }
+  for (const pledge of query.pledge) {
+    qb = qb.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("endorsements")
+          .select("endorsements.signatory_id")
+          .whereRef("endorsements.signatory_id", "=", "signatories.id")
+          .where("endorsements.pledge_code", "=", pledge),
+      ),
+    );
+  }
+  if (query.joined) {
+    qb = qb
+      .where("signatories.joined_on", ">=", `${query.joined.from}-01-01`)
+      .where("signatories.joined_on", "<=", `${query.joined.to}-12-31`);
+  }
+  if (query.founding !== undefined) {
+    qb = qb.where("signatories.founding", "=", query.founding ? 1 : 0);
+  }
+  return qb;
+}
+
+const summaryColumns = [
+  "signatories.id",
+  "signatories.slug",
+  "signatories.name",
+  "signatories.website",
+  "signatories.country",
+  "signatories.sector",
+  "sectors.name as sector_name",
+  "signatories.description",
+  "signatories.joined_on",
+  "signatories.founding",
+  "signatories.status",
+  "signatories.withdrawn_on",
+] as const;
+
+export async function searchSignatories(db: DB, query: DirectoryQuery): Promise<DirectoryPage> {
+  const base = filtered(db, query);
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as("total"))
+    .executeTakeFirstOrThrow();
+
+  let rows = base.innerJoin("sectors", "sectors.code", "signatories.sector").select(summaryColumns);
+  const byName = [sql`lower(signatories.name)`, "signatories.slug"] as const;
+  if (query.sort === "relevance" && query.words.length > 0) {
+    rows = rows.orderBy("hits.rank").orderBy(byName[0]).orderBy(byName[1]);
+  } else if (query.sort === "joined" || query.sort === "-joined") {
+    const direction = query.sort === "joined" ? "asc" : "desc";
+    rows = rows.orderBy("signatories.joined_on", direction).orderBy(byName[0]).orderBy(byName[1]);
+  } else {
+    rows = rows.orderBy(byName[0]).orderBy(byName[1]);
+  }
+  const found = await rows
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage)
+    .execute();
+
+  const pledges = await pledgesOf(db, found.map((r) => r.id));
+  const count = Number(total);
+  return {
+    items: found.map((r) => toSummary(r, pledges.get(r.id) ?? [])),
+    total: count,
+    page: query.page,
+    perPage: query.perPage,
+    pages: Math.max(1, Math.ceil(count / query.perPage)),
+  };
+}
+
+export interface Facets {
+  countries: { code: string; count: number }[];
+  sectors: { code: string; count: number }[];
+}
+
+export async function directoryFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
+  const [countries, sectors] = await Promise.all([
+    filtered(db, query, "country")
+      .select(["signatories.country as code", (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy("signatories.country")
+      .orderBy("count", "desc")
+      .orderBy("signatories.country")
+      .execute(),
+    filtered(db, query, "sector")
+      .select(["signatories.sector as code", (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy("signatories.sector")
+      .orderBy("count", "desc")
+      .orderBy("signatories.sector")
+      .execute(),
+  ]);
+  const numeric = (rows: { code: string; count: number }[]) =>
+    rows.map((r) => ({ code: r.code, count: Number(r.count) }));
+  return { countries: numeric(countries), sectors: numeric(sectors) };
+}
+
+/** Endorsed pledges of many signatories in one query (no N+1). */
+async function pledgesOf(db: DB, ids: number[]): Promise<Map<number, PledgeRef[]>> {
+  const result = new Map<number, PledgeRef[]>();
+  if (ids.length === 0) return result;
+  const rows = await db
+    .selectFrom("endorsements")
+    .innerJoin("pledges", "pledges.code", "endorsements.pledge_code")
+    .select([
+      "endorsements.signatory_id",
+      "pledges.code",
+      "pledges.title",
+      "pledges.required",
+      "endorsements.endorsed_on",
+    ])
+    .where("endorsements.signatory_id", "in", ids)
+    .orderBy("pledges.position")
+    .execute();
+  for (const r of rows) {
+    const list = result.get(r.signatory_id) ?? [];
+    list.push({ code: r.code, title: r.title, required: r.required === 1, endorsed_on: r.endorsed_on });
+    result.set(r.signatory_id, list);
+  }
+  return result;
+}
+
+type SummaryRow = {
+  slug: string;
+  name: string;
+  website: string;
+  country: string;
+  sector: string;
+  sector_name: string;
+  description: string;
+  joined_on: string;
+  founding: number;
+  status: SignatoryStatus;
+  withdrawn_on: string | null;
+};
+
+function toSummary(r: SummaryRow, pledges: PledgeRef[]): SignatorySummary {
+  return {
+    slug: r.slug,
+    name: r.name,
+    website: r.website,
+    country: r.country,
+    sector: r.sector,
+    sector_name: r.sector_name,
+    description: r.description,
+    joined_on: r.joined_on,
+    founding: r.founding === 1,
+    status: r.status,
+    withdrawn_on: r.withdrawn_on,
+    pledges,
+  };
+}
+
+export async function getSignatory(db: DB, slug: string): Promise<SignatoryDetail | null> {
+  const row = await db
+    .selectFrom("signatories")
+    .innerJoin("sectors", "sectors.code", "signatories.sector")
+    .select([...summaryColumns, "signatories.former_names", "signatories.notes"])
+    .where("signatories.slug", "=", slug)
+    .executeTakeFirst();
+  if (!row) return null;
+  const [pledges, events] = await Promise.all([
+    pledgesOf(db, [row.id]),
+    db
+      .selectFrom("signatory_events")
+      .leftJoin("pledges", "pledges.code", "signatory_events.pledge_code")
+      .select([
+        "signatory_events.kind",
+        "signatory_events.occurred_on",
+        "signatory_events.pledge_code",
+        "pledges.title as pledge_title",
+        "signatory_events.detail",
+      ])
+      .where("signatory_events.signatory_id", "=", row.id)
+      .orderBy("signatory_events.occurred_on")
+      .orderBy("signatory_events.id")
+      .execute(),
+  ]);
+  return {
+    ...toSummary(row, pledges.get(row.id) ?? []),
+    former_names: row.former_names,
+    notes: row.notes,
+    events,
+  };
+}
+
+export async function countByStatus(db: DB): Promise<Record<SignatoryStatus, number>> {
+  const rows = await db
+    .selectFrom("signatories")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("count")])
+    .groupBy("status")
+    .execute();
+  const counts = { active: 0, withdrawn: 0, suspended: 0 };
+  for (const r of rows) counts[r.status] = Number(r.count);
+  return counts;
+}
+
+/** The most recent joiners still active, newest first. */
+export async function latestJoiners(db: DB, limit: number) {
+  return db
+    .selectFrom("signatories")
+    .select(["slug", "name", "country", "joined_on"])
+    .where("status", "=", "active")
+    .orderBy("joined_on", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/** Signatories who joined each year, and the running total (all statuses: a later
+ * withdrawal does not undo a join). */
+export async function joinsByYear(db: DB) {
+  const rows = await db
+    .selectFrom("signatories")
+    .select([sql<string>`substr(joined_on, 1, 4)`.as("year"), (eb) => eb.fn.countAll<number>().as("joined")])
+    .groupBy(sql`substr(joined_on, 1, 4)`)
+    .orderBy("year")
+    .execute();
+  let cumulative = 0;
+  return rows.map((r) => {
+    cumulative += Number(r.joined);
+    return { year: Number(r.year), joined: Number(r.joined), cumulative };
+  });
+}

@@ -1,0 +1,142 @@
+// The directory's query parameters (CONTRACT §3): one schema for the HTML directory,
+// the JSON API and the CSV export, so the three can never disagree.
+import { z } from "zod";
+import { isCountryCode } from "~/modules/countries";
+import { searchWords } from "./search-text";
+
+export const STATUSES = ["active", "withdrawn", "suspended", "all"] as const;
+export const SORTS = ["name", "joined", "-joined", "relevance"] as const;
+export const DEFAULT_PER_PAGE = 25;
+export const MAX_PER_PAGE = 100;
+
+export type DirectoryStatus = (typeof STATUSES)[number];
+export type DirectorySort = (typeof SORTS)[number];
+
+export interface DirectoryQuery {
+  q?: string;
+  /** The search words of q (lower-case, without diacritics). */
+  words: string[];
+  country: string[];
+  sector: string[];
+  pledge: string[];
+  joined?: { from: number; to: number };
+  founding?: boolean;
+  status: DirectoryStatus;
+  sort: DirectorySort;
+  page: number;
+  perPage: number;
+}
+
+/** Codes the database knows, against which sector and pledge values are checked. */
+export interface KnownCodes {
+  sectors: readonly string[];
+  pledges: readonly string[];
+}
+
+const SINGLE = ["q", "joined", "founding", "status", "sort", "page", "per_page"] as const;
+const REPEATABLE = ["country", "sector", "pledge"] as const;
+export const DIRECTORY_PARAMS: readonly string[] = [...SINGLE, ...REPEATABLE];
+
+const positiveInt = (name: string, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, { error: `${name} must be a whole number` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, { error: `${name} must be at least 1` })
+        .max(max, { error: `${name} must be at most ${max}` }),
+    );
+
+function schema(known: KnownCodes) {
+  const codeOf = (name: string, codes: readonly string[]) =>
+    z.array(
+      z.string().refine((v) => codes.includes(v), {
+        error: (issue) =>
+          `${name} '${String(issue.input).slice(0, 40)}' is not one of: ${codes.join(", ")}`,
+      }),
+    );
+  return z.object({
+    q: z
+      .string()
+      .max(200, { error: "q must be at most 200 characters" })
+      .refine((v) => searchWords(v).length > 0, {
+        error: "q must contain at least one letter or digit",
+      })
+      .optional(),
+    country: z.array(
+      z
+        .string()
+        .transform((v) => v.toUpperCase())
+        .refine(isCountryCode, {
+          error: (issue) =>
+            `country '${String(issue.input).slice(0, 40)}' is not an ISO 3166-1 alpha-2 code`,
+        }),
+    ),
+    sector: codeOf("sector", known.sectors),
+    pledge: codeOf("pledge", known.pledges),
+    joined: z
+      .string()
+      .regex(/^\d{4}(-\d{4})?$/, { error: "joined must be a year (2018) or a range (2018-2020)" })
+      .transform((v) => {
+        const [from, to = from] = v.split("-").map(Number);
+        return { from, to };
+      })
+      .refine((r) => r.from <= r.to, { error: "joined must be a range from an earlier year to a later one" })
+      .optional(),
+    founding: z
+      .enum(["1", "0"], { error: "founding must be 1 (founding signatories) or 0 (later joiners)" })
+      .transform((v) => v === "1")
+      .optional(),
+    status: z.enum(STATUSES, { error: `status must be one of: ${STATUSES.join(", ")}` }).optional(),
+    sort: z.enum(SORTS, { error: `sort must be one of: ${SORTS.join(", ")}` }).optional(),
+    page: positiveInt("page", 100_000).optional(),
+    per_page: positiveInt("per_page", MAX_PER_PAGE).optional(),
+  });
+}
+
+export type ParseResult =
+  | { ok: true; query: DirectoryQuery }
+  | { ok: false; param: string; message: string };
+
+/**
+ * Reads the directory parameters of a URL. Empty values (an untouched select in the
+ * GET form) count as absent; parameters the directory does not know are left alone.
+ */
+export function parseDirectoryQuery(params: URLSearchParams, known: KnownCodes): ParseResult {
+  const raw: Record<string, string | string[] | undefined> = {};
+  for (const name of DIRECTORY_PARAMS) {
+    const values = params
+      .getAll(name)
+      .map((v) => v.trim())
+      .filter((v) => v !== "");
+    if ((SINGLE as readonly string[]).includes(name)) {
+      if (values.length > 1) {
+        return { ok: false, param: name, message: `${name} may be given only once` };
+      }
+      raw[name] = values[0];
+    } else {
+      raw[name] = [...new Set(values)];
+    }
+  }
+  const parsed = schema(known).safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, param: String(issue.path[0]), message: issue.message };
+  }
+  const { q, per_page, page, sort, status, ...filters } = parsed.data;
+  return {
+    ok: true,
+    query: {
+      ...filters,
+      q,
+      words: q ? searchWords(q) : [],
+      country: [...new Set(filters.country)],
+      status: status ?? "active",
+      sort: sort ?? (q ? "relevance" : "name"),
+      page: page ?? 1,
+      perPage: per_page ?? DEFAULT_PER_PAGE,
+    },
+  };
+}

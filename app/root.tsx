@@ -1,0 +1,130 @@
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import {
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useRouteError,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import stylesheet from "~/styles/app.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+// Routes set their own titles; this one only speaks when the root error page shows.
+export const meta: MetaFunction = ({ error }) => {
+  if (!error) return [];
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title = status === 404 ? "Page not found" : status === 400 ? "Invalid request" : "Error";
+  return [{ title: `${title} · Accord Registry` }];
+};
+
+const NAV = [
+  { to: "/signatories", label: "Directory" },
+  { to: "/pledges", label: "Pledges" },
+  { to: "/stats", label: "Stats" },
+  { to: "/apply", label: "Apply" },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="container header-inner">
+            <Link to="/" className="brand">
+              <span className="brand-mark" aria-hidden="true">
+                ◆
+              </span>{" "}
+              Accord Registry
+            </Link>
+            <nav aria-label="Main">
+              <ul className="nav-list">
+                {NAV.map((item) => (
+                  <li key={item.to}>
+                    <NavLink to={item.to} prefetch="intent">
+                      {item.label}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" className="container" tabIndex={-1}>
+          {children}
+        </main>
+        <footer className="site-footer">
+          <div className="container">
+            <p>
+              Accord Registry is the public record of the companies that signed the Cybersecurity Tech
+              Accord, since its launch by 34 companies on 17 April 2018.
+            </p>
+            <p>
+              Open data: <a href="/api/v1/signatories">JSON API</a>. Facts come from public reporting
+              of the accord; a company that signs today reaches the registry through its application
+              process.
+            </p>
+          </div>
+        </footer>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}
+
+/** The error page every route shares: clear words, no internals (no stack, no SQL). */
+export function ErrorPage() {
+  const error = useRouteError();
+  let title = "Something went wrong";
+  let message = "The registry could not show this page. Please try again in a moment.";
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 404) {
+      title = "Page not found";
+      message =
+        typeof error.data === "string" && error.data
+          ? error.data
+          : "There is no page at this address. It may have moved, or the link may be mistyped.";
+    } else if (error.status < 500) {
+      title = error.status === 400 ? "This request cannot be answered" : `Error ${error.status}`;
+      message = typeof error.data === "string" ? error.data : error.statusText;
+    }
+  } else if (typeof document === "undefined") {
+    console.error(error);
+  }
+  return (
+    <section className="error-page" aria-labelledby="error-title">
+      <h1 id="error-title">{title}</h1>
+      <p className="error-message">{message}</p>
+      <p>
+        <Link to="/">Go to the home page</Link> or <Link to="/signatories">browse the directory</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,13 @@
+import { sql } from "kysely";
+import { getDb } from "~/modules/db/db.server";
+
+export async function loader() {
+  const headers = { "Cache-Control": "no-store" };
+  try {
+    await sql`select 1`.execute(getDb());
+    return Response.json({ status: "ok" }, { headers });
+  } catch (error) {
+    console.error("healthz: database did not answer", error);
+    return Response.json({ status: "unavailable" }, { status: 503, headers });
+  }
+}

@@ -1,0 +1,161 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { StatusBadge } from "~/components/status-badge";
+import { countryName } from "~/modules/countries";
+import { getDb } from "~/modules/db/db.server";
+import { getSignatory } from "~/modules/directory/directory.server";
+import { publicUrl } from "~/utils/env.server";
+import { displayHost, formatDate } from "~/utils/format";
+import { httpError } from "~/utils/http.server";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const signatory = await getSignatory(getDb(), params.slug ?? "");
+  if (!signatory) throw httpError(404, "No signatory of the Tech Accord has this address.");
+  return {
+    signatory: { ...signatory, country_name: countryName(signatory.country) },
+    url: publicUrl(`/signatories/${signatory.slug}`),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Signatory not found · Accord Registry" }];
+  const s = data.signatory;
+  const description = `${s.name} (${s.country_name}, ${s.sector_name}) signed the Cybersecurity Tech Accord on ${formatDate(s.joined_on)}. ${s.description}`;
+  return [
+    { title: `${s.name} · Accord Registry` },
+    { name: "description", content: description },
+    { property: "og:type", content: "profile" },
+    { property: "og:title", content: `${s.name}, signatory of the Cybersecurity Tech Accord` },
+    { property: "og:description", content: description },
+    { property: "og:url", content: data.url },
+    { property: "og:site_name", content: "Accord Registry" },
+    { tagName: "link", rel: "canonical", href: data.url },
+  ];
+};
+
+const EVENT_TEXT = {
+  joined: "Signed the accord",
+  pledge_endorsed: "Endorsed a pledge",
+  withdrawn: "Withdrew from the accord",
+  suspended: "Suspended by the registry",
+  reinstated: "Reinstated",
+} as const;
+
+export default function SignatoryPage() {
+  const { signatory: s } = useLoaderData<typeof loader>();
+  return (
+    <article className="signatory" aria-labelledby="signatory-name">
+      <p className="breadcrumb">
+        <Link to="/signatories">Directory</Link> <span aria-hidden="true">›</span> {s.name}
+      </p>
+      <header className="signatory-header">
+        <h1 id="signatory-name">{s.name}</h1>
+        <p className="signatory-badges">
+          <StatusBadge status={s.status} />
+          {s.founding ? <span className="badge badge-founding">Founding signatory</span> : null}
+        </p>
+        <p className="lead">{s.description}</p>
+      </header>
+
+      <dl className="facts">
+        <div>
+          <dt>Website</dt>
+          <dd>
+            <a href={s.website} rel="noopener noreferrer external">
+              {displayHost(s.website)}
+            </a>
+          </dd>
+        </div>
+        <div>
+          <dt>Headquarters</dt>
+          <dd>{s.country_name}</dd>
+        </div>
+        <div>
+          <dt>Sector</dt>
+          <dd>
+            <Link to={`/signatories?sector=${s.sector}`}>{s.sector_name}</Link>
+          </dd>
+        </div>
+        <div>
+          <dt>Joined</dt>
+          <dd>
+            <time dateTime={s.joined_on}>{formatDate(s.joined_on)}</time>
+            {s.founding ? " (at the accord's launch)" : ""}
+          </dd>
+        </div>
+        {s.withdrawn_on ? (
+          <div>
+            <dt>Withdrew</dt>
+            <dd>
+              <time dateTime={s.withdrawn_on}>{formatDate(s.withdrawn_on)}</time>
+            </dd>
+          </div>
+        ) : null}
+        {s.former_names ? (
+          <div>
+            <dt>Formerly</dt>
+            <dd>{s.former_names}</dd>
+          </div>
+        ) : null}
+      </dl>
+
+      {s.notes ? (
+        <aside className="note" aria-label="Note">
+          <h2>Note</h2>
+          <p>{s.notes}</p>
+        </aside>
+      ) : null}
+
+      <section aria-labelledby="pledges-heading">
+        <h2 id="pledges-heading">Pledges</h2>
+        {s.pledges.length === 0 ? (
+          <p>No pledge is recorded for this signatory.</p>
+        ) : (
+          <table className="table">
+            <caption className="visually-hidden">Pledges endorsed by {s.name}, with dates</caption>
+            <thead>
+              <tr>
+                <th scope="col">Pledge</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Endorsed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.pledges.map((p) => (
+                <tr key={p.code}>
+                  <th scope="row">
+                    <Link to={`/pledges#${p.code}`}>{p.title}</Link>
+                  </th>
+                  <td>{p.required ? "Principle" : "Later commitment"}</td>
+                  <td>
+                    <time dateTime={p.endorsed_on}>{formatDate(p.endorsed_on)}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="history-heading">
+        <h2 id="history-heading">History</h2>
+        <ol className="timeline">
+          {s.events.map((e, i) => (
+            <li key={i}>
+              <time dateTime={e.occurred_on}>{formatDate(e.occurred_on)}</time>
+              <span>
+                {EVENT_TEXT[e.kind]}
+                {e.pledge_title ? `: ${e.pledge_title}` : ""}
+                {e.detail ? ` (${e.detail})` : ""}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <p className="data-links">
+        This record as data: <a href={`/api/v1/signatories/${s.slug}`}>JSON</a>
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,259 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { FilterForm, type FilterValues } from "~/components/filter-form";
+import { SignatoryCard } from "~/components/signatory-card";
+import { countryName } from "~/modules/countries";
+import { getDb } from "~/modules/db/db.server";
+import { directoryFacets, joinsByYear, listPledges, listSectors } from "~/modules/directory/directory.server";
+import { loadDirectory } from "~/modules/directory/load.server";
+import { plural } from "~/utils/format";
+import { httpError } from "~/utils/http.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.q ? `“${data.q}” in the directory · Accord Registry` : "Directory of signatories · Accord Registry" },
+  {
+    name: "description",
+    content: "Search every company that signed the Cybersecurity Tech Accord, by name, country, sector, pledge and join date.",
+  },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const db = getDb();
+  const url = new URL(request.url);
+  const directory = await loadDirectory(db, url);
+  if (!directory.ok) throw httpError(400, `Invalid ${directory.param}: ${directory.message}`);
+  const { query, result } = directory;
+  const [facets, sectors, pledges, years] = await Promise.all([
+    directoryFacets(db, query),
+    listSectors(db),
+    listPledges(db),
+    joinsByYear(db),
+  ]);
+  const sectorName = new Map(sectors.map((s) => [s.code, s.name]));
+  const values: FilterValues = {
+    q: query.q ?? "",
+    country: query.country,
+    sector: query.sector,
+    pledge: query.pledge,
+    joined: url.searchParams.get("joined")?.trim() ?? "",
+    founding: query.founding === undefined ? "" : query.founding ? "1" : "0",
+    status: query.status,
+    sort: query.sort,
+  };
+  return {
+    q: query.q ?? "",
+    values,
+    total: result.total,
+    page: result.page,
+    pages: result.pages,
+    signatories: result.items.map((s) => ({
+      slug: s.slug,
+      name: s.name,
+      country_name: countryName(s.country),
+      sector_name: s.sector_name,
+      description: s.description,
+      joined_on: s.joined_on,
+      founding: s.founding,
+      status: s.status,
+      pledge_count: s.pledges.length,
+    })),
+    options: {
+      // Every selected value stays listed even when no signatory matches it now.
+      countries: withSelected(facets.countries, query.country).map((c) => ({ ...c, name: countryName(c.code) })),
+      sectors: withSelected(facets.sectors, query.sector).map((s) => ({ ...s, name: sectorName.get(s.code) ?? s.code })),
+      pledges: pledges.map((p) => ({ code: p.code, title: p.title })),
+      years: years.map((y) => y.year),
+    },
+    labels: {
+      sectors: Object.fromEntries(sectorName),
+      pledges: Object.fromEntries(pledges.map((p) => [p.code, p.title])),
+      countries: Object.fromEntries(query.country.map((c) => [c, countryName(c)])),
+    },
+  };
+}
+
+function withSelected(facet: { code: string; count: number }[], selected: string[]) {
+  const missing = selected.filter((code) => !facet.some((f) => f.code === code));
+  return [...facet, ...missing.map((code) => ({ code, count: 0 }))];
+}
+
+const STATUS_LABEL: Record<string, string> = {
+  withdrawn: "Withdrawn",
+  suspended: "Suspended",
+  all: "Any status",
+};
+const SORT_LABEL: Record<string, string> = { joined: "oldest first", "-joined": "newest first" };
+
+export default function Directory() {
+  const data = useLoaderData<typeof loader>();
+  const location = useLocation();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const params = new URLSearchParams(location.search);
+  const without = (name: string, value?: string) => {
+    const next = new URLSearchParams();
+    for (const [k, v] of params) {
+      if (k === "page" || (k === name && (value === undefined || v === value))) continue;
+      next.append(k, v);
+    }
+    const search = next.toString();
+    return search ? `/signatories?${search}` : "/signatories";
+  };
+  const pageLink = (page: number) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(page));
+    return `/signatories?${next}`;
+  };
+
+  const { values, labels } = data;
+  const chips: { label: string; to: string }[] = [
+    ...(values.q ? [{ label: `Search: “${values.q}”`, to: without("q") }] : []),
+    ...values.country.map((c) => ({ label: `Country: ${labels.countries[c]}`, to: without("country", c) })),
+    ...values.sector.map((s) => ({ label: `Sector: ${labels.sectors[s]}`, to: without("sector", s) })),
+    ...values.pledge.map((p) => ({ label: `Pledge: ${labels.pledges[p]}`, to: without("pledge", p) })),
+    ...(values.joined ? [{ label: `Joined: ${values.joined}`, to: without("joined") }] : []),
+    ...(values.founding
+      ? [{ label: values.founding === "1" ? "Founding signatories" : "Joined after launch", to: without("founding") }]
+      : []),
+    ...(values.status !== "active" ? [{ label: `Status: ${STATUS_LABEL[values.status]}`, to: without("status") }] : []),
+  ];
+  const busy = navigation.state === "loading" && navigation.location.pathname === "/signatories";
+
+  return (
+    <div className="directory">
+      <h1>Directory of signatories</h1>
+      <div className="directory-layout">
+        <aside className="directory-filters">
+          <FilterForm
+            values={values}
+            options={data.options}
+            onFilterChange={(form, debounce) => {
+              clearTimeout(timer.current);
+              const go = () => submit(form, { replace: true, preventScrollReset: true });
+              if (debounce) timer.current = setTimeout(go, 250);
+              else go();
+            }}
+          />
+          <section aria-labelledby="facet-countries" className="facets">
+            <h2 id="facet-countries">By country</h2>
+            <ul>
+              {data.options.countries.map((c) => (
+                <li key={c.code}>
+                  <Link to={values.country.includes(c.code) ? without("country", c.code) : addParam(params, "country", c.code)}>
+                    {c.name}
+                  </Link>{" "}
+                  <span className="count">{c.count}</span>
+                </li>
+              ))}
+            </ul>
+            <h2>By sector</h2>
+            <ul>
+              {data.options.sectors.map((s) => (
+                <li key={s.code}>
+                  <Link to={values.sector.includes(s.code) ? without("sector", s.code) : addParam(params, "sector", s.code)}>
+                    {s.name}
+                  </Link>{" "}
+                  <span className="count">{s.count}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        </aside>
+
+        <section className="directory-results" aria-labelledby="results-heading" aria-busy={busy}>
+          <h2 id="results-heading" className="visually-hidden">
+            Results
+          </h2>
+          <p className="result-count" role="status">
+            {plural(data.total, "signatory", "signatories")}
+            {data.pages > 1 ? `, page ${data.page} of ${data.pages}` : ""}
+            {values.sort in SORT_LABEL ? `, ${SORT_LABEL[values.sort]}` : ""}
+          </p>
+          {chips.length > 0 ? (
+            <ul className="chips" aria-label="Active filters">
+              {chips.map((chip) => (
+                <li key={chip.to + chip.label}>
+                  <Link to={chip.to} className="chip" aria-label={`Remove filter ${chip.label}`}>
+                    {chip.label} <span aria-hidden="true">×</span>
+                  </Link>
+                </li>
+              ))}
+              <li>
+                <Link to="/signatories" className="chip chip-clear">
+                  Clear all
+                </Link>
+              </li>
+            </ul>
+          ) : null}
+
+          {data.signatories.length > 0 ? (
+            <ol className="card-list">
+              {data.signatories.map((s) => (
+                <li key={s.slug}>
+                  <SignatoryCard signatory={s} />
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <div className="empty-state">
+              <h3>No signatory matches {data.total > 0 ? "on this page" : "these filters"}</h3>
+              {data.total > 0 ? (
+                <p>
+                  <Link to={pageLink(1)}>Go to the first page</Link>.
+                </p>
+              ) : (
+                <ul>
+                  {values.q ? <li>Check the spelling, or search for fewer or shorter words.</li> : null}
+                  {chips.length > 0 ? <li>Remove a filter above to widen the search.</li> : null}
+                  {values.status === "active" ? (
+                    <li>
+                      <Link to={addParam(new URLSearchParams(without("status").split("?")[1]), "status", "all")}>
+                        Include withdrawn and suspended signatories
+                      </Link>
+                    </li>
+                  ) : null}
+                  <li>
+                    <Link to="/signatories">See every signatory</Link>
+                  </li>
+                </ul>
+              )}
+            </div>
+          )}
+
+          {data.pages > 1 ? (
+            <nav className="pagination" aria-label="Pages">
+              {data.page > 1 ? (
+                <Link to={pageLink(data.page - 1)} rel="prev">
+                  ← Previous
+                </Link>
+              ) : (
+                <span />
+              )}
+              <span>
+                Page {data.page} of {data.pages}
+              </span>
+              {data.page < data.pages ? (
+                <Link to={pageLink(data.page + 1)} rel="next">
+                  Next →
+                </Link>
+              ) : (
+                <span />
+              )}
+            </nav>
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function addParam(params: URLSearchParams, name: string, value: string) {
+  const next = new URLSearchParams(params);
+  next.delete("page");
+  next.append(name, value);
+  return `/signatories?${next}`;
+}

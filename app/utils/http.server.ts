@@ -1,0 +1,33 @@
+// Small response helpers shared by routes: the contract's error shapes and ETags.
+import { createHash } from "node:crypto";
+
+/** A JSON error in the contract's shape: {"error": {"code", "message"}}. */
+export function apiError(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+/** An HTML route's error: thrown, it renders the nearest ErrorBoundary with this status. */
+export function httpError(status: number, message: string): Response {
+  return new Response(message, { status, statusText: message.slice(0, 100) });
+}
+
+/**
+ * JSON with a strong ETag of its bytes, answered with 304 when the client already
+ * holds them (CONTRACT §4).
+ */
+export function jsonWithEtag(request: Request, data: unknown, headers: HeadersInit = {}): Response {
+  const body = JSON.stringify(data);
+  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+  const responseHeaders = new Headers(headers);
+  responseHeaders.set("ETag", etag);
+  responseHeaders.set("Access-Control-Allow-Origin", "*");
+  if (!responseHeaders.has("Cache-Control")) {
+    responseHeaders.set("Cache-Control", "public, max-age=0, must-revalidate");
+  }
+  const match = request.headers.get("If-None-Match");
+  if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
+    return new Response(null, { status: 304, headers: responseHeaders });
+  }
+  responseHeaders.set("Content-Type", "application/json; charset=utf-8");
+  return new Response(body, { status: 200, headers: responseHeaders });
+}

@@ -1,0 +1,24 @@
+import { vitePlugin as remix } from "@remix-run/dev";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+export const remixFuture = {
+  v3_fetcherPersist: true,
+  v3_relativeSplatPath: true,
+  v3_throwAbortReason: true,
+  v3_lazyRouteDiscovery: true,
+  // Off on purpose: single fetch pulls turbo-stream onto the request path, and
+  // that package has an open advisory under Remix 2 (docs/decisions/001-stack.md).
+  v3_singleFetch: false,
+  v3_routeConfig: true,
+};
+
+export default defineConfig({
+  resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
+  plugins: [
+    remix({
+      future: remixFuture,
+    }),
+  ],
+  build: { sourcemap: false },
+});

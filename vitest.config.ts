@@ -1,0 +1,14 @@
+// Kept apart from vite.config.ts: the Remix plugin must not run under vitest.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
+  test: {
+    include: ["tests/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}"],
+    setupFiles: ["tests/helpers/setup.ts"],
+    environment: "node",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
