@@ -9,6 +9,7 @@ export interface FilterValues {
   joined: string;
   founding: string;
   status: string;
+  /** "" for the default order: best match with a search, name without. */
   sort: string;
 }
 
@@ -24,6 +25,8 @@ interface Props {
   options: FilterOptions;
   /** Called when a field changes; the search box asks for a debounce. */
   onFilterChange?: (form: HTMLFormElement, debounce: boolean) => void;
+  /** With JavaScript, the route may take over the submit (to drop empty fields). */
+  onSubmit?: (event: React.FormEvent<HTMLFormElement>) => void;
 }
 
 /**
@@ -32,7 +35,7 @@ interface Props {
  * interrupted; when the URL changes (a removed filter, back button) the effect below
  * brings the fields in line, except the one the visitor is typing in.
  */
-export function FilterForm({ values, options, onFilterChange }: Props) {
+export function FilterForm({ values, options, onFilterChange, onSubmit }: Props) {
   const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
@@ -48,7 +51,9 @@ export function FilterForm({ values, options, onFilterChange }: Props) {
       sort: values.sort,
     };
     for (const [name, value] of Object.entries(scalar)) {
-      const field = form.elements.namedItem(name);
+      // By id, not name: a select that shares its name with hidden inputs (several
+      // countries) is a RadioNodeList under its name.
+      const field = form.querySelector(`#filter-${name}`);
       if (
         (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) &&
         field !== document.activeElement
@@ -72,6 +77,7 @@ export function FilterForm({ values, options, onFilterChange }: Props) {
       className="filter-form"
       role="search"
       aria-label="Search and filter signatories"
+      onSubmit={onSubmit}
       onChange={(event) => {
         const target = event.target as HTMLElement;
         onFilterChange?.(event.currentTarget, target.getAttribute("name") === "q");
@@ -154,8 +160,9 @@ export function FilterForm({ values, options, onFilterChange }: Props) {
       <div className="field">
         <label htmlFor="filter-sort">Sort by</label>
         <select id="filter-sort" name="sort" defaultValue={values.sort}>
-          {values.q ? <option value="relevance">Best match</option> : null}
-          <option value="name">Name</option>
+          {/* Empty means the default order, so typing a search switches to best match. */}
+          <option value="">{values.q ? "Best match" : "Name"}</option>
+          {values.q ? <option value="name">Name</option> : null}
           <option value="joined">Joined, oldest first</option>
           <option value="-joined">Joined, newest first</option>
         </select>

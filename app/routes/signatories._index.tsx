@@ -7,6 +7,7 @@ import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { directoryFacets, joinsByYear, listPledges, listSectors } from "~/modules/directory/directory.server";
 import { loadDirectory } from "~/modules/directory/load.server";
+import type { DirectoryQuery } from "~/modules/directory/query";
 import { plural } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
 
@@ -39,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     joined: url.searchParams.get("joined")?.trim() ?? "",
     founding: query.founding === undefined ? "" : query.founding ? "1" : "0",
     status: query.status,
-    sort: query.sort,
+    sort: formSort(query),
   };
   return {
     q: query.q ?? "",
@@ -73,6 +74,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/** The sort select's value: "" stands for the default order of this query. */
+function formSort(query: DirectoryQuery) {
+  const byDefault = query.q ? "relevance" : "name";
+  return query.sort === byDefault || query.sort === "relevance" ? "" : query.sort;
+}
+
 function withSelected(facet: { code: string; count: number }[], selected: string[]) {
   const missing = selected.filter((code) => !facet.some((f) => f.code === code));
   return [...facet, ...missing.map((code) => ({ code, count: 0 }))];
@@ -92,6 +99,14 @@ export default function Directory() {
   const submit = useSubmit();
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(timer.current), []);
+
+  /** Submits the filters without their empty fields, so the address stays readable.
+   * A pending as-you-type search is dropped: it would overtake this one. */
+  const search = (form: HTMLFormElement, replace: boolean) => {
+    clearTimeout(timer.current);
+    const fields = [...new FormData(form)].filter(([, v]) => v !== "") as [string, string][];
+    submit(new URLSearchParams(fields), { action: "/signatories", method: "get", replace, preventScrollReset: replace });
+  };
 
   const params = new URLSearchParams(location.search);
   const without = (name: string, value?: string) => {
@@ -133,35 +148,15 @@ export default function Directory() {
             options={data.options}
             onFilterChange={(form, debounce) => {
               clearTimeout(timer.current);
-              const go = () => submit(form, { replace: true, preventScrollReset: true });
+              const go = () => search(form, true);
               if (debounce) timer.current = setTimeout(go, 250);
               else go();
             }}
+            onSubmit={(event) => {
+              event.preventDefault();
+              search(event.currentTarget, false);
+            }}
           />
-          <section aria-labelledby="facet-countries" className="facets">
-            <h2 id="facet-countries">By country</h2>
-            <ul>
-              {data.options.countries.map((c) => (
-                <li key={c.code}>
-                  <Link to={values.country.includes(c.code) ? without("country", c.code) : addParam(params, "country", c.code)}>
-                    {c.name}
-                  </Link>{" "}
-                  <span className="count">{c.count}</span>
-                </li>
-              ))}
-            </ul>
-            <h2>By sector</h2>
-            <ul>
-              {data.options.sectors.map((s) => (
-                <li key={s.code}>
-                  <Link to={values.sector.includes(s.code) ? without("sector", s.code) : addParam(params, "sector", s.code)}>
-                    {s.name}
-                  </Link>{" "}
-                  <span className="count">{s.count}</span>
-                </li>
-              ))}
-            </ul>
-          </section>
         </aside>
 
         <section className="directory-results" aria-labelledby="results-heading" aria-busy={busy}>
@@ -245,6 +240,31 @@ export default function Directory() {
               )}
             </nav>
           ) : null}
+        </section>
+
+        <section aria-labelledby="facet-countries" className="facets directory-facets">
+          <h2 id="facet-countries">By country</h2>
+          <ul>
+            {data.options.countries.map((c) => (
+              <li key={c.code}>
+                <Link to={values.country.includes(c.code) ? without("country", c.code) : addParam(params, "country", c.code)}>
+                  {c.name}
+                </Link>{" "}
+                <span className="count">{c.count}</span>
+              </li>
+            ))}
+          </ul>
+          <h2>By sector</h2>
+          <ul>
+            {data.options.sectors.map((s) => (
+              <li key={s.code}>
+                <Link to={values.sector.includes(s.code) ? without("sector", s.code) : addParam(params, "sector", s.code)}>
+                  {s.name}
+                </Link>{" "}
+                <span className="count">{s.count}</span>
+              </li>
+            ))}
+          </ul>
         </section>
       </div>
     </div>

@@ -6,9 +6,11 @@ export function apiError(status: number, code: string, message: string): Respons
   return Response.json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store" } });
 }
 
-/** An HTML route's error: thrown, it renders the nearest ErrorBoundary with this status. */
+/** An HTML route's error: thrown, it renders the nearest ErrorBoundary with this status.
+ * The message travels in the body: a status text must be bytes, and messages quote
+ * what the visitor typed, in any script. */
 export function httpError(status: number, message: string): Response {
-  return new Response(message, { status, statusText: message.slice(0, 100) });
+  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 /**

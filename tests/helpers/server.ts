@@ -1,0 +1,126 @@
+// The production server (`node server.mjs` over ./build) in a child process, for the
+// browser end-to-end tests: a free port on 127.0.0.1 and a throw-away SQLite file that
+// the server migrates and seeds at start-up, exactly as `npm start` does.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const SERVER_BUILD = join(ROOT, "build", "server", "index.js");
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+export interface TestServer {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** Everything the server printed so far (stdout and stderr, interleaved). */
+  output(): string;
+  /** SIGTERM, wait for the process to exit, then delete its database files. */
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now: bind port 0, note what the kernel gave, close. */
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once("error", reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error("could not find a free port"))));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  if (!existsSync(SERVER_BUILD)) {
+    throw new Error(
+      `The production build is missing (${SERVER_BUILD}). Run \`npm run build\` first ` +
+        "(`npm test` builds before it runs the tests).",
+    );
+  }
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dbPath = join(tmpdir(), `accord-e2e-${randomUUID()}.db`);
+
+  // The test runner's own settings (NODE_ENV=test, its DATABASE_URL, VITEST_*) stay out.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: dbPath,
+    PUBLIC_URL: url,
+    SESSION_SECRET: randomBytes(32).toString("hex"),
+    ...extraEnv,
+  };
+  for (const key of Object.keys(env)) if (key.startsWith("VITEST") || key === "TEST") delete env[key];
+
+  const child = spawn(process.execPath, ["server.mjs"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  let spawnError: Error | undefined;
+  child.once("error", (error) => (spawnError = error));
+
+  // Never leave a server behind, even when the test process ends abruptly.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+
+  const removeDatabase = () => {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbPath + suffix, { force: true });
+  };
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      process.removeListener("exit", killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+        await exited(child);
+        clearTimeout(timer);
+      }
+      removeDatabase();
+    })();
+    return stopped;
+  };
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastProblem = "no answer yet";
+  while (Date.now() < deadline) {
+    if (spawnError || child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new Error(
+        `The server exited before it was ready (${spawnError?.message ?? `exit code ${child.exitCode}, signal ${child.signalCode}`}).\n` +
+          `--- server output ---\n${output}`,
+      );
+    }
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return { url, output: () => output, stop };
+      lastProblem = `GET /healthz answered ${response.status}`;
+    } catch (error) {
+      lastProblem = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error);
+    }
+    await sleep(150);
+  }
+  await stop();
+  throw new Error(
+    `The server at ${url} was not ready within ${START_TIMEOUT_MS / 1000} s (${lastProblem}).\n` +
+      `--- server output ---\n${output}`,
+  );
+}
