@@ -18,6 +18,8 @@ export default defineConfig({
   plugins: [
     remix({
       future: remixFuture,
+      // BUILD_DIR lets several builds live side by side (server.mjs reads it too).
+      buildDirectory: process.env.BUILD_DIR ?? "build",
     }),
   ],
   build: { sourcemap: false },

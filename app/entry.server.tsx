@@ -6,8 +6,12 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { log } from "~/utils/log.server";
+import { NonceProvider } from "~/utils/nonce";
 
-export { prepareDatabase as startup } from "~/modules/db/startup.server";
+export { getEnv } from "~/utils/env.server";
+export { log } from "~/utils/log.server";
+export { shutdown, startBackground, startup } from "~/modules/db/lifecycle.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -16,14 +20,17 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceProvider value={loadContext.nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+      </NonceProvider>,
       {
+        nonce: loadContext.nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
@@ -42,10 +49,16 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors after the shell are already streaming; log them so they are not lost.
-          if (shellRendered) console.error(error);
+          if (shellRendered) log.error({ event: "render_error", requestId: loadContext.requestId, err: error });
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/** Unexpected errors in loaders and actions: logged with the request id the error page shows. */
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
+  if (request.signal.aborted) return;
+  log.error({ event: "unhandled_error", requestId: context.requestId, path: new URL(request.url).pathname, err: error });
 }

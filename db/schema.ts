@@ -41,6 +41,8 @@ export interface SignatoryTable {
   withdrawn_on: string | null;
   former_names: string | null;
   notes: string | null;
+  /** Registrable domain of the website (example.co.uk), for duplicate checks. */
+  domain: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -61,15 +63,119 @@ export interface SignatoryEventTable {
   created_at: string;
 }
 
+export interface RateLimitHitTable {
+  id: Generated<number>;
+  bucket: string;
+  key: string;
+  at_ms: number;
+}
+
+export type MailStatus = "pending" | "sending" | "sent" | "failed";
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: MailStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  logged_at: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
+export interface MailAttemptTable {
+  id: Generated<number>;
+  mail_id: number;
+  at: string;
+  ok: number;
+  error: string | null;
+}
+
+export type ApplicationStatus =
+  | "unverified"
+  | "pending"
+  | "changes_requested"
+  | "approved"
+  | "rejected"
+  | "withdrawn";
+
+export type ApplicationEventKind =
+  | "submitted"
+  | "verified"
+  | "changes_requested"
+  | "resubmitted"
+  | "approved"
+  | "rejected"
+  | "withdrawn";
+
+export interface ApplicationTable {
+  id: Generated<number>;
+  /** Public reference shown to the applicant (e.g. "AR-7K3M9QX2"). */
+  ref: string;
+  name: string;
+  /** Name folded for comparison (case, accents, punctuation), for similar-name warnings. */
+  name_key: string;
+  website: string;
+  /** Registrable domain of the website. */
+  domain: string;
+  country: string;
+  sector: string;
+  description: string;
+  contact_name: string;
+  contact_title: string;
+  contact_email: string;
+  status: ApplicationStatus;
+  /** SHA-256 (hex) of the verification token; the token itself is never stored. */
+  verify_token_hash: string;
+  verify_expires_at: string;
+  /** SHA-256 (hex) of the private status-page token. */
+  status_token_hash: string;
+  verified_at: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  signatory_id: number | null;
+  client_ip: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApplicationPledgeTable {
+  application_id: number;
+  pledge_code: string;
+}
+
+export interface ApplicationEventTable {
+  id: Generated<number>;
+  application_id: number;
+  kind: ApplicationEventKind;
+  reason: string | null;
+  /** "applicant", or "staff:<id>". */
+  actor: string;
+  created_at: string;
+}
+
 export interface Database {
   sectors: SectorTable;
   pledges: PledgeTable;
   signatories: SignatoryTable;
   endorsements: EndorsementTable;
   signatory_events: SignatoryEventTable;
+  rate_limit_hits: RateLimitHitTable;
+  mail_outbox: MailOutboxTable;
+  mail_attempts: MailAttemptTable;
+  applications: ApplicationTable;
+  application_pledges: ApplicationPledgeTable;
+  application_events: ApplicationEventTable;
 }
 
 export type Signatory = Selectable<SignatoryTable>;
 export type NewSignatory = Insertable<SignatoryTable>;
 export type Pledge = Selectable<PledgeTable>;
 export type Sector = Selectable<SectorTable>;
+export type Application = Selectable<ApplicationTable>;

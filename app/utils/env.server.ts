@@ -1,6 +1,11 @@
 // Configuration (CONTRACT §2), parsed once with zod so a bad value fails at start-up
 // with a message instead of surfacing later as a confusing error.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+
+const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -11,9 +16,23 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .transform((value) => value?.replace(/\/+$/, "")),
+  SESSION_SECRET: z.string().optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default("registry@localhost"),
+  APPLY_LIMIT_PER_HOUR: count(5),
+  LOGIN_LIMIT_PER_15MIN: count(10),
+  STAFF_MFA: z.enum(["optional", "required"]).default("optional"),
+  TRUST_PROXY: z
+    .enum(["0", "1", ""])
+    .optional()
+    .transform((v) => v === "1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof envSchema> & { PUBLIC_URL: string };
+export type Env = Omit<z.infer<typeof envSchema>, "PUBLIC_URL" | "SESSION_SECRET"> & {
+  PUBLIC_URL: string;
+  SESSION_SECRET: string;
+};
 
 let cached: Env | undefined;
 
@@ -24,14 +43,45 @@ export function getEnv(): Env {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
+  const env = parsed.data;
   cached = {
-    ...parsed.data,
-    PUBLIC_URL: parsed.data.PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`,
+    ...env,
+    PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    SESSION_SECRET: sessionSecret(env.SESSION_SECRET, env.NODE_ENV, env.DATABASE_URL),
   };
   return cached;
+}
+
+/**
+ * The secret that signs cookies and form tokens. Production must set it; elsewhere one is
+ * generated once and kept beside the SQLite file, so restarts keep sessions valid.
+ */
+function sessionSecret(given: string | undefined, nodeEnv: string, databaseUrl: string): string {
+  if (given && given.length >= 32) return given;
+  if (nodeEnv === "production") {
+    throw new Error(
+      given
+        ? "SESSION_SECRET must be at least 32 characters long."
+        : "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters, e.g. `openssl rand -hex 32`).",
+    );
+  }
+  const dir = /^postgres(ql)?:/.test(databaseUrl)
+    ? resolve("data")
+    : dirname(resolve(databaseUrl.replace(/^file:(\/\/)?/, "")));
+  const file = join(dir, ".session-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }
 
 /** Absolute URL of a path under PUBLIC_URL. */
 export function publicUrl(path: string): string {
   return `${getEnv().PUBLIC_URL}${path}`;
+}
+
+/** Forgets the parsed configuration (tests change the environment between files). */
+export function resetEnvForTests() {
+  cached = undefined;
 }

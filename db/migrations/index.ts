@@ -2,9 +2,11 @@
 // on Node 20, and a static list also bundles into the server build.
 import type { Migration, MigrationProvider } from "kysely";
 import * as m001 from "./001_initial";
+import * as m002 from "./002_applications_mail_limits";
 
 const migrations: Record<string, Migration> = {
   "001_initial": m001,
+  "002_applications_mail_limits": m002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SERVER_BUILD = join(ROOT, "build", "server", "index.js");
+// BUILD_DIR lets several builds live side by side (as server.mjs and vite.config.ts read it).
+const SERVER_BUILD = join(ROOT, process.env.BUILD_DIR ?? "build", "server", "index.js");
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -65,6 +66,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     DATABASE_URL: dbPath,
     PUBLIC_URL: url,
     SESSION_SECRET: randomBytes(32).toString("hex"),
+    LOG_LEVEL: "warn",
     ...extraEnv,
   };
   for (const key of Object.keys(env)) if (key.startsWith("VITEST") || key === "TEST") delete env[key];

@@ -5,3 +5,4 @@ import { join } from "node:path";
 
 process.env.DATABASE_URL = join(tmpdir(), `accord-test-${randomUUID()}.db`);
 process.env.PUBLIC_URL = "http://registry.test";
+process.env.SESSION_SECRET = randomUUID() + randomUUID();

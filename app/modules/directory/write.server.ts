@@ -1,6 +1,7 @@
 // Writes to signatories. Each takes the caller's transaction (never the global db:
 // with one SQLite connection that would wait on itself) and re-indexes what it
 // changed inside it, so search never disagrees with a committed row.
+import { getDomain } from "tldts";
 import type { SignatoryStatus } from "../../../db/schema";
 import type { DB } from "~/modules/db/db.server";
 import { searchIndex } from "~/modules/db/search.server";
@@ -55,6 +56,7 @@ export async function createSignatory(trx: DB, input: NewSignatoryInput, slug?: 
       withdrawn_on: null,
       former_names: input.former_names ?? null,
       notes: input.notes ?? null,
+      domain: getDomain(input.website),
       created_at: now,
       updated_at: now,
     })

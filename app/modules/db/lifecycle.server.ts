@@ -1,0 +1,28 @@
+// What the server process does around requests: prepare the database before listening,
+// run background work while serving, and close cleanly on shutdown.
+import { pruneHits } from "~/modules/security/rate-limit.server";
+import { startMailSender } from "~/modules/mail/sender.server";
+import { log } from "~/utils/log.server";
+import { closeDb, getDb } from "./db.server";
+import { prepareDatabase } from "./startup.server";
+
+export async function startup(): Promise<void> {
+  await prepareDatabase(getDb(), (msg) => log.info({ event: "startup" }, msg));
+}
+
+export function startBackground(): { stop(): Promise<void> } {
+  const db = getDb();
+  const mail = startMailSender(db);
+  const prune = setInterval(() => pruneHits(db).catch((err) => log.error({ event: "prune_error", err })), 60 * 60 * 1000);
+  prune.unref();
+  return {
+    async stop() {
+      clearInterval(prune);
+      await mail.stop();
+    },
+  };
+}
+
+export async function shutdown(): Promise<void> {
+  await closeDb();
+}
