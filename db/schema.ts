@@ -160,6 +160,24 @@ export interface ApplicationEventTable {
   created_at: string;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  /** "staff:<id>", "system", or "cli:<user>". */
+  actor: string;
+  /** Who that was when it happened (name and e-mail), kept even if the account changes. */
+  actor_label: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  reason: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  ip: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface Database {
   sectors: SectorTable;
   pledges: PledgeTable;
@@ -172,6 +190,7 @@ export interface Database {
   applications: ApplicationTable;
   application_pledges: ApplicationPledgeTable;
   application_events: ApplicationEventTable;
+  audit_log: AuditLogTable;
 }
 
 export type Signatory = Selectable<SignatoryTable>;

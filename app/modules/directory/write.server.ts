@@ -113,3 +113,81 @@ export async function addEndorsement(
   }
   return true;
 }
+
+export type SignatoryPatch = Partial<
+  Pick<NewSignatoryInput, "name" | "website" | "country" | "sector" | "description" | "joined_on" | "notes">
+>;
+
+const PATCHABLE = ["name", "website", "country", "sector", "description", "joined_on", "notes"] as const;
+
+/**
+ * Changes a signatory's facts. The slug never changes once published; a new name keeps
+ * the old one in `former_names`. Returns the fields that changed, before and after, for
+ * the audit log (empty when nothing changed).
+ */
+export async function updateSignatory(trx: DB, id: number, patch: SignatoryPatch) {
+  const current = await trx.selectFrom("signatories").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const field of PATCHABLE) {
+    const value = patch[field];
+    if (value === undefined || value === current[field]) continue;
+    before[field] = current[field];
+    after[field] = value;
+  }
+  if (Object.keys(after).length === 0) return { before, after };
+  let formerNames = current.former_names;
+  if (typeof after.name === "string") {
+    const names = new Set((formerNames ?? "").split(";").map((n) => n.trim()).filter(Boolean));
+    names.add(current.name);
+    names.delete(after.name);
+    formerNames = [...names].join("; ") || null;
+    before.former_names = current.former_names;
+    after.former_names = formerNames;
+  }
+  await trx
+    .updateTable("signatories")
+    .set({
+      ...after,
+      former_names: formerNames,
+      ...(typeof after.website === "string" ? { domain: getDomain(after.website) } : {}),
+      updated_at: new Date().toISOString(),
+    })
+    .where("id", "=", id)
+    .execute();
+  await searchIndex(trx).reindex(trx, [id]);
+  return { before, after };
+}
+
+const STATUS_EVENT = { withdrawn: "withdrawn", suspended: "suspended", active: "reinstated" } as const;
+
+/**
+ * Withdraws, suspends or reinstates a signatory, with a history event carrying the
+ * reason. Returns false (and changes nothing) when it already has that status.
+ */
+export async function setSignatoryStatus(
+  trx: DB,
+  id: number,
+  status: SignatoryStatus,
+  options: { on: string; reason: string },
+): Promise<{ changed: boolean; from: SignatoryStatus }> {
+  const current = await trx.selectFrom("signatories").select(["status"]).where("id", "=", id).executeTakeFirstOrThrow();
+  if (current.status === status) return { changed: false, from: current.status };
+  const now = new Date().toISOString();
+  await trx
+    .updateTable("signatories")
+    .set({
+      status,
+      // withdrawn_on records the latest withdrawal; reinstating clears it.
+      withdrawn_on: status === "withdrawn" ? options.on : status === "active" ? null : undefined,
+      updated_at: now,
+    })
+    .where("id", "=", id)
+    .where("status", "=", current.status)
+    .execute();
+  await trx
+    .insertInto("signatory_events")
+    .values({ signatory_id: id, kind: STATUS_EVENT[status], occurred_on: options.on, pledge_code: null, detail: options.reason, created_at: now })
+    .execute();
+  return { changed: true, from: current.status };
+}
