@@ -22,6 +22,10 @@ export interface TestServer {
   output(): string;
   /** SIGTERM, wait for the process to exit, then delete its database files. */
   stop(): Promise<void>;
+  /** How the process ended (after stop()): its exit code, or null when killed by a signal. */
+  exitCode(): number | null;
+  /** The SQLite file the server uses. */
+  databasePath: string;
 }
 
 /** A port nobody listens on right now: bind port 0, note what the kernel gave, close. */
@@ -113,7 +117,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
-      if (response.status === 200) return { url, output: () => output, stop };
+      if (response.status === 200) {
+        return { url, output: () => output, stop, exitCode: () => child.exitCode, databasePath: dbPath };
+      }
       lastProblem = `GET /healthz answered ${response.status}`;
     } catch (error) {
       lastProblem = error instanceof Error ? `${error.message}${error.cause ? ` (${String(error.cause)})` : ""}` : String(error);

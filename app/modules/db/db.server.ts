@@ -1,5 +1,5 @@
 import Sqlite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { migrationProvider } from "../../../db/migrations";
@@ -54,4 +54,23 @@ export async function migrateToLatest(db: DB): Promise<string[]> {
     throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${cause}`.trim());
   }
   return (results ?? []).map((r) => r.migrationName);
+}
+
+/**
+ * A write transaction that takes SQLite's write lock at its start (BEGIN IMMEDIATE), so
+ * a command-line writer waits its turn (busy_timeout) instead of failing half-way with
+ * SQLITE_BUSY when the server writes at the same time.
+ */
+export async function immediateTransaction<T>(db: DB, work: (trx: DB) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await work(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
 }

@@ -1,0 +1,220 @@
+// npm run bench: the registry against a static baseline, in one run.
+//
+// Starts the production server on a fresh database, captures the exact bytes (and
+// headers) of each measured response, serves those from a bare node:http server as the
+// baseline, and measures both alternately with autocannon. Then grows the registry to
+// 100,000 signatories and measures again. Prints requests/s, p50 and p99 for each, the
+// ratios, the server's peak RSS, its cold start, and the JavaScript the directory sends.
+import autocannon from "autocannon";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { createServer as netServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const ROUNDS = 2;
+const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
+
+const say = (msg) => console.log(`bench: ${msg}`);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = netServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startApp(dbPath, port) {
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: dbPath,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SESSION_SECRET: "bench-secret-bench-secret-bench-secret-0000",
+    LOG_LEVEL: "warn",
+  };
+  const started = performance.now();
+  const child = spawn(process.execPath, ["server.mjs"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error("the server exited during start-up");
+    try {
+      const res = await fetch(`${url}/signatories`);
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, url, coldStartMs: performance.now() - started };
+}
+
+function stopApp(app) {
+  return new Promise((resolve) => {
+    app.child.once("exit", resolve);
+    app.child.kill("SIGTERM");
+  });
+}
+
+/** Peak resident memory of a process (VmHWM), in MB. */
+function peakRssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+/** Exact bytes and headers of a response, as the benchmark's requests receive them. */
+async function capture(url) {
+  const res = await fetch(url, { headers: { "accept-encoding": "identity" } });
+  const body = Buffer.from(await res.arrayBuffer());
+  const headers = {};
+  for (const [k, v] of res.headers) if (!["date", "connection", "keep-alive", "transfer-encoding", "set-cookie"].includes(k)) headers[k] = v;
+  return { status: res.status, headers, body };
+}
+
+function startBaseline(captured) {
+  const server = createServer((req, res) => {
+    const hit = captured.get(req.url);
+    if (!hit) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(hit.status, { ...hit.headers, "content-length": hit.body.length });
+    res.end(hit.body);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+function run(url) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { "accept-encoding": "identity" } }, (err, result) => {
+      if (err) reject(err);
+      else resolve(result);
+    });
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(label, app, paths) {
+  const captured = new Map();
+  for (const path of paths) captured.set(path, await capture(app.url + path));
+  const baseline = await startBaseline(captured);
+  const baseUrl = `http://127.0.0.1:${baseline.address().port}`;
+  const rows = [];
+  for (const path of paths) {
+    const a = [];
+    const b = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      a.push(await run(app.url + path));
+      b.push(await run(baseUrl + path));
+    }
+    const pick = (results) => ({
+      rps: median(results.map((r) => r.requests.average)),
+      p50: median(results.map((r) => r.latency.p50)),
+      p99: median(results.map((r) => r.latency.p99)),
+      errors: results.reduce((n, r) => n + r.errors + r.non2xx, 0),
+    });
+    const row = { set: label, path, bytes: captured.get(path).body.length, app: pick(a), base: pick(b) };
+    rows.push(row);
+    say(`${label} ${path}: app ${row.app.rps.toFixed(0)} req/s, baseline ${row.base.rps.toFixed(0)} req/s`);
+  }
+  baseline.close();
+  return rows;
+}
+
+function table(rows) {
+  const head = ["set", "path", "bytes", "app req/s", "base req/s", "ratio", "app p50", "app p99", "base p50", "base p99", "errors"];
+  const lines = rows.map((r) => [
+    r.set,
+    r.path,
+    String(r.bytes),
+    r.app.rps.toFixed(0),
+    r.base.rps.toFixed(0),
+    `${(r.app.rps / r.base.rps).toFixed(2)}×`,
+    `${r.app.p50} ms`,
+    `${r.app.p99} ms`,
+    `${r.base.p50} ms`,
+    `${r.base.p99} ms`,
+    String(r.app.errors),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...lines.map(fmt)].join("\n");
+}
+
+/** JavaScript the directory page loads: its module scripts and their imports, gzipped. */
+async function directoryJsGzipKb(app) {
+  const html = await (await fetch(`${app.url}/signatories`)).text();
+  const files = new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]));
+  let total = 0;
+  for (const file of files) total += gzipSync(Buffer.from(await (await fetch(app.url + file)).arrayBuffer())).length;
+  return { kb: total / 1024, files: files.size };
+}
+
+// The same build step as npm start: only when the sources are newer than the build.
+execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit" });
+
+const dbPath = join(tmpdir(), `accord-bench-${process.pid}.db`);
+const cleanup = () => {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
+};
+cleanup();
+
+const PATHS = [
+  "/signatories",
+  "/signatories?q=secure",
+  "/signatories?q=trend%20micro",
+  "/signatories?q=cloud&country=US",
+  "/signatories/nokia",
+  "/api/v1/signatories",
+  "/api/v1/signatories?q=secure",
+  "/api/v1/signatories?q=trend%20micro",
+];
+
+const synth = (count) =>
+  execFileSync(process.execPath, ["--import", "tsx", "db/cli/synth.ts", "--count", String(count)], {
+    env: { ...process.env, DATABASE_URL: dbPath, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+
+try {
+  say(`cold start on an empty database (migrate + seed)`);
+  let app = await startApp(dbPath, await freePort());
+  const cold = app.coldStartMs;
+  const js = await directoryJsGzipKb(app);
+  await stopApp(app);
+  say("growing the registry to 61 signatories (34 real + 27 synthetic)");
+  synth(27);
+  app = await startApp(dbPath, await freePort());
+  const small = await measure("61", app, PATHS);
+  const rssSmall = peakRssMb(app.child.pid);
+  await stopApp(app);
+
+  say(`growing the registry to ${LARGE.toLocaleString("en")} signatories`);
+  const t = performance.now();
+  synth(LARGE - 61);
+  say(`synthesised in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  app = await startApp(dbPath, await freePort());
+  const large = await measure(LARGE >= 1000 ? `${LARGE / 1000}k` : String(LARGE), app, PATHS);
+  const rssLarge = peakRssMb(app.child.pid);
+  await stopApp(app);
+
+  console.log(`\n${table([...small, ...large])}\n`);
+  const p99 = (rows, path) => rows.find((r) => r.path === path).app.p99;
+  for (const path of PATHS.filter((p) => p.includes("q="))) {
+    console.log(`search p99 ${path}: ${p99(small, path)} ms at 61 → ${p99(large, path)} ms at ${LARGE} (${(p99(large, path) / Math.max(p99(small, path), 1)).toFixed(1)}×)`);
+  }
+  console.log(`server peak RSS: ${rssSmall.toFixed(0)} MB at 61, ${rssLarge.toFixed(0)} MB at ${LARGE}`);
+  console.log(`cold start to first 200 (empty database: migrate + seed): ${cold.toFixed(0)} ms`);
+  console.log(`JavaScript for /signatories: ${js.kb.toFixed(1)} KB gzip in ${js.files} files`);
+  console.log(`settings: ${CONNECTIONS} connections, ${DURATION} s a run, ${ROUNDS} alternating rounds, medians; node ${process.version}, ${readdirSync("/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).length} CPUs`);
+} finally {
+  cleanup();
+}

@@ -1,0 +1,32 @@
+// npm run db:synth -- --count N: adds N clearly fake signatories for scale tests.
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { closeDb, getDb } from "../../app/modules/db/db.server";
+import { prepareDatabase } from "../../app/modules/db/startup.server";
+import { getEnv } from "../../app/utils/env.server";
+import { addSynthetic } from "../synth/generate";
+
+const { values } = parseArgs({ options: { count: { type: "string" } }, args: process.argv.slice(2).filter((a) => a !== "--") });
+const count = z.coerce.number().int().min(1).max(5_000_000).safeParse(values.count);
+if (!count.success) {
+  console.error("db:synth: give how many to add: npm run db:synth -- --count 100000");
+  process.exit(1);
+}
+console.log(`db:synth: adding ${count.data} synthetic signatories to ${getEnv().DATABASE_URL}`);
+const started = Date.now();
+try {
+  const db = getDb();
+  await prepareDatabase(db, (m) => console.log(m));
+  await addSynthetic(db, count.data, {
+    progress(done) {
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`db:synth: ${done}/${count.data} (${Math.round(done / Math.max(seconds, 0.001))} a second)`);
+    },
+  });
+  console.log(`db:synth: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (error) {
+  console.error(`db:synth: ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
+} finally {
+  await closeDb();
+}
