@@ -76,6 +76,21 @@ app.use((req, res, next) => {
   next();
 });
 
+// Cross-site submissions are refused before any action runs (CONTRACT §7: 403). Actions
+// check the form's anti-forgery token as well (csrf.server.ts).
+const publicOrigin = new URL(env.PUBLIC_URL).origin;
+app.use((req, res, next) => {
+  if (req.method !== "POST") return next();
+  const origin = req.headers.origin;
+  const sameOrigin = [publicOrigin, `http://${req.headers.host}`, `https://${req.headers.host}`];
+  if ((origin !== undefined && !sameOrigin.includes(origin)) || req.headers["sec-fetch-site"] === "cross-site") {
+    log.warn({ event: "csrf_rejected", requestId: res.locals.requestId, reason: "origin", path: req.path });
+    res.status(403).type("text/plain").send("This form could not be accepted: it was sent from another site.");
+    return;
+  }
+  next();
+});
+
 const ALLOWED = new Set(["GET", "HEAD", "POST", "OPTIONS"]);
 app.use((req, res, next) => {
   if (ALLOWED.has(req.method)) return next();
@@ -101,6 +116,8 @@ app.use((error, _req, res, next) => {
   } else next(error);
 });
 
+const cache = new app$.ResponseCache();
+
 app.all("*", async (req, res, next) => {
   try {
     const cookies = parseCookies(req.headers.cookie);
@@ -111,12 +128,56 @@ app.all("*", async (req, res, next) => {
     }
     const request = toRequest(req, res);
     const context = { nonce: res.locals.nonce, csrfId, clientIp: req.ip ?? "unknown", requestId: res.locals.requestId };
-    const response = await handle(request, context);
-    await sendResponse(res, response);
+    // Anonymous reads of public pages go through the response cache; staff (who may see
+    // more) and every write go straight to the app.
+    const cacheable =
+      !vite &&
+      (req.method === "GET" || req.method === "HEAD") &&
+      !/(^|;\s*)(__Host-)?staff_session=/.test(req.headers.cookie ?? "") &&
+      app$.isCacheablePath(req.path);
+    if (!cacheable) {
+      await sendResponse(res, await handle(request, context));
+      return;
+    }
+    // The day is part of the key: some pages (years up to this one) change with the date.
+    const key = `${new Date().toISOString().slice(0, 10)} ${req.originalUrl}`;
+    const version = await app$.currentDataVersion();
+    let entry = cache.get(key, version);
+    if (!entry) {
+      // Rendered as a GET even for HEAD, so the entry has the body later GETs need.
+      const response = await handle(new Request(request.url, { headers: request.headers }), context);
+      const filed = await cache.put(key, version, response, res.get("Content-Security-Policy"));
+      if (!filed.entry) {
+        setHeaders(res, response);
+        res.end(req.method === "HEAD" ? undefined : filed.body);
+        return;
+      }
+      entry = filed.entry;
+      res.set("X-Cache", "miss");
+    } else res.set("X-Cache", "hit");
+    sendEntry(req, res, entry);
   } catch (error) {
     next(error);
   }
 });
+
+function sendEntry(req, res, entry) {
+  res.set(entry.headers);
+  res.set("ETag", entry.etag);
+  res.set("Vary", "Accept-Encoding");
+  if (entry.csp) res.set("Content-Security-Policy", entry.csp);
+  const match = req.headers["if-none-match"];
+  if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === entry.etag)) {
+    res.status(304).end();
+    return;
+  }
+  const encoding = app$.chooseEncoding(req.headers["accept-encoding"]);
+  const body = encoding === "identity" ? entry.identity : entry[encoding];
+  if (encoding !== "identity") res.set("Content-Encoding", encoding);
+  res.set("Content-Length", String(body.length));
+  res.status(entry.status);
+  res.end(req.method === "HEAD" ? undefined : body);
+}
 
 app.use((error, _req, res, _next) => {
   log.error({ event: "unhandled_error", requestId: res.locals.requestId, err: error });
@@ -140,6 +201,10 @@ function toRequest(req, res) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
+  // The origin was checked above; Remix checks it again against Host, so a request to
+  // PUBLIC_URL through a proxy that rewrites Host must name the public host.
+  if (req.headers.origin === publicOrigin) headers.set("host", new URL(publicOrigin).host);
+  if (!env.TRUST_PROXY) headers.delete("x-forwarded-host");
   const controller = new AbortController();
   res.on("close", () => controller.abort());
   const init = { method: req.method, headers, signal: controller.signal };
@@ -149,14 +214,17 @@ function toRequest(req, res) {
   return new Request(url, init);
 }
 
-async function sendResponse(res, response) {
-  res.statusMessage = response.statusText;
+function setHeaders(res, response) {
   res.status(response.status);
   for (const [name, value] of response.headers.entries()) {
     if (name === "set-cookie") continue;
     res.setHeader(name, value);
   }
   for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
+}
+
+async function sendResponse(res, response) {
+  setHeaders(res, response);
   if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();
 }

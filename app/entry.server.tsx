@@ -11,7 +11,8 @@ import { NonceProvider } from "~/utils/nonce";
 
 export { getEnv } from "~/utils/env.server";
 export { log } from "~/utils/log.server";
-export { shutdown, startBackground, startup } from "~/modules/db/lifecycle.server";
+export { shutdown, startBackground, startup, currentDataVersion } from "~/modules/db/lifecycle.server";
+export { ResponseCache, chooseEncoding, isCacheablePath } from "~/modules/cache/response-cache.server";
 
 const ABORT_DELAY = 5_000;
 

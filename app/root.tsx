@@ -17,6 +17,7 @@ import { useNonce } from "~/utils/nonce";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "alternate", type: "application/atom+xml", title: "Accord Registry: joins and withdrawals", href: "/feed.xml" },
 ];
 
 // Routes set their own titles; this one only speaks when the root error page shows.
@@ -80,9 +81,15 @@ export function Layout({ children }: { children: ReactNode }) {
               Accord, since its launch by 34 companies on 17 April 2018.
             </p>
             <p>
-              Open data: <a href="/api/v1/signatories">JSON API</a>. Facts come from public reporting
+              Open data: <a href="/api/v1/signatories">JSON API</a> (
+              <a href="/api/v1/openapi.json">OpenAPI</a>), <a href="/signatories.csv?status=all">CSV</a>,{" "}
+              <a href="/feed.xml">Atom feed</a>, <a href="/stats">statistics</a> and{" "}
+              <a href="/transparency">moderation figures</a>. Facts come from public reporting
               of the accord; a company that signs today reaches the registry through its application
               process.
+            </p>
+            <p>
+              <a href="/login">Staff sign-in</a>
             </p>
           </div>
         </footer>

@@ -9,7 +9,8 @@ export type SignatoryEventKind =
   | "pledge_endorsed"
   | "withdrawn"
   | "suspended"
-  | "reinstated";
+  | "reinstated"
+  | "updated";
 
 export interface SectorTable {
   code: string;
@@ -136,6 +137,9 @@ export interface ApplicationTable {
   verify_expires_at: string;
   /** SHA-256 (hex) of the private status-page token. */
   status_token_hash: string;
+  /** The status token sealed (AES-256-GCM) under a key derived from the verification
+   * token, so the verification page can show the status link (migration 005). */
+  status_token_sealed: string | null;
   verified_at: string | null;
   decided_at: string | null;
   decision_reason: string | null;
@@ -178,7 +182,64 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export type StaffRole = "admin" | "moderator";
+
+export interface StaffTable {
+  id: Generated<number>;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  role: StaffRole;
+  active: Generated<number>;
+  /** argon2id, PHC string. */
+  password_hash: string;
+  /** AES-256-GCM ciphertext of the base32 secret (never the secret itself). */
+  totp_secret: string | null;
+  totp_enrolled_at: string | null;
+  /** Last TOTP time step accepted, so one code works only once. */
+  totp_last_step: number | null;
+  created_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface StaffSessionTable {
+  /** SHA-256 (hex) of the random id the cookie carries. */
+  id_hash: string;
+  staff_id: number;
+  /** "mfa": the password was right, the second factor is still due. */
+  stage: "mfa" | "full";
+  created_at: string;
+  last_seen_at: string;
+  ip: string | null;
+}
+
+export interface StaffRecoveryCodeTable {
+  id: Generated<number>;
+  staff_id: number;
+  /** SHA-256 (hex) of the normalised code. */
+  code_hash: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface ApplicationNoteTable {
+  id: Generated<number>;
+  application_id: number;
+  staff_id: number;
+  body: string;
+  created_at: string;
+}
+
+export interface DataVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
+  staff: StaffTable;
+  staff_sessions: StaffSessionTable;
+  staff_recovery_codes: StaffRecoveryCodeTable;
+  application_notes: ApplicationNoteTable;
   sectors: SectorTable;
   pledges: PledgeTable;
   signatories: SignatoryTable;
@@ -191,6 +252,7 @@ export interface Database {
   application_pledges: ApplicationPledgeTable;
   application_events: ApplicationEventTable;
   audit_log: AuditLogTable;
+  data_version: DataVersionTable;
 }
 
 export type Signatory = Selectable<SignatoryTable>;

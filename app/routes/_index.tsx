@@ -1,9 +1,15 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { LineChart } from "~/components/charts/line-chart";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { countByStatus, joinsByYear, latestJoiners, listPledges } from "~/modules/directory/directory.server";
+import { lineChart } from "~/modules/opendata/charts.server";
+import { continuousYears } from "~/modules/opendata/stats.server";
+import stylesheet from "~/styles/opendata.css?url";
 import { formatDate, plural } from "~/utils/format";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
 export const meta: MetaFunction = () => [
   { title: "Accord Registry: who signed the Cybersecurity Tech Accord" },
@@ -16,23 +22,24 @@ export const meta: MetaFunction = () => [
 
 export async function loader() {
   const db = getDb();
-  const [counts, latest, pledges, growth] = await Promise.all([
+  const [counts, latest, pledges, joins] = await Promise.all([
     countByStatus(db),
     latestJoiners(db, 6),
     listPledges(db),
     joinsByYear(db),
   ]);
+  const growth = continuousYears(joins, new Date().getUTCFullYear());
   return {
     active: counts.active,
     latest: latest.map((s) => ({ ...s, country_name: countryName(s.country) })),
     principles: pledges.filter((p) => p.required),
     growth,
+    growthChart: lineChart(growth.map((g) => ({ label: String(g.year), value: g.cumulative }))),
   };
 }
 
 export default function Home() {
-  const { active, latest, principles, growth } = useLoaderData<typeof loader>();
-  const peak = Math.max(1, ...growth.map((g) => g.cumulative));
+  const { active, latest, principles, growth, growthChart } = useLoaderData<typeof loader>();
   return (
     <div className="home">
       <section className="hero" aria-labelledby="hero-title">
@@ -93,6 +100,15 @@ export default function Home() {
 
         <section aria-labelledby="growth-title">
           <h2 id="growth-title">Growth over time</h2>
+          {growth.length > 0 ? (
+            <figure className="growth-chart">
+              <LineChart
+                chart={growthChart}
+                id="home-growth-chart"
+                title="Line chart: total number of signatories at the end of each year. The table below has the figures."
+              />
+            </figure>
+          ) : null}
           <table className="table growth">
             <caption className="visually-hidden">Signatories who joined each year, and the total so far</caption>
             <thead>
@@ -107,16 +123,14 @@ export default function Home() {
                 <tr key={g.year}>
                   <th scope="row">{g.year}</th>
                   <td>{g.joined}</td>
-                  <td>
-                    <svg className="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
-                      <rect width={(g.cumulative / peak) * 100} height="8" rx="2" />
-                    </svg>
-                    {plural(g.cumulative, "signatory", "signatories")}
-                  </td>
+                  <td>{plural(g.cumulative, "signatory", "signatories")}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <p>
+            <Link to="/stats">More statistics: by country, sector and pledge</Link>
+          </p>
         </section>
       </div>
     </div>

@@ -2,20 +2,22 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/modules/db/db.server";
 import { toApiSignatory } from "~/modules/directory/api.server";
 import { loadDirectory } from "~/modules/directory/load.server";
+import { CACHE, openDataError, openDataJson, preflight } from "~/modules/opendata/http.server";
 import { publicUrl } from "~/utils/env.server";
-import { apiError, jsonWithEtag } from "~/utils/http.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  const options = preflight(request);
+  if (options) return options;
   const url = new URL(request.url);
   const directory = await loadDirectory(getDb(), url);
-  if (!directory.ok) return apiError(400, "invalid_parameter", directory.message);
+  if (!directory.ok) return openDataError(400, "invalid_parameter", directory.message);
   const { result } = directory;
   const pageLink = (page: number) => {
     const params = new URLSearchParams(url.search);
     params.set("page", String(page));
     return publicUrl(`${url.pathname}?${params}`);
   };
-  return jsonWithEtag(request, {
+  const body = {
     data: result.items.map(toApiSignatory),
     meta: { total: result.total, page: result.page, per_page: result.perPage, pages: result.pages },
     links: {
@@ -23,5 +25,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       next: result.page < result.pages ? pageLink(result.page + 1) : null,
       prev: result.page > 1 ? pageLink(Math.min(result.page - 1, result.pages)) : null,
     },
-  });
+  };
+  return openDataJson(request, body, CACHE.directory);
 }

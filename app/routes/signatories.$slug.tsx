@@ -1,12 +1,16 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { StatusBadge } from "~/components/status-badge";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { getSignatory } from "~/modules/directory/directory.server";
+import { badgeEmbed } from "~/modules/opendata/badge.server";
+import stylesheet from "~/styles/opendata.css?url";
 import { publicUrl } from "~/utils/env.server";
 import { displayHost, formatDate } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const signatory = await getSignatory(getDb(), params.slug ?? "");
@@ -14,6 +18,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return {
     signatory: { ...signatory, country_name: countryName(signatory.country) },
     url: publicUrl(`/signatories/${signatory.slug}`),
+    badge: badgeEmbed(signatory, publicUrl),
   };
 }
 
@@ -39,10 +44,11 @@ const EVENT_TEXT = {
   withdrawn: "Withdrew from the accord",
   suspended: "Suspended by the registry",
   reinstated: "Reinstated",
+  updated: "Record updated",
 } as const;
 
 export default function SignatoryPage() {
-  const { signatory: s } = useLoaderData<typeof loader>();
+  const { signatory: s, badge } = useLoaderData<typeof loader>();
   return (
     <article className="signatory" aria-labelledby="signatory-name">
       <p className="breadcrumb">
@@ -151,6 +157,23 @@ export default function SignatoryPage() {
             </li>
           ))}
         </ol>
+      </section>
+
+      <section aria-labelledby="badge-heading" className="badge-embed">
+        <h2 id="badge-heading">Badge</h2>
+        <p>
+          A live badge for a website: it always shows the current status in this registry and the date of joining, and
+          links to this page.
+        </p>
+        <img src={badge.path} alt={badge.alt} />
+        <h3>HTML</h3>
+        <pre className="snippet">
+          <code>{badge.html}</code>
+        </pre>
+        <h3>Markdown</h3>
+        <pre className="snippet">
+          <code>{badge.markdown}</code>
+        </pre>
       </section>
 
       <p className="data-links">

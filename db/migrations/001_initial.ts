@@ -83,7 +83,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(["signatory_id", "occurred_on"])
     .execute();
 
-  if (!isPostgres(db)) {
+  if (isPostgres(db)) {
+    // Full-text search (PostgreSQL): a tsvector of the same words the SQLite index holds
+    // (the app folds and splits the text, so both engines match alike), weighted A–D.
+    await sql`alter table signatories add column search tsvector`.execute(db);
+    await sql`create index signatories_search_idx on signatories using gin (search)`.execute(db);
+  } else {
     // Full-text index (SQLite FTS5): diacritics folded by the tokenizer, prefix indexes
     // for 2- and 3-letter prefixes so prefix queries stay fast at 100,000 rows. The
     // directory module keeps it in sync inside each write transaction.

@@ -2,13 +2,21 @@
 // on Node 20, and a static list also bundles into the server build.
 import type { Migration, MigrationProvider } from "kysely";
 import * as m001 from "./001_initial";
+import * as m009 from "./009_data_version";
+import * as m010 from "./010_signatory_updated_event";
 import * as m002 from "./002_applications_mail_limits";
 import * as m003 from "./003_audit_log";
+import * as m004 from "./004_staff";
+import * as m005 from "./005_apply_status_seal";
 
 const migrations: Record<string, Migration> = {
   "001_initial": m001,
   "002_applications_mail_limits": m002,
   "003_audit_log": m003,
+  "004_staff": m004,
+  "005_apply_status_seal": m005,
+  "009_data_version": m009,
+  "010_signatory_updated_event": m010,
 };
 
 export const migrationProvider: MigrationProvider = {

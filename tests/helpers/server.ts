@@ -1,13 +1,13 @@
 // The production server (`node server.mjs` over ./build) in a child process, for the
-// browser end-to-end tests: a free port on 127.0.0.1 and a throw-away SQLite file that
-// the server migrates and seeds at start-up, exactly as `npm start` does.
+// browser and HTTP tests: a free port on 127.0.0.1 and a throw-away database (see
+// engine.ts) that the server migrates and seeds at start-up, exactly as `npm start` does.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dropDatabase, freshDatabaseUrl } from "./engine";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // BUILD_DIR lets several builds live side by side (as server.mjs and vite.config.ts read it).
@@ -24,7 +24,7 @@ export interface TestServer {
   stop(): Promise<void>;
   /** How the process ended (after stop()): its exit code, or null when killed by a signal. */
   exitCode(): number | null;
-  /** The SQLite file the server uses. */
+  /** The server's DATABASE_URL (a SQLite file, or a PostgreSQL database). */
   databasePath: string;
 }
 
@@ -59,7 +59,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const dbPath = join(tmpdir(), `accord-e2e-${randomUUID()}.db`);
+  const dbPath = extraEnv.DATABASE_URL ?? (await freshDatabaseUrl("e2e"));
 
   // The test runner's own settings (NODE_ENV=test, its DATABASE_URL, VITEST_*) stay out.
   const env: NodeJS.ProcessEnv = {
@@ -86,9 +86,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
-  const removeDatabase = () => {
-    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbPath + suffix, { force: true });
-  };
+  // A database the caller passed in is the caller's to remove.
+  const removeDatabase = () => (extraEnv.DATABASE_URL ? Promise.resolve() : dropDatabase(dbPath));
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
@@ -99,7 +98,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
         await exited(child);
         clearTimeout(timer);
       }
-      removeDatabase();
+      await removeDatabase();
     })();
     return stopped;
   };

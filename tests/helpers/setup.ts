@@ -1,8 +1,8 @@
-// Runs before every test file: each file gets its own throw-away SQLite database.
+// Runs before every test file: each file gets its own throw-away database (a SQLite
+// file, or a PostgreSQL database in the PostgreSQL pass: see engine.ts).
 import { randomUUID } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { freshDatabaseUrl } from "./engine";
 
-process.env.DATABASE_URL = join(tmpdir(), `accord-test-${randomUUID()}.db`);
+process.env.DATABASE_URL = await freshDatabaseUrl("test");
 process.env.PUBLIC_URL = "http://registry.test";
 process.env.SESSION_SECRET = randomUUID() + randomUUID();

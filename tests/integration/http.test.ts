@@ -1,5 +1,6 @@
 // The production server over real HTTP: what every response carries (CONTRACT §7) and
 // how it refuses what it must refuse. Catalogue ids in brackets.
+import { createHash } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../helpers/server";
@@ -52,7 +53,9 @@ describe("headers on every response [ASVS 3.4.1, 3.4.3-3.4.6, 14.3.2]", () => {
     const res = await raw(server.url, path);
     expect(res.status).toBe(status);
     const csp = String(res.headers["content-security-policy"]);
-    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}'/);
+    // A fresh nonce, or (for a page served from the response cache) the hashes of its
+    // inline scripts; never 'unsafe-inline'.
+    expect(csp).toMatch(/script-src 'self'( 'nonce-[A-Za-z0-9+/=]{20,}'| ('sha256-[A-Za-z0-9+/=]{44}' ?)*);/);
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("base-uri 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
@@ -65,14 +68,27 @@ describe("headers on every response [ASVS 3.4.1, 3.4.3-3.4.6, 14.3.2]", () => {
     expect(res.headers["strict-transport-security"]).toBeUndefined();
   });
 
-  it("gives every script of a page the response's nonce, a new one each time", async () => {
-    const first = await raw(server.url, "/");
-    const second = await raw(server.url, "/");
+  it("gives every script of an uncached page the response's nonce, a new one each time", async () => {
+    const first = await raw(server.url, "/apply");
+    const second = await raw(server.url, "/apply");
     const nonce = /'nonce-([^']+)'/.exec(String(first.headers["content-security-policy"]))![1];
     const scripts = [...first.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
     expect(scripts.length).toBeGreaterThan(0);
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
     expect(String(second.headers["content-security-policy"])).not.toContain(nonce);
+  });
+
+  it("allows exactly the inline scripts of a cached page by their hashes", async () => {
+    await raw(server.url, "/pledges");
+    const cached = await raw(server.url, "/pledges");
+    expect(cached.headers["x-cache"]).toBe("hit");
+    const csp = String(cached.headers["content-security-policy"]);
+    const inline = [...cached.body.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/\ssrc=/.test(m[1]));
+    expect(inline.length).toBeGreaterThan(0);
+    for (const [, , content] of inline) {
+      expect(csp).toContain(`'sha256-${createHash("sha256").update(content).digest("base64")}'`);
+    }
+    expect(csp).not.toContain("'nonce-");
   });
 
   it("adds HSTS when the public address is https, and a __Host- anti-forgery cookie marked Secure", async () => {

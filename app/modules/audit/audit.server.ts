@@ -6,9 +6,11 @@ import canonicalize from "canonicalize";
 import { createHash } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { AuditLogTable } from "../../../db/schema";
-import type { DB } from "~/modules/db/db.server";
+import { sql } from "kysely";
+import { isPostgres, type DB } from "~/modules/db/db.server";
 
 export const GENESIS_HASH = "0".repeat(64);
+const AUDIT_CHAIN_LOCK = 7_263_001;
 
 export interface AuditInput {
   actor: string;
@@ -44,9 +46,12 @@ function hashOf(prevHash: string, e: Omit<Entry, "id" | "hash" | "prev_hash">): 
 /**
  * Appends an entry. Call it with the transaction of the action it records. SQLite runs
  * one write transaction at a time, so reading the chain's head here cannot race another
- * append; the PostgreSQL dialect takes a lock first (the multi-instance issue).
+ * append; on PostgreSQL an advisory lock gives the same guarantee.
  */
 export async function appendAudit(trx: DB, input: AuditInput): Promise<{ id: number; hash: string }> {
+  // PostgreSQL runs writers side by side: a transaction-scoped lock makes appends take
+  // turns, so two can never chain onto the same head (the lock ends with the transaction).
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
   const head = await trx.selectFrom("audit_log").select(["id", "hash"]).orderBy("id", "desc").limit(1).executeTakeFirst();
   const prevHash = head?.hash ?? GENESIS_HASH;
   const at = new Date().toISOString();

@@ -1,5 +1,7 @@
 import Sqlite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { isPostgres } from "../../../db/migrations/dialect";
+import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { migrationProvider } from "../../../db/migrations";
@@ -8,17 +10,27 @@ import { getEnv } from "~/utils/env.server";
 
 export type DB = Kysely<Database>;
 
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export { isPostgres } from "../../../db/migrations/dialect";
+
 /** The SQLite file a DATABASE_URL names (`file:PATH` or a plain path). */
 export function sqlitePath(url: string): string {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error(
-      "DATABASE_URL names PostgreSQL, which this version does not support yet; use a SQLite file (file:./data/registry.db).",
-    );
-  }
+  if (isPostgresUrl(url)) throw new Error("DATABASE_URL names PostgreSQL; this needs a SQLite file");
   return resolve(url.replace(/^file:(\/\/)?/, ""));
 }
 
+// COUNT(*) and bigint columns arrive as strings by default; every such value here (ids,
+// counts, millisecond times) fits a JavaScript number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
 export function openDatabase(url: string): DB {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
   const path = sqlitePath(url);
   mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Sqlite(path);
@@ -46,7 +58,8 @@ export async function closeDb(): Promise<void> {
 
 /** Applies pending migrations; throws (never half-starts) when one fails. */
 export async function migrateToLatest(db: DB): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Unordered: migrations written on parallel branches may land out of name order.
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
@@ -62,6 +75,7 @@ export async function migrateToLatest(db: DB): Promise<string[]> {
  * SQLITE_BUSY when the server writes at the same time.
  */
 export async function immediateTransaction<T>(db: DB, work: (trx: DB) => Promise<T>): Promise<T> {
+  if (isPostgres(db)) return db.transaction().execute(work);
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {

@@ -2,8 +2,8 @@
 // directory's queries stay portable (PostgreSQL gets its own implementation here).
 import { sql, type AliasedRawBuilder } from "kysely";
 import { countryName } from "~/modules/countries";
-import { ftsQuery } from "~/modules/directory/search-text";
-import type { DB } from "./db.server";
+import { foldWords, ftsQuery } from "~/modules/directory/search-text";
+import { isPostgres, type DB } from "./db.server";
 
 export type SearchHit = { id: number; rank: number };
 
@@ -26,29 +26,12 @@ const sqliteIndex: SearchIndex = {
 
   async reindex(trx, ids) {
     if (ids.length === 0) return;
-    const rows = await trx
-      .selectFrom("signatories")
-      .innerJoin("sectors", "sectors.code", "signatories.sector")
-      .select([
-        "signatories.id",
-        "signatories.name",
-        "signatories.description",
-        "signatories.website",
-        "signatories.country",
-        "signatories.former_names",
-        "signatories.notes",
-        "sectors.code as sector_code",
-        "sectors.name as sector_name",
-      ])
-      .where("signatories.id", "in", ids)
-      .execute();
+    const rows = await indexedText(trx, ids);
     await sql`delete from signatory_search where rowid in (${sql.join(ids)})`.execute(trx);
     // Several rows a statement: bulk writers (seed, import, synth) reindex thousands.
     for (let i = 0; i < rows.length; i += 500) {
       const values = rows.slice(i, i + 500).map(
-        (row) => sql`(${row.id}, ${[row.name, row.former_names].filter(Boolean).join(" ")},
-          ${row.description}, ${row.website}, ${`${countryName(row.country)} ${row.country}`},
-          ${`${row.sector_name} ${row.sector_code}`}, ${row.notes ?? ""})`,
+        (row) => sql`(${row.id}, ${row.name}, ${row.description}, ${row.website}, ${row.country}, ${row.sector}, ${row.notes})`,
       );
       await sql`
         insert into signatory_search (rowid, name, description, website, country_name, sector, notes)
@@ -57,6 +40,69 @@ const sqliteIndex: SearchIndex = {
   },
 };
 
-export function searchIndex(_db: DB): SearchIndex {
-  return sqliteIndex;
+/**
+ * PostgreSQL: a weighted tsvector column. The words are folded and split here, by the
+ * same function that splits a search, and handed to the 'simple' configuration, so the
+ * two engines find the same signatories for the same query.
+ */
+const postgresIndex: SearchIndex = {
+  hits(words) {
+    const query = words.map((w) => `${w}:*`).join(" & ");
+    return sql<SearchHit>`(
+      select s.id, -ts_rank('{0.2, 0.3, 0.4, 1.0}', s.search, q) as rank
+      from signatories s, to_tsquery('simple', ${query}) q
+      where s.search @@ q
+    )`.as("hits");
+  },
+
+  async reindex(trx, ids) {
+    if (ids.length === 0) return;
+    const rows = await indexedText(trx, ids);
+    const words = (text: string) => foldWords(text).join(" ");
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = rows.slice(i, i + 500).map(
+        (row) => sql`(${row.id}::int, ${words(row.name)}::text, ${words(row.website)}::text,
+          ${words(`${row.country} ${row.sector}`)}::text, ${words(`${row.description} ${row.notes}`)}::text)`,
+      );
+      await sql`
+        update signatories as s set search =
+          setweight(to_tsvector('simple', v.a), 'A') || setweight(to_tsvector('simple', v.b), 'B') ||
+          setweight(to_tsvector('simple', v.c), 'C') || setweight(to_tsvector('simple', v.d), 'D')
+        from (values ${sql.join(values)}) as v(id, a, b, c, d)
+        where s.id = v.id`.execute(trx);
+    }
+  },
+};
+
+/** What the index holds for each signatory, column by column. */
+async function indexedText(trx: DB, ids: number[]) {
+  const rows = await trx
+    .selectFrom("signatories")
+    .innerJoin("sectors", "sectors.code", "signatories.sector")
+    .select([
+      "signatories.id",
+      "signatories.name",
+      "signatories.description",
+      "signatories.website",
+      "signatories.country",
+      "signatories.former_names",
+      "signatories.notes",
+      "sectors.code as sector_code",
+      "sectors.name as sector_name",
+    ])
+    .where("signatories.id", "in", ids)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: [row.name, row.former_names].filter(Boolean).join(" "),
+    description: row.description,
+    website: row.website,
+    country: `${countryName(row.country)} ${row.country}`,
+    sector: `${row.sector_name} ${row.sector_code}`,
+    notes: row.notes ?? "",
+  }));
+}
+
+export function searchIndex(db: DB): SearchIndex {
+  return isPostgres(db) ? postgresIndex : sqliteIndex;
 }

@@ -49,14 +49,22 @@ const positiveInt = (name: string, max: number) =>
         .max(max, { error: `${name} must be at most ${max}` }),
     );
 
-function schema(known: KnownCodes) {
-  const codeOf = (name: string, codes: readonly string[]) =>
-    z.array(
-      z.string().refine((v) => codes.includes(v), {
-        error: (issue) =>
-          `${name} '${String(issue.input).slice(0, 40)}' is not one of: ${codes.join(", ")}`,
-      }),
-    );
+/**
+ * The parameters' schema, exported so the OpenAPI document describes them from the same
+ * source (its input side, `z.toJSONSchema(…, { io: "input" })`); the descriptions are for
+ * that document. Parse with parseDirectoryQuery, which applies the rules around it.
+ */
+export function directoryParamsSchema(known: KnownCodes) {
+  // An enum (not a refinement) so the document lists the codes the database knows.
+  const codeOf = (name: string, codes: readonly string[], description: string) =>
+    z
+      .array(
+        z.enum(codes, {
+          error: (issue) =>
+            `${name} '${String(issue.input).slice(0, 40)}' is not one of: ${codes.join(", ")}`,
+        }),
+      )
+      .meta({ description });
   return z.object({
     q: z
       .string()
@@ -64,7 +72,11 @@ function schema(known: KnownCodes) {
       .refine((v) => searchWords(v).length > 0, {
         error: "q must contain at least one letter or digit",
       })
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          "Full-text search over name, description, website, country name and sector: words are ANDed, prefix-matched, case- and accent-insensitive.",
+      }),
     country: z.array(
       z
         .string()
@@ -73,9 +85,10 @@ function schema(known: KnownCodes) {
           error: (issue) =>
             `country '${String(issue.input).slice(0, 40)}' is not an ISO 3166-1 alpha-2 code`,
         }),
-    ),
-    sector: codeOf("sector", known.sectors),
-    pledge: codeOf("pledge", known.pledges),
+    )
+    .meta({ description: "Headquarters country, an ISO 3166-1 alpha-2 code (either case); repeat to accept several." }),
+    sector: codeOf("sector", known.sectors, "Sector code; repeat to accept several."),
+    pledge: codeOf("pledge", known.pledges, "Pledge code; repeat to require every one named."),
     joined: z
       .string()
       .regex(/^\d{4}(-\d{4})?$/, { error: "joined must be a year (2018) or a range (2018-2020)" })
@@ -84,15 +97,30 @@ function schema(known: KnownCodes) {
         return { from, to };
       })
       .refine((r) => r.from <= r.to, { error: "joined must be a range from an earlier year to a later one" })
-      .optional(),
+      .optional()
+      .meta({ description: "Year of joining (2018) or an inclusive range of years (2018-2020)." }),
     founding: z
       .enum(["1", "0"], { error: "founding must be 1 (founding signatories) or 0 (later joiners)" })
       .transform((v) => v === "1")
-      .optional(),
-    status: z.enum(STATUSES, { error: `status must be one of: ${STATUSES.join(", ")}` }).optional(),
-    sort: z.enum(SORTS, { error: `sort must be one of: ${SORTS.join(", ")}` }).optional(),
-    page: positiveInt("page", 100_000).optional(),
-    per_page: positiveInt("per_page", MAX_PER_PAGE).optional(),
+      .optional()
+      .meta({ description: "1: founding signatories only; 0: later joiners only." }),
+    status: z
+      .enum(STATUSES, { error: `status must be one of: ${STATUSES.join(", ")}` })
+      .optional()
+      .meta({ description: "Signatories with this status (default active), or all." }),
+    sort: z
+      .enum(SORTS, { error: `sort must be one of: ${SORTS.join(", ")}` })
+      .optional()
+      .meta({
+        description:
+          "name (default), joined (oldest first), -joined (newest first), relevance (default when q is set).",
+      }),
+    page: positiveInt("page", 100_000)
+      .optional()
+      .meta({ description: "1-based page number; a page past the last is empty." }),
+    per_page: positiveInt("per_page", MAX_PER_PAGE)
+      .optional()
+      .meta({ description: `Signatories a page, 1 to ${MAX_PER_PAGE} (default ${DEFAULT_PER_PAGE}).` }),
   });
 }
 
@@ -120,7 +148,7 @@ export function parseDirectoryQuery(params: URLSearchParams, known: KnownCodes):
       raw[name] = [...new Set(values)];
     }
   }
-  const parsed = schema(known).safeParse(raw);
+  const parsed = directoryParamsSchema(known).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, param: String(issue.path[0]), message: issue.message };

@@ -3,15 +3,19 @@
 
 const MAX_WORDS = 12;
 
-/** Words of a search, lower-cased and without diacritics: "Telefónica  S.A." → ["telefonica", "s", "a"]. */
-export function searchWords(input: string): string[] {
+/** Every word of a text, lower-cased and without diacritics: "Telefónica  S.A." → ["telefonica", "s", "a"]. */
+export function foldWords(input: string): string[] {
   return input
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .slice(0, MAX_WORDS);
+    .filter(Boolean);
+}
+
+/** The words of a search (at most twelve). */
+export function searchWords(input: string): string[] {
+  return foldWords(input).slice(0, MAX_WORDS);
 }
 
 /** An FTS5 query: every word must match (AND), each as a prefix. Words hold only

@@ -155,9 +155,47 @@ export async function updateSignatory(trx: DB, id: number, patch: SignatoryPatch
     })
     .where("id", "=", id)
     .execute();
+  if (typeof after.joined_on === "string") {
+    // A corrected join date moves the 'joined' event and the pledges taken on joining.
+    await trx
+      .updateTable("signatory_events")
+      .set({ occurred_on: after.joined_on })
+      .where("signatory_id", "=", id)
+      .where("kind", "=", "joined")
+      .execute();
+    await trx
+      .updateTable("endorsements")
+      .set({ endorsed_on: after.joined_on })
+      .where("signatory_id", "=", id)
+      .where("endorsed_on", "=", current.joined_on)
+      .execute();
+  }
+  // Public history: what changed (values only for the name; the audit log has the rest).
+  const changed = PATCHABLE.filter((f) => f in after).map((f) => FIELD_LABEL[f]);
+  await trx
+    .insertInto("signatory_events")
+    .values({
+      signatory_id: id,
+      kind: "updated",
+      occurred_on: new Date().toISOString().slice(0, 10),
+      pledge_code: null,
+      detail: typeof after.name === "string" ? `renamed from ${current.name}; ${changed.join(", ")} changed` : `${changed.join(", ")} changed`,
+      created_at: new Date().toISOString(),
+    })
+    .execute();
   await searchIndex(trx).reindex(trx, [id]);
   return { before, after };
 }
+
+const FIELD_LABEL: Record<(typeof PATCHABLE)[number], string> = {
+  name: "name",
+  website: "website",
+  country: "headquarters country",
+  sector: "sector",
+  description: "description",
+  joined_on: "join date",
+  notes: "notes",
+};
 
 const STATUS_EVENT = { withdrawn: "withdrawn", suspended: "suspended", active: "reinstated" } as const;
 

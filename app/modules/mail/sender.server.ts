@@ -3,19 +3,59 @@
 // expires, so the mail is picked up again after a restart. Without SMTP_URL mail stays
 // queued and is printed to the log once, so a developer can follow its links.
 import nodemailer, { type Transporter } from "nodemailer";
-import { sql } from "kysely";
-import type { DB } from "~/modules/db/db.server";
+import { sql, type ExpressionBuilder } from "kysely";
+import type { Database } from "../../../db/schema";
+import { isPostgres, type DB } from "~/modules/db/db.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { onMailQueued } from "./outbox.server";
 
 const BATCH = 10;
+const DELIVERED = "[delivered; the body was removed after delivery]";
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 12;
 
 /** 10 s, 20 s, 40 s … capped at one hour. */
 export function backoffMs(attempts: number): number {
   return Math.min(60 * 60 * 1000, 10_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+const isDue = (nowIso: string) => (eb: ExpressionBuilder<Database, "mail_outbox">) =>
+  eb.or([
+    eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", nowIso)]),
+    // A sender that died mid-send left a lease; once it expires the mail is due again.
+    eb.and([eb("status", "=", "sending"), eb("lease_until", "<", nowIso)]),
+  ]);
+
+/**
+ * Takes a lease on a batch of due mails, so that no other sender (another instance)
+ * sends them meanwhile. PostgreSQL: FOR UPDATE SKIP LOCKED, so instances claim
+ * different rows without waiting on each other. SQLite (one writer at a time): a
+ * conditional update per row that only one claimant can win.
+ */
+async function claimDue(db: DB, nowIso: string, leaseUntil: string): Promise<number[]> {
+  if (isPostgres(db)) {
+    return db.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom("mail_outbox").select("id").where(isDue(nowIso)).orderBy("id").limit(BATCH).forUpdate().skipLocked().execute();
+      const ids = rows.map((r) => r.id);
+      if (ids.length > 0) {
+        await trx.updateTable("mail_outbox").set({ status: "sending", lease_until: leaseUntil }).where("id", "in", ids).execute();
+      }
+      return ids;
+    });
+  }
+  const due = await db.selectFrom("mail_outbox").select("id").where(isDue(nowIso)).orderBy("id").limit(BATCH).execute();
+  const claimed: number[] = [];
+  for (const { id } of due) {
+    const claim = await db
+      .updateTable("mail_outbox")
+      .set({ status: "sending", lease_until: leaseUntil })
+      .where("id", "=", id)
+      .where(isDue(nowIso))
+      .executeTakeFirst();
+    if (Number(claim.numUpdatedRows) === 1) claimed.push(id);
+  }
+  return claimed;
 }
 
 export interface MailSender {
@@ -39,39 +79,18 @@ export function startMailSender(db: DB, options: { smtpUrl?: string; from?: stri
     if (!transport) {
       const unlogged = await db.selectFrom("mail_outbox").selectAll().where("logged_at", "is", null).execute();
       for (const mail of unlogged) {
-        log.info({ event: "mail_kept", mailId: mail.id, kind: mail.kind, to: mail.to_address, subject: mail.subject, text: mail.text_body }, "SMTP_URL is not set: mail kept in the outbox");
+        // Outside production the whole mail is printed, so a developer can follow its
+        // links; in production its links carry live tokens, which never go to a log.
+        const text = env.NODE_ENV === "production" ? undefined : mail.text_body;
+        log.info({ event: "mail_kept", mailId: mail.id, kind: mail.kind, to: mail.to_address, subject: mail.subject, text }, "SMTP_URL is not set: mail kept in the outbox");
         await db.updateTable("mail_outbox").set({ logged_at: nowIso }).where("id", "=", mail.id).execute();
       }
       return 0;
     }
-    const due = await db
-      .selectFrom("mail_outbox")
-      .select("id")
-      .where((eb) =>
-        eb.or([
-          eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", nowIso)]),
-          eb.and([eb("status", "=", "sending"), eb("lease_until", "<", nowIso)]),
-        ]),
-      )
-      .orderBy("id")
-      .limit(BATCH)
-      .execute();
+    const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+    const claimed = await claimDue(db, nowIso, leaseUntil);
     let sent = 0;
-    for (const { id } of due) {
-      // Claim it: only one sender (or instance) wins the conditional update.
-      const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
-      const claim = await db
-        .updateTable("mail_outbox")
-        .set({ status: "sending", lease_until: leaseUntil })
-        .where("id", "=", id)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", nowIso)]),
-            eb.and([eb("status", "=", "sending"), eb("lease_until", "<", nowIso)]),
-          ]),
-        )
-        .executeTakeFirst();
-      if (Number(claim.numUpdatedRows) !== 1) continue;
+    for (const id of claimed) {
       const mail = await db.selectFrom("mail_outbox").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
       const at = new Date().toISOString();
       try {
@@ -86,7 +105,18 @@ export function startMailSender(db: DB, options: { smtpUrl?: string; from?: stri
         await db.transaction().execute(async (trx) => {
           await trx
             .updateTable("mail_outbox")
-            .set({ status: "sent", sent_at: at, lease_until: null, last_error: null, attempts: sql`attempts + 1` })
+            // Delivered mail keeps its envelope but not its body: bodies carry access
+            // links (verification and status tokens) that the database must not hold
+            // in the clear once they have done their job.
+            .set({
+              status: "sent",
+              sent_at: at,
+              lease_until: null,
+              last_error: null,
+              attempts: sql`attempts + 1`,
+              text_body: DELIVERED,
+              html_body: DELIVERED,
+            })
             .where("id", "=", id)
             .execute();
           await trx.insertInto("mail_attempts").values({ mail_id: id, at, ok: 1, error: null }).execute();

@@ -1,0 +1,53 @@
+import type { ColumnChartGeometry } from "./types";
+
+/** Vertical columns drawn from server-computed geometry. The accessible name is `title`;
+ * the figures themselves belong in a table beside the chart. */
+export function ColumnChart({ chart, id, title }: { chart: ColumnChartGeometry; id: string; title: string }) {
+  return (
+    <svg
+      className="chart chart-columns"
+      viewBox={`0 0 ${chart.width} ${chart.height}`}
+      role="img"
+      aria-labelledby={id}
+      focusable="false"
+    >
+      <title id={id}>{title}</title>
+      <g className="chart-grid">
+        {chart.yTicks.map((t) => (
+          <line key={t.label} x1={chart.left} x2={chart.right} y1={t.at} y2={t.at} />
+        ))}
+      </g>
+      <g className="chart-axis" textAnchor="end">
+        {chart.yTicks.map((t) => (
+          <text key={t.label} x={chart.left - 6} y={t.at} dy="0.32em">
+            {t.label}
+          </text>
+        ))}
+      </g>
+      <g className="chart-marks">
+        {chart.columns.map((c) => (
+          <rect key={c.label} x={c.x} y={c.y} width={c.width} height={c.height} rx="2" />
+        ))}
+      </g>
+      {chart.showValues ? (
+        <g className="chart-values" textAnchor="middle">
+          {chart.columns.map((c) => (
+            <text key={c.label} x={c.x + c.width / 2} y={c.y - 6}>
+              {c.value}
+            </text>
+          ))}
+        </g>
+      ) : null}
+      <line className="chart-baseline" x1={chart.left} x2={chart.right} y1={chart.baseline} y2={chart.baseline} />
+      <g className="chart-axis" textAnchor="middle">
+        {chart.columns
+          .filter((c) => c.showLabel)
+          .map((c) => (
+            <text key={c.label} x={c.x + c.width / 2} y={chart.baseline + 18}>
+              {c.label}
+            </text>
+          ))}
+      </g>
+    </svg>
+  );
+}

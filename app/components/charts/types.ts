@@ -1,0 +1,58 @@
+// Chart geometry, computed on the server (app/modules/opendata/charts.server.ts, with
+// d3-scale, d3-shape and d3-geo) and drawn by the components beside this file. Only
+// strings and numbers cross to the browser, so d3 and the world atlas never reach it.
+
+export interface AxisTick {
+  label: string;
+  /** Position along the axis, in the chart's viewBox units. */
+  at: number;
+}
+
+export interface ColumnChartGeometry {
+  width: number;
+  height: number;
+  /** y of the zero line. */
+  baseline: number;
+  left: number;
+  right: number;
+  yTicks: AxisTick[];
+  /** False when the columns are too narrow to print their values above them. */
+  showValues: boolean;
+  columns: { label: string; value: number; x: number; y: number; width: number; height: number; showLabel: boolean }[];
+}
+
+export interface LineChartGeometry {
+  width: number;
+  height: number;
+  baseline: number;
+  left: number;
+  right: number;
+  /** SVG path data. */
+  line: string;
+  area: string;
+  yTicks: AxisTick[];
+  points: { label: string; value: number; x: number; y: number; showLabel: boolean }[];
+}
+
+export interface BarChartGeometry {
+  width: number;
+  height: number;
+  rows: { key: string; label: string; value: number; y: number; barWidth: number }[];
+  /** Length of a bar at the largest value (the track drawn behind every bar). */
+  trackWidth: number;
+  /** Layout of every row (relative to its y). */
+  labelDy: number;
+  barDy: number;
+  barHeight: number;
+}
+
+export interface WorldMapGeometry {
+  width: number;
+  height: number;
+  /** Every country the atlas draws; level 0 means none, 1–5 the legend's classes. */
+  countries: { code: string; name: string; d: string; count: number; level: number }[];
+  /** The shading classes, level 0 (none) first. */
+  legend: { level: number; label: string }[];
+  /** Countries with signatories that the map's scale cannot show (too small). */
+  unmapped: { code: string; name: string; count: number }[];
+}

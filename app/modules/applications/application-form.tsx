@@ -1,0 +1,346 @@
+// The application form, used to apply (/apply) and to answer a request for changes (the
+// status page). It renders what the server sent back (values kept, a message beside each
+// wrong field, the first wrong field focused) and works without JavaScript. With
+// JavaScript, each field is checked as the applicant leaves it, by the same zod schema
+// the server runs (schema.ts).
+import { Form, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState, type FocusEvent, type ReactNode } from "react";
+import { CheckboxField, ErrorList, Field, FieldGroup, fieldIds } from "~/components/form-fields";
+import {
+  FIELDS,
+  readApplicationForm,
+  validateApplication,
+  type ApplicationField,
+  type ApplicationOptions,
+  type ApplicationValues,
+  type FieldErrors,
+} from "./schema";
+
+export interface ApplicationFormOptions {
+  countries: { code: string; name: string }[];
+  sectorList: { code: string; name: string; description: string }[];
+  pledges: { code: string; title: string; summary: string; required: boolean }[];
+}
+
+interface Props {
+  action: string;
+  options: ApplicationFormOptions;
+  /** What the browser needs to run the schema. */
+  schemaOptions: ApplicationOptions;
+  /** The values to show: empty, stored, or what was just sent. */
+  values: ApplicationValues;
+  /** The server's messages for what was just sent. */
+  errors: FieldErrors;
+  /** A message about the whole submission (sent too fast, too many, …). */
+  formError?: string | null;
+  /** Hidden inputs: the anti-forgery token and whatever else the route needs back. */
+  hidden: ReactNode;
+  /** The honeypot field's name; absent on forms behind a private link. */
+  honeypotField?: string;
+  submitLabel: string;
+}
+
+const LABELS: Record<ApplicationField, string> = {
+  name: "Organisation's legal name",
+  website: "Website",
+  country: "Headquarters country",
+  sector: "Sector",
+  description: "What the organisation does",
+  contact_name: "Your name",
+  contact_title: "Your job title",
+  contact_email: "Your work e-mail address",
+  pledges: "Pledges",
+  accept: "Authority to commit",
+};
+
+const idOf = (field: ApplicationField) => `field-${field}`;
+const pledgeId = (code: string) => `pledge-${code}`;
+
+/** The form's field that an element belongs to (a pledge box counts as "pledges"). */
+function fieldOf(element: EventTarget | null): ApplicationField | null {
+  if (!(element instanceof HTMLElement)) return null;
+  const name = element.getAttribute("name");
+  return (FIELDS as readonly string[]).includes(name ?? "") ? (name as ApplicationField) : null;
+}
+
+export function ApplicationForm({ action, options, schemaOptions, values, errors: serverErrors, formError, hidden, honeypotField, submitLabel }: Props) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const navigation = useNavigation();
+  const submitting = navigation.state === "submitting" && navigation.formAction === action;
+  // Fields the applicant has left since the last server answer, and the schema's verdict
+  // on the whole form at that moment.
+  const [touched, setTouched] = useState<ReadonlySet<ApplicationField>>(new Set());
+  const [checked, setChecked] = useState<{ errors: FieldErrors; values: ApplicationValues } | null>(null);
+
+  // A new answer from the server: its messages replace the browser's, and the focus
+  // goes to the first wrong field (without JavaScript, `autoFocus` does it).
+  useEffect(() => {
+    setTouched(new Set());
+    setChecked(null);
+    if (Object.keys(serverErrors).length === 0) return;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [serverErrors]);
+
+  const check = (field: ApplicationField) => {
+    const form = formRef.current;
+    if (!form) return;
+    const read = readApplicationForm(new FormData(form));
+    const result = validateApplication(read.values, schemaOptions, read.errors);
+    setTouched((previous) => (previous.has(field) ? previous : new Set([...previous, field])));
+    setChecked({ errors: result.ok ? {} : result.errors, values: read.values });
+  };
+
+  // A message that appears on blur moves what is below it. When the blur comes from a
+  // pointer press (on "Send", say), the check waits until the press is over: otherwise the
+  // button moves away between mousedown and mouseup and the click is lost.
+  const pointerDown = useRef(false);
+  const pending = useRef<ApplicationField | null>(null);
+  const latestCheck = useRef(check);
+  latestCheck.current = check;
+  useEffect(() => {
+    const down = () => {
+      pointerDown.current = true;
+    };
+    const up = () => {
+      pointerDown.current = false;
+      const field = pending.current;
+      pending.current = null;
+      // After the click this press makes has been handled.
+      if (field) setTimeout(() => latestCheck.current(field), 0);
+    };
+    window.addEventListener("pointerdown", down, true);
+    window.addEventListener("pointerup", up, true);
+    window.addEventListener("pointercancel", up, true);
+    return () => {
+      window.removeEventListener("pointerdown", down, true);
+      window.removeEventListener("pointerup", up, true);
+      window.removeEventListener("pointercancel", up, true);
+    };
+  }, []);
+
+  const onBlur = (event: FocusEvent<HTMLFormElement>) => {
+    const field = fieldOf(event.target);
+    if (!field) return;
+    // The pledges are one answer: checked when the focus leaves the group, not each box.
+    if (field === "pledges" && fieldOf(event.relatedTarget) === "pledges") return;
+    if (pointerDown.current) pending.current = field;
+    else check(field);
+  };
+  const onChange = (event: { target: EventTarget }) => {
+    const field = fieldOf(event.target);
+    // Once a field shows its verdict, it follows every change (a fixed error goes away).
+    if (field && touched.has(field)) check(field);
+  };
+
+  /** The message to show now: the browser's for a field the applicant has left, unless the
+   * field still holds what the server judged (its rules can be the server's alone). */
+  const errorOf = (field: ApplicationField): string | undefined => {
+    if (!checked || !touched.has(field)) return serverErrors[field];
+    const fromBrowser = checked.errors[field];
+    if (fromBrowser) return fromBrowser;
+    const unchanged = JSON.stringify(checked.values[field]) === JSON.stringify(values[field]);
+    return unchanged ? serverErrors[field] : undefined;
+  };
+  const errors = Object.fromEntries(FIELDS.map((f) => [f, errorOf(f)]).filter(([, e]) => e)) as FieldErrors;
+  const first = FIELDS.find((f) => errors[f]);
+  const currentPledges = checked?.values.pledges ?? values.pledges;
+  const pledgesError = errors.pledges;
+  const requiredMissing = options.pledges.filter((p) => p.required && !currentPledges.includes(p.code));
+  const pledgeInvalid = (code: string, required: boolean) =>
+    !!pledgesError && (requiredMissing.length > 0 ? required && !currentPledges.includes(code) : true);
+  const firstInvalidPledge =
+    options.pledges.find((p) => pledgeInvalid(p.code, p.required))?.code ?? options.pledges[0]?.code;
+
+  const text = (field: Exclude<ApplicationField, "pledges" | "accept" | "country" | "sector" | "description">, props: { type?: string; autoComplete?: string; inputMode?: "url" | "email" | "text"; hint?: ReactNode; spellCheck?: boolean }) => (
+    <Field id={idOf(field)} name={field} label={LABELS[field]} hint={props.hint} error={errors[field]} focus={first === field}>
+      {(control) => (
+        <input
+          {...control}
+          type={props.type ?? "text"}
+          autoComplete={props.autoComplete}
+          inputMode={props.inputMode}
+          spellCheck={props.spellCheck}
+          defaultValue={values[field]}
+        />
+      )}
+    </Field>
+  );
+
+  const required = options.pledges.filter((p) => p.required);
+  const optional = options.pledges.filter((p) => !p.required);
+  const pledgeBox = (p: ApplicationFormOptions["pledges"][number]) => (
+    <CheckboxField
+      key={p.code}
+      id={pledgeId(p.code)}
+      name="pledges"
+      value={p.code}
+      label={
+        <>
+          {p.title}
+          {p.required ? <span className="pledge-required"> (required)</span> : null}
+        </>
+      }
+      description={p.summary}
+      defaultChecked={values.pledges.includes(p.code)}
+      invalid={pledgeInvalid(p.code, p.required)}
+      errorId={fieldIds(idOf("pledges")).errorId}
+      focus={first === "pledges" && p.code === firstInvalidPledge}
+    />
+  );
+
+  const summary = FIELDS.filter((f) => serverErrors[f]);
+
+  return (
+    <Form
+      ref={formRef}
+      method="post"
+      action={action}
+      noValidate
+      className="application-form"
+      onBlur={onBlur}
+      onChange={onChange}
+      aria-describedby={formError ? "form-alert" : undefined}
+    >
+      {hidden}
+      {formError ? (
+        <div id="form-alert" className="form-alert" role="alert">
+          <p>{formError}</p>
+        </div>
+      ) : null}
+      {summary.length > 0 ? (
+        <div className="error-summary" aria-labelledby="error-summary-title">
+          <h2 id="error-summary-title">
+            {summary.length === 1 ? "One answer needs a change" : `${summary.length} answers need a change`}
+          </h2>
+          <ul>
+            {summary.map((f) => (
+              <li key={f}>
+                <a href={`#${f === "pledges" ? pledgeId(firstInvalidPledge ?? "") : idOf(f)}`}>
+                  {LABELS[f]}: {serverErrors[f]}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <section className="form-section" aria-labelledby="section-organisation">
+        <h2 id="section-organisation">The organisation</h2>
+        {text("name", { autoComplete: "organization", hint: "As registered, 2 to 120 characters." })}
+        {text("website", {
+          type: "url",
+          inputMode: "url",
+          autoComplete: "url",
+          spellCheck: false,
+          hint: "Its address, starting with https:// (for example https://www.example.com).",
+        })}
+        <Field id={idOf("country")} name="country" label={LABELS.country} error={errors.country} focus={first === "country"}>
+          {(control) => (
+            <select {...control} defaultValue={values.country} autoComplete="country">
+              <option value="">Choose a country</option>
+              {options.countries.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id={idOf("sector")} name="sector" label={LABELS.sector} error={errors.sector} focus={first === "sector"}>
+          {(control) => (
+            <select {...control} defaultValue={values.sector}>
+              <option value="">Choose a sector</option>
+              {options.sectorList.map((s) => (
+                <option key={s.code} value={s.code}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          id={idOf("description")}
+          name="description"
+          label={LABELS.description}
+          hint="What it makes or offers, and for whom: 20 to 1,000 characters. It appears in the directory once approved."
+          error={errors.description}
+          focus={first === "description"}
+        >
+          {(control) => <textarea {...control} rows={5} defaultValue={values.description} />}
+        </Field>
+      </section>
+
+      <section className="form-section" aria-labelledby="section-contact">
+        <h2 id="section-contact">You, the contact</h2>
+        <p className="section-intro">
+          We write to you about this application only. Your name and address are never published.
+        </p>
+        {text("contact_name", { autoComplete: "name" })}
+        {text("contact_title", { autoComplete: "organization-title" })}
+        {text("contact_email", {
+          type: "email",
+          inputMode: "email",
+          autoComplete: "email",
+          spellCheck: false,
+          hint: "At the website's domain or a subdomain of it (for a website at https://www.example.com: name@example.com or name@mail.example.com). Free e-mail providers are not accepted. We send a link there to confirm the address.",
+        })}
+      </section>
+
+      <section className="form-section" aria-labelledby="section-pledges">
+        <h2 id="section-pledges">Pledges</h2>
+        <FieldGroup
+          id={idOf("pledges")}
+          name="pledges"
+          legend="The organisation commits to"
+          hint={
+            <p>
+              Every signatory commits to the accord's four principles: tick each of them to take it on. The later
+              commitments are optional.
+            </p>
+          }
+          error={pledgesError}
+        >
+          <div className="pledge-group">
+            <h3 className="pledge-group-title">The principles (required)</h3>
+            {required.map(pledgeBox)}
+          </div>
+          {optional.length > 0 ? (
+            <div className="pledge-group">
+              <h3 className="pledge-group-title">Later commitments (optional)</h3>
+              {optional.map(pledgeBox)}
+            </div>
+          ) : null}
+        </FieldGroup>
+      </section>
+
+      <section className="form-section" aria-labelledby="section-confirm">
+        <h2 id="section-confirm">Confirmation</h2>
+        <div className={`field${errors.accept ? " field-invalid" : ""}`} data-field="accept">
+          <ErrorList id={fieldIds(idOf("accept")).errorId} errors={[errors.accept]} />
+          <CheckboxField
+            id={idOf("accept")}
+            name="accept"
+            label="I confirm that I have the authority to commit the organisation to the Cybersecurity Tech Accord."
+            defaultChecked={values.accept === "on"}
+            invalid={!!errors.accept}
+            errorId={fieldIds(idOf("accept")).errorId}
+            focus={first === "accept"}
+          />
+        </div>
+      </section>
+
+      {honeypotField ? (
+        <div className="form-extra">
+          <label htmlFor="form-extra-field">Leave this field empty: it is here to catch automated spam</label>
+          <input id="form-extra-field" type="text" name={honeypotField} defaultValue="" tabIndex={-1} autoComplete="off" />
+        </div>
+      ) : null}
+
+      <p className="form-actions">
+        <button type="submit" className="button" disabled={submitting}>
+          {submitting ? "Sending…" : submitLabel}
+        </button>
+      </p>
+    </Form>
+  );
+}

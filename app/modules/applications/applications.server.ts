@@ -1,0 +1,365 @@
+// Applications to join, from the applicant's side: submit, verify the address, follow
+// the status, withdraw, answer a request for changes, get a new verification link.
+// Every change is one transaction with its timeline event and, when it sends one, its
+// mail (the outbox). Moderation decisions are the staff area's (app/modules/moderation).
+import type { Application, ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
+import { allCountries } from "~/modules/countries";
+import type { DB } from "~/modules/db/db.server";
+import { listPledges, listSectors } from "~/modules/directory/directory.server";
+import { enqueueMail } from "~/modules/mail/outbox.server";
+import { consumeLimit } from "~/modules/security/rate-limit.server";
+import { verificationMail } from "./mail.server";
+import { nameKey } from "./name-key";
+import { domainErrors } from "./rules.server";
+import type { ApplicationInput, ApplicationOptions, ApplicationValues, FieldErrors } from "./schema";
+import { OPEN_STATUSES } from "./status";
+import {
+  hashToken,
+  isTokenShaped,
+  newRef,
+  newToken,
+  openStatusToken,
+  REF_PATTERN,
+  sealStatusToken,
+  tokenMatches,
+  VERIFY_TTL_MS,
+} from "./tokens.server";
+
+const HOUR = 60 * 60 * 1000;
+/** New verification links per application per hour. */
+export const RESEND_LIMIT_PER_HOUR = 3;
+
+export interface FormOptions extends ApplicationOptions {
+  sectors: string[];
+  sectorList: { code: string; name: string; description: string }[];
+  pledges: { code: string; title: string; summary: string; required: boolean }[];
+  countries: { code: string; name: string }[];
+}
+
+/** What the form lists: sectors and pledges from the database, every ISO country. */
+export async function formOptions(db: DB): Promise<FormOptions> {
+  const [sectors, pledges] = await Promise.all([listSectors(db), listPledges(db)]);
+  return {
+    sectors: sectors.map((s) => s.code),
+    sectorList: sectors.map((s) => ({ code: s.code, name: s.name, description: s.description })),
+    pledges: pledges.map((p) => ({ code: p.code, title: p.title, summary: p.summary, required: p.required })),
+    countries: allCountries(),
+  };
+}
+
+/** The options the shared schema needs (also what the browser gets to run it). */
+export function schemaOptions(options: FormOptions): ApplicationOptions {
+  return { sectors: options.sectors, pledges: options.pledges.map(({ code, title, required }) => ({ code, title, required })) };
+}
+
+async function freeRef(trx: DB): Promise<string> {
+  for (;;) {
+    const ref = newRef();
+    const taken = await trx.selectFrom("applications").select("id").where("ref", "=", ref).executeTakeFirst();
+    if (!taken) return ref;
+  }
+}
+
+async function addEvent(trx: DB, applicationId: number, kind: ApplicationEventKind, at: string, reason: string | null = null) {
+  await trx
+    .insertInto("application_events")
+    .values({ application_id: applicationId, kind, reason, actor: "applicant", created_at: at })
+    .execute();
+}
+
+export type SubmitResult = { ok: true; ref: string; id: number } | { ok: false; errors: FieldErrors };
+
+/**
+ * Records a valid application: the row, its pledges, its "submitted" event and the mail
+ * with the verification and status links, in one transaction (all or nothing). The
+ * domain rules are checked in the same transaction.
+ */
+export async function submitApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<SubmitResult> {
+  return db.transaction().execute(async (trx) => {
+    const errors = await domainErrors(trx, input.domain);
+    if (Object.keys(errors).length > 0) return { ok: false as const, errors };
+    const now = new Date();
+    const at = now.toISOString();
+    const ref = await freeRef(trx);
+    const verifyToken = newToken();
+    const statusToken = newToken();
+    const expiresAt = new Date(now.getTime() + VERIFY_TTL_MS).toISOString();
+    const { id } = await trx
+      .insertInto("applications")
+      .values({
+        ref,
+        name: input.name,
+        name_key: nameKey(input.name),
+        website: input.website,
+        domain: input.domain,
+        country: input.country,
+        sector: input.sector,
+        description: input.description,
+        contact_name: input.contact_name,
+        contact_title: input.contact_title,
+        contact_email: input.contact_email,
+        status: "unverified",
+        verify_token_hash: hashToken(verifyToken),
+        verify_expires_at: expiresAt,
+        status_token_hash: hashToken(statusToken),
+        status_token_sealed: sealStatusToken(statusToken, verifyToken),
+        verified_at: null,
+        decided_at: null,
+        decision_reason: null,
+        signatory_id: null,
+        client_ip: meta.clientIp,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (input.pledges.length > 0) {
+      await trx
+        .insertInto("application_pledges")
+        .values(input.pledges.map((code) => ({ application_id: id, pledge_code: code })))
+        .execute();
+    }
+    await addEvent(trx, id, "submitted", at);
+    await enqueueMail(
+      trx,
+      verificationMail({
+        to: input.contact_email,
+        ref,
+        organisation: input.name,
+        contactName: input.contact_name,
+        verifyToken,
+        statusToken,
+        expiresAt,
+      }),
+    );
+    return { ok: true as const, ref, id };
+  });
+}
+
+/** The application a status link opens: the reference and the token must both match. */
+export async function findByStatusToken(db: DB, ref: string, token: unknown): Promise<Application | null> {
+  if (!REF_PATTERN.test(ref) || !isTokenShaped(token)) return null;
+  const row = await db.selectFrom("applications").selectAll().where("ref", "=", ref).executeTakeFirst();
+  return row && tokenMatches(token, row.status_token_hash) ? row : null;
+}
+
+/** Whether a reference exists (the "received" page shows no more than that). */
+export async function refExists(db: DB, ref: string): Promise<boolean> {
+  if (!REF_PATTERN.test(ref)) return false;
+  return !!(await db.selectFrom("applications").select("id").where("ref", "=", ref).executeTakeFirst());
+}
+
+export type VerifyOutcome =
+  | { kind: "unknown" }
+  | { kind: "expired"; ref: string }
+  | { kind: "verified"; ref: string; status: ApplicationStatus; statusToken: string | null; justNow: boolean };
+
+/** The application a verification link names (by the token's hash), expired or not. */
+async function findByVerifyToken(db: DB, token: unknown): Promise<Application | null> {
+  if (!isTokenShaped(token)) return null;
+  const row = await db.selectFrom("applications").selectAll().where("verify_token_hash", "=", hashToken(token)).executeTakeFirst();
+  return row && tokenMatches(token, row.verify_token_hash) ? row : null;
+}
+
+/**
+ * Follows a verification link: an unverified application becomes pending (it enters
+ * the moderation queue) with a "verified" event. Following it again changes nothing.
+ */
+export async function verifyApplication(db: DB, token: unknown, now = new Date()): Promise<VerifyOutcome> {
+  const row = await findByVerifyToken(db, token);
+  if (!row || !isTokenShaped(token)) return { kind: "unknown" };
+  const statusToken = openStatusToken(row.status_token_sealed, token);
+  if (row.status !== "unverified") return { kind: "verified", ref: row.ref, status: row.status, statusToken, justNow: false };
+  if (row.verify_expires_at <= now.toISOString()) return { kind: "expired", ref: row.ref };
+  const changed = await db.transaction().execute(async (trx) => {
+    const at = new Date().toISOString();
+    const result = await trx
+      .updateTable("applications")
+      .set({ status: "pending", verified_at: at, updated_at: at })
+      .where("id", "=", row.id)
+      .where("status", "=", "unverified")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await addEvent(trx, row.id, "verified", at);
+    return true;
+  });
+  const status = changed ? "pending" : (await db.selectFrom("applications").select("status").where("id", "=", row.id).executeTakeFirstOrThrow()).status;
+  return { kind: "verified", ref: row.ref, status, statusToken, justNow: changed };
+}
+
+export type ResendResult =
+  | { ok: true; ref: string }
+  | { ok: false; reason: "unknown" | "not_unverified" }
+  | { ok: false; reason: "limited"; retryAfterSeconds: number };
+
+/**
+ * A new verification link for an unverified application, mailed with the status link:
+ * from the status page (the status token is known) or from an expired verification
+ * link (whose token still opens the sealed status token). Earlier links stop working.
+ */
+export async function resendVerification(
+  db: DB,
+  by: { statusToken: string; application: Application } | { verifyToken: unknown },
+): Promise<ResendResult> {
+  let application: Application | null;
+  let statusToken: string | null;
+  if ("application" in by) {
+    application = by.application;
+    statusToken = by.statusToken;
+  } else {
+    application = await findByVerifyToken(db, by.verifyToken);
+    statusToken = application && isTokenShaped(by.verifyToken) ? openStatusToken(application.status_token_sealed, by.verifyToken) : null;
+  }
+  if (!application) return { ok: false, reason: "unknown" };
+  if (application.status !== "unverified") return { ok: false, reason: "not_unverified" };
+  const limit = await consumeLimit(db, { bucket: "apply-resend", key: String(application.id), max: RESEND_LIMIT_PER_HOUR, windowMs: HOUR });
+  if (limit.limited) return { ok: false, reason: "limited", retryAfterSeconds: limit.retryAfterSeconds };
+  const app = application;
+  const verifyToken = newToken();
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + VERIFY_TTL_MS).toISOString();
+  const done = await db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable("applications")
+      .set({
+        verify_token_hash: hashToken(verifyToken),
+        verify_expires_at: expiresAt,
+        status_token_sealed: statusToken ? sealStatusToken(statusToken, verifyToken) : null,
+        updated_at: now.toISOString(),
+      })
+      .where("id", "=", app.id)
+      .where("status", "=", "unverified")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await enqueueMail(
+      trx,
+      verificationMail({
+        to: app.contact_email,
+        ref: app.ref,
+        organisation: app.name,
+        contactName: app.contact_name,
+        verifyToken,
+        statusToken,
+        expiresAt,
+        resent: true,
+      }),
+    );
+    return true;
+  });
+  return done ? { ok: true, ref: app.ref } : { ok: false, reason: "not_unverified" };
+}
+
+/** Withdraws an open application; false when it was no longer open (decided meanwhile). */
+export async function withdrawApplication(db: DB, applicationId: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const at = new Date().toISOString();
+    const result = await trx
+      .updateTable("applications")
+      .set({ status: "withdrawn", updated_at: at })
+      .where("id", "=", applicationId)
+      .where("status", "in", [...OPEN_STATUSES])
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await addEvent(trx, applicationId, "withdrawn", at);
+    return true;
+  });
+}
+
+export type ResubmitResult = { ok: true } | { ok: false; errors: FieldErrors } | { ok: false; conflict: true };
+
+/** Answers a request for changes: the new facts, back to the queue ("pending"). */
+export async function resubmitApplication(db: DB, applicationId: number, input: ApplicationInput): Promise<ResubmitResult> {
+  return db.transaction().execute(async (trx) => {
+    const errors = await domainErrors(trx, input.domain, { exceptApplicationId: applicationId });
+    if (Object.keys(errors).length > 0) return { ok: false as const, errors };
+    const at = new Date().toISOString();
+    const result = await trx
+      .updateTable("applications")
+      .set({
+        name: input.name,
+        name_key: nameKey(input.name),
+        website: input.website,
+        domain: input.domain,
+        country: input.country,
+        sector: input.sector,
+        description: input.description,
+        contact_name: input.contact_name,
+        contact_title: input.contact_title,
+        contact_email: input.contact_email,
+        status: "pending",
+        updated_at: at,
+      })
+      .where("id", "=", applicationId)
+      .where("status", "=", "changes_requested")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, conflict: true as const };
+    await trx.deleteFrom("application_pledges").where("application_id", "=", applicationId).execute();
+    if (input.pledges.length > 0) {
+      await trx
+        .insertInto("application_pledges")
+        .values(input.pledges.map((code) => ({ application_id: applicationId, pledge_code: code })))
+        .execute();
+    }
+    await addEvent(trx, applicationId, "resubmitted", at);
+    return { ok: true as const };
+  });
+}
+
+export interface TimelineEntry {
+  kind: ApplicationEventKind;
+  at: string;
+  reason: string | null;
+  byStaff: boolean;
+}
+
+/** What the status page shows: the facts, the pledges, the timeline, the latest reason. */
+export async function applicationDetails(db: DB, application: Application) {
+  const [pledges, events, signatory] = await Promise.all([
+    db
+      .selectFrom("application_pledges")
+      .innerJoin("pledges", "pledges.code", "application_pledges.pledge_code")
+      .select(["pledges.code", "pledges.title"])
+      .where("application_pledges.application_id", "=", application.id)
+      .orderBy("pledges.position")
+      .execute(),
+    db
+      .selectFrom("application_events")
+      .select(["kind", "created_at", "reason", "actor"])
+      .where("application_id", "=", application.id)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute(),
+    application.signatory_id === null
+      ? Promise.resolve(undefined)
+      : db.selectFrom("signatories").select(["slug", "name"]).where("id", "=", application.signatory_id).executeTakeFirst(),
+  ]);
+  const timeline: TimelineEntry[] = events.map((e) => ({
+    kind: e.kind,
+    at: e.created_at,
+    reason: e.reason,
+    byStaff: e.actor.startsWith("staff:"),
+  }));
+  // The moderators' word on the current status (a request for changes, a decision): the
+  // reason of their latest event, else the one stored with the decision.
+  const decided = ["changes_requested", "approved", "rejected"].includes(application.status);
+  const staffReason = [...timeline].reverse().find((e) => e.byStaff && e.reason)?.reason ?? application.decision_reason;
+  const values: ApplicationValues = {
+    name: application.name,
+    website: application.website,
+    country: application.country,
+    sector: application.sector,
+    description: application.description,
+    contact_name: application.contact_name,
+    contact_title: application.contact_title,
+    contact_email: application.contact_email,
+    accept: "",
+    pledges: pledges.map((p) => p.code),
+  };
+  return {
+    pledges,
+    timeline,
+    reason: decided ? staffReason : null,
+    signatory: signatory ?? null,
+    values,
+  };
+}

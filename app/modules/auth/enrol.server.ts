@@ -1,0 +1,39 @@
+// Enrolling (or replacing) a staff member's authenticator. The secret comes back from the
+// enrolment form sealed for this account; a right code from the new app proves it was
+// scanned. New recovery codes replace any old ones and are returned to be shown once.
+import { appendAudit } from "~/modules/audit/audit.server";
+import type { DB } from "~/modules/db/db.server";
+import type { StaffUser } from "./require-staff.server";
+import { encryptTotpSecret, replaceRecoveryCodes, unsealEnrolment, verifyTotp } from "./mfa.server";
+
+export type EnrolResult = { ok: true; recoveryCodes: string[] } | { ok: false; field: "code" | "form"; message: string };
+
+export async function enrolAuthenticator(db: DB, me: StaffUser, sealed: string, code: string): Promise<EnrolResult> {
+  const secret = unsealEnrolment(sealed, me.id);
+  if (!secret) return { ok: false, field: "form", message: "This set-up form has expired. Scan the new QR code below and try again." };
+  const step = await verifyTotp(secret, code, null);
+  if (step === null) {
+    return { ok: false, field: "code", message: "That code is not right. Enter the 6-digit code your app shows now." };
+  }
+  const replacing = me.mfaEnrolled;
+  const recoveryCodes = await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("staff")
+      .set({ totp_secret: encryptTotpSecret(secret), totp_enrolled_at: new Date().toISOString(), totp_last_step: step })
+      .where("id", "=", me.id)
+      .execute();
+    const codes = await replaceRecoveryCodes(trx, me.id);
+    // Other sessions were opened without this factor: they end.
+    await trx.deleteFrom("staff_sessions").where("staff_id", "=", me.id).where("id_hash", "!=", me.sessionHash).execute();
+    await appendAudit(trx, {
+      ...me.actor,
+      action: "auth.mfa_enrolled",
+      targetType: "staff",
+      targetId: String(me.id),
+      before: { mfa: replacing },
+      after: { mfa: true, recovery_codes: codes.length },
+    });
+    return codes;
+  });
+  return { ok: true, recoveryCodes };
+}

@@ -1,0 +1,81 @@
+// Authorization in one place. Every loader and action under /moderation, /admin and
+// /account calls requireStaff first; nothing there renders or acts without it.
+import type { AppLoadContext } from "@remix-run/node";
+import type { StaffRole } from "../../../db/schema";
+import { getDb } from "~/modules/db/db.server";
+import { staffActor, type Actor } from "~/modules/staff/staff.server";
+import { getEnv } from "~/utils/env.server";
+import { log } from "~/utils/log.server";
+import { NO_STORE } from "./no-store";
+import { returnPath } from "./redirect";
+import { clearSessionCookie, currentSession, sessionIdFrom } from "./session.server";
+
+export interface StaffUser {
+  id: number;
+  email: string;
+  name: string;
+  role: StaffRole;
+  mfaEnrolled: boolean;
+  /** SHA-256 of the session id (for sign-out). */
+  sessionHash: string;
+  /** Who this is in the audit log, with the request's client address. */
+  actor: Actor;
+}
+
+type Context = Pick<AppLoadContext, "clientIp" | "requestId">;
+
+/** The signed-in staff member of a request (full session, active account), or null. */
+export async function signedInStaff(request: Request, context: Context): Promise<StaffUser | null> {
+  const db = getDb();
+  const session = await currentSession(db, request);
+  if (!session || session.stage !== "full") return null;
+  const staff = await db
+    .selectFrom("staff")
+    .select(["id", "email", "name", "role", "active", "totp_enrolled_at"])
+    .where("id", "=", session.staffId)
+    .executeTakeFirst();
+  if (!staff || staff.active !== 1) return null;
+  return {
+    id: staff.id,
+    email: staff.email,
+    name: staff.name,
+    role: staff.role,
+    mfaEnrolled: staff.totp_enrolled_at !== null,
+    sessionHash: session.idHash,
+    actor: staffActor(staff, context.clientIp),
+  };
+}
+
+/**
+ * The signed-in staff member, or a thrown response: 303 to /login?redirectTo=… without a
+ * (live) session, 403 when a role is required that the account does not have, 303 to
+ * /account to enrol a second factor first when STAFF_MFA=required.
+ */
+export async function requireStaff(
+  request: Request,
+  context: Context,
+  role?: StaffRole,
+  options: { allowWithoutMfa?: boolean } = {},
+): Promise<StaffUser> {
+  const staff = await signedInStaff(request, context);
+  const path = new URL(request.url).pathname;
+  if (!staff) {
+    log.warn({ event: "authz_denied", reason: "no_session", path, ip: context.clientIp, requestId: context.requestId });
+    const headers = new Headers(NO_STORE);
+    headers.set("Location", `/login?${new URLSearchParams({ redirectTo: returnPath(request) })}`);
+    // A cookie that names no live session is removed.
+    if (sessionIdFrom(request)) headers.append("Set-Cookie", clearSessionCookie());
+    throw new Response(null, { status: 303, headers });
+  }
+  if (role === "admin" && staff.role !== "admin") {
+    log.warn({ event: "authz_denied", reason: "role", staffId: staff.id, path, ip: context.clientIp, requestId: context.requestId });
+    throw new Response("This page is for administrators only.", {
+      status: 403,
+      headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  if (!staff.mfaEnrolled && !options.allowWithoutMfa && getEnv().STAFF_MFA === "required") {
+    throw new Response(null, { status: 303, headers: { ...NO_STORE, Location: "/account?mfa=required" } });
+  }
+  return staff;
+}

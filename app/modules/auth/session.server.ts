@@ -1,0 +1,136 @@
+// Staff sessions live in the database (staff_sessions); the cookie carries only a random
+// 256-bit id and the table only its SHA-256, so a copy of the database holds no usable
+// session. Sign-out, deactivation and expiry are enforced here, on the server.
+import { createHash, randomBytes } from "node:crypto";
+import type { DB } from "~/modules/db/db.server";
+import { getEnv } from "~/utils/env.server";
+
+export const IDLE_MS = 2 * 60 * 60 * 1000;
+export const ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+/** How long a correct password waits for its second factor. */
+export const SECOND_FACTOR_MS = 10 * 60 * 1000;
+/** last_seen_at is written at most this often (a read of every page need not write). */
+const TOUCH_EVERY_MS = 60 * 1000;
+
+/** `__Host-` over https: the browser then insists on Secure, Path=/ and no Domain. */
+export function sessionCookieName(): string {
+  return isHttps() ? "__Host-staff_session" : "staff_session";
+}
+
+function isHttps(): boolean {
+  return getEnv().PUBLIC_URL.startsWith("https:");
+}
+
+export function hashSessionId(id: string): string {
+  return createHash("sha256").update(id).digest("hex");
+}
+
+function cookie(value: string, maxAgeSeconds: number): string {
+  const parts = [`${sessionCookieName()}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
+  if (isHttps()) parts.push("Secure");
+  return parts.join("; ");
+}
+
+/** The Set-Cookie value that removes the session cookie. */
+export function clearSessionCookie(): string {
+  return cookie("", 0);
+}
+
+/** The raw session id the request's cookie carries, if it looks like one of ours. */
+export function sessionIdFrom(request: Request): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  const name = sessionCookieName();
+  for (const part of header.split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0 && part.slice(0, at).trim() === name) {
+      const value = part.slice(at + 1).trim();
+      return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+export type SessionStage = "mfa" | "full";
+
+/** Starts a session with a fresh id (never one the browser brought) and returns its cookie. */
+export async function createSession(
+  db: DB,
+  staffId: number,
+  stage: SessionStage,
+  ip: string | null,
+  now = Date.now(),
+): Promise<{ idHash: string; setCookie: string }> {
+  const id = randomBytes(32).toString("base64url");
+  const idHash = hashSessionId(id);
+  const at = new Date(now).toISOString();
+  await db
+    .insertInto("staff_sessions")
+    .values({ id_hash: idHash, staff_id: staffId, stage, created_at: at, last_seen_at: at, ip })
+    .execute();
+  const lifetime = stage === "full" ? ABSOLUTE_MS : SECOND_FACTOR_MS;
+  return { idHash, setCookie: cookie(id, Math.floor(lifetime / 1000)) };
+}
+
+export interface SessionRow {
+  idHash: string;
+  staffId: number;
+  stage: SessionStage;
+  createdAt: string;
+}
+
+/** Whether a session row is still alive at `now`. */
+export function sessionAlive(row: { stage: SessionStage; created_at: string; last_seen_at: string }, now: number): boolean {
+  const created = Date.parse(row.created_at);
+  const seen = Date.parse(row.last_seen_at);
+  if (row.stage === "mfa") return now - created < SECOND_FACTOR_MS;
+  return now - created < ABSOLUTE_MS && now - seen < IDLE_MS;
+}
+
+/**
+ * The live session of the request, or null. An expired session's row is deleted when it is
+ * met, so it can never come back; a live one is marked as seen (the idle clock restarts).
+ */
+export async function currentSession(db: DB, request: Request, now = Date.now()): Promise<SessionRow | null> {
+  const id = sessionIdFrom(request);
+  if (!id) return null;
+  const idHash = hashSessionId(id);
+  const row = await db.selectFrom("staff_sessions").selectAll().where("id_hash", "=", idHash).executeTakeFirst();
+  if (!row) return null;
+  if (!sessionAlive(row, now)) {
+    await db.deleteFrom("staff_sessions").where("id_hash", "=", idHash).execute();
+    return null;
+  }
+  if (row.stage === "full" && now - Date.parse(row.last_seen_at) > TOUCH_EVERY_MS) {
+    await db
+      .updateTable("staff_sessions")
+      .set({ last_seen_at: new Date(now).toISOString() })
+      .where("id_hash", "=", idHash)
+      .execute();
+  }
+  return { idHash, staffId: row.staff_id, stage: row.stage, createdAt: row.created_at };
+}
+
+export async function deleteSession(db: DB, idHash: string): Promise<void> {
+  await db.deleteFrom("staff_sessions").where("id_hash", "=", idHash).execute();
+}
+
+/** Ends every session of an account (deactivation, a new second factor). */
+export async function deleteSessionsOf(db: DB, staffId: number): Promise<number> {
+  const result = await db.deleteFrom("staff_sessions").where("staff_id", "=", staffId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Forgets sessions that can no longer be used (at each sign-in: the table stays small). */
+export async function pruneSessions(db: DB, now = Date.now()): Promise<void> {
+  await db
+    .deleteFrom("staff_sessions")
+    .where((eb) =>
+      eb.or([
+        eb("created_at", "<", new Date(now - ABSOLUTE_MS).toISOString()),
+        eb("last_seen_at", "<", new Date(now - IDLE_MS).toISOString()),
+        eb.and([eb("stage", "=", "mfa"), eb("created_at", "<", new Date(now - SECOND_FACTOR_MS).toISOString())]),
+      ]),
+    )
+    .execute();
+}

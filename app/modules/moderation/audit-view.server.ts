@@ -1,0 +1,51 @@
+// Reading the audit log for /moderation/audit: newest first, filtered by actor, action
+// and target, a page at a time.
+import type { DB } from "~/modules/db/db.server";
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  /** "type:id" (application:AR-7K3M9QX2) or an id alone (a ref, a slug). */
+  target?: string;
+  page: number;
+}
+
+export async function listAudit(db: DB, filter: AuditFilter) {
+  let base = db.selectFrom("audit_log");
+  if (filter.actor) base = base.where("actor", "=", filter.actor);
+  if (filter.action) base = base.where("action", "=", filter.action);
+  if (filter.target) {
+    const at = filter.target.indexOf(":");
+    base =
+      at > 0
+        ? base.where("target_type", "=", filter.target.slice(0, at)).where("target_id", "=", filter.target.slice(at + 1))
+        : base.where("target_id", "=", filter.target);
+  }
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
+  const rows = await base
+    .select(["id", "at", "actor", "actor_label", "action", "target_type", "target_id", "reason", "before_json", "after_json", "ip"])
+    .orderBy("id", "desc")
+    .limit(AUDIT_PAGE_SIZE)
+    .offset((filter.page - 1) * AUDIT_PAGE_SIZE)
+    .execute();
+  const count = Number(total);
+  return { rows, total: count, page: filter.page, pages: Math.max(1, Math.ceil(count / AUDIT_PAGE_SIZE)) };
+}
+
+/** Everyone who appears in the log, with the latest label they had, for the filter. */
+export async function auditActors(db: DB) {
+  const rows = await db
+    .selectFrom("audit_log")
+    .select(["actor", (eb) => eb.fn.max("id").as("last")])
+    .groupBy("actor")
+    .execute();
+  if (rows.length === 0) return [];
+  const labels = await db
+    .selectFrom("audit_log")
+    .select(["actor", "actor_label"])
+    .where("id", "in", rows.map((r) => Number(r.last)))
+    .execute();
+  return labels.map((l) => ({ actor: l.actor, label: l.actor_label })).sort((a, b) => a.label.localeCompare(b.label, "en"));
+}

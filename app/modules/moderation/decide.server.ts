@@ -1,0 +1,168 @@
+// Decisions on applications, each ONE transaction that starts with a conditional update of
+// the application's status. Of two moderators deciding at once, the second one's update
+// matches no row (the status moved on), so it writes nothing else and answers "already
+// decided": exactly one signatory, one audit entry, one mail.
+import type { ApplicationStatus } from "../../../db/schema";
+import { appendAudit } from "~/modules/audit/audit.server";
+import type { StaffUser } from "~/modules/auth/require-staff.server";
+import type { DB } from "~/modules/db/db.server";
+import { createSignatory } from "~/modules/directory/write.server";
+import { enqueueMail } from "~/modules/mail/outbox.server";
+import { approvedMail, changesRequestedMail, rejectedMail } from "./mails.server";
+import { OPEN_STATUSES } from "./constants";
+
+type Moderator = Pick<StaffUser, "id" | "actor">;
+
+/** The application was decided (or changed) by someone else first. */
+export class AlreadyDecided extends Error {
+  constructor(readonly status: ApplicationStatus) {
+    super(`already ${status}`);
+  }
+}
+
+export class ApplicationNotFound extends Error {}
+
+const FROM: Record<"approve" | "reject" | "request_changes", readonly ApplicationStatus[]> = {
+  approve: OPEN_STATUSES,
+  reject: OPEN_STATUSES,
+  // Asking again while the applicant has not answered yet would only confuse them.
+  request_changes: ["pending"],
+};
+
+const TO = { approve: "approved", reject: "rejected", request_changes: "changes_requested" } as const;
+
+/**
+ * Moves the application from one of the allowed statuses to the new one, or throws
+ * AlreadyDecided (nothing written) when its status is no longer one of them.
+ */
+async function claim(trx: DB, ref: string, intent: keyof typeof FROM, reason: string | null) {
+  const before = await trx.selectFrom("applications").selectAll().where("ref", "=", ref).executeTakeFirst();
+  if (!before) throw new ApplicationNotFound(ref);
+  const now = new Date().toISOString();
+  const result = await trx
+    .updateTable("applications")
+    .set({
+      status: TO[intent],
+      decision_reason: reason,
+      updated_at: now,
+      ...(intent === "request_changes" ? {} : { decided_at: now }),
+    })
+    .where("id", "=", before.id)
+    .where("status", "in", FROM[intent])
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) {
+    const current = await trx.selectFrom("applications").select("status").where("id", "=", before.id).executeTakeFirstOrThrow();
+    throw new AlreadyDecided(current.status);
+  }
+  return { app: before, now };
+}
+
+async function event(trx: DB, applicationId: number, kind: "approved" | "rejected" | "changes_requested", reason: string | null, by: Moderator, at: string) {
+  await trx
+    .insertInto("application_events")
+    .values({ application_id: applicationId, kind, reason, actor: `staff:${by.id}`, created_at: at })
+    .execute();
+}
+
+/** The earliest day a pledge can be endorsed by someone joining on `joinedOn`. */
+function endorsedOn(joinedOn: string, introducedOn: string): string {
+  return introducedOn > joinedOn ? introducedOn : joinedOn;
+}
+
+export async function approveApplication(db: DB, ref: string, joinedOn: string, by: Moderator): Promise<{ slug: string }> {
+  return db.transaction().execute(async (trx) => {
+    const { app, now } = await claim(trx, ref, "approve", null);
+    const pledges = await trx
+      .selectFrom("pledges")
+      .select(["code", "introduced_on"])
+      .where((eb) =>
+        eb.or([
+          eb("required", "=", 1),
+          eb(
+            "code",
+            "in",
+            eb.selectFrom("application_pledges").select("pledge_code").where("application_id", "=", app.id),
+          ),
+        ]),
+      )
+      .orderBy("position")
+      .execute();
+    const signatoryId = await createSignatory(trx, {
+      name: app.name,
+      website: app.website,
+      country: app.country,
+      sector: app.sector,
+      description: app.description,
+      joined_on: joinedOn,
+      founding: false,
+      pledges: pledges.map((p) => ({ code: p.code, endorsed_on: endorsedOn(joinedOn, p.introduced_on) })),
+    });
+    await trx.updateTable("applications").set({ signatory_id: signatoryId }).where("id", "=", app.id).execute();
+    const { slug } = await trx.selectFrom("signatories").select("slug").where("id", "=", signatoryId).executeTakeFirstOrThrow();
+    await event(trx, app.id, "approved", null, by, now);
+    await appendAudit(trx, {
+      ...by.actor,
+      action: "application.approve",
+      targetType: "application",
+      targetId: app.ref,
+      before: { status: app.status },
+      after: { status: "approved", signatory: slug, joined_on: joinedOn, pledges: pledges.map((p) => p.code) },
+    });
+    await enqueueMail(trx, approvedMail(app, { slug, joined_on: joinedOn }));
+    return { slug };
+  });
+}
+
+export async function rejectApplication(db: DB, ref: string, reason: string, by: Moderator): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const { app, now } = await claim(trx, ref, "reject", reason);
+    await event(trx, app.id, "rejected", reason, by, now);
+    await appendAudit(trx, {
+      ...by.actor,
+      action: "application.reject",
+      targetType: "application",
+      targetId: app.ref,
+      reason,
+      before: { status: app.status },
+      after: { status: "rejected" },
+    });
+    await enqueueMail(trx, rejectedMail(app, reason));
+  });
+}
+
+export async function requestChanges(db: DB, ref: string, reason: string, by: Moderator): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const { app, now } = await claim(trx, ref, "request_changes", reason);
+    await event(trx, app.id, "changes_requested", reason, by, now);
+    await appendAudit(trx, {
+      ...by.actor,
+      action: "application.request_changes",
+      targetType: "application",
+      targetId: app.ref,
+      reason,
+      before: { status: app.status },
+      after: { status: "changes_requested" },
+    });
+    await enqueueMail(trx, changesRequestedMail(app, reason));
+  });
+}
+
+/** An internal note; possible in any status (a decided application can still be annotated). */
+export async function addNote(db: DB, ref: string, body: string, by: Moderator): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const app = await trx.selectFrom("applications").select(["id", "ref"]).where("ref", "=", ref).executeTakeFirst();
+    if (!app) throw new ApplicationNotFound(ref);
+    const { id } = await trx
+      .insertInto("application_notes")
+      .values({ application_id: app.id, staff_id: by.id, body, created_at: new Date().toISOString() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await appendAudit(trx, {
+      ...by.actor,
+      action: "application.note",
+      targetType: "application",
+      targetId: app.ref,
+      after: { note: id, body },
+    });
+  });
+}

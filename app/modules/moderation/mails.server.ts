@@ -1,0 +1,64 @@
+// What the applicant is told about a decision. Sent through the outbox, in the
+// transaction of the decision: a committed decision always has its mail.
+import { mailHtml, type OutgoingMail } from "~/modules/mail/outbox.server";
+import { publicUrl } from "~/utils/env.server";
+import { formatDate } from "~/utils/format";
+
+interface Applicant {
+  ref: string;
+  name: string;
+  contact_name: string;
+  contact_email: string;
+}
+
+const STATUS_PAGE_HINT =
+  "You can follow your application on its private status page: the link is in the e-mail you received when you applied.";
+
+export function approvedMail(app: Applicant, signatory: { slug: string; joined_on: string }): OutgoingMail {
+  const page = publicUrl(`/signatories/${signatory.slug}`);
+  const lines = [
+    `Dear ${app.contact_name},`,
+    `Your application ${app.ref} has been approved: ${app.name} is now a signatory of the Cybersecurity Tech Accord, joined on ${formatDate(signatory.joined_on)}.`,
+    "Its entry in the public registry:",
+  ];
+  return {
+    kind: "application_approved",
+    to: app.contact_email,
+    subject: `Approved: ${app.name} joins the Cybersecurity Tech Accord (${app.ref})`,
+    text: `${lines.join("\n\n")}\n${page}\n\nWelcome.\n\nAccord Registry\n`,
+    html: mailHtml([...lines.map((p) => ({ p })), { link: page, label: page }, { p: "Welcome." }]),
+  };
+}
+
+export function rejectedMail(app: Applicant, reason: string): OutgoingMail {
+  const lines = [
+    `Dear ${app.contact_name},`,
+    `We are sorry: your application ${app.ref} for ${app.name} to join the Cybersecurity Tech Accord has not been accepted.`,
+    `The moderators' reason: ${reason}`,
+    STATUS_PAGE_HINT,
+  ];
+  return {
+    kind: "application_rejected",
+    to: app.contact_email,
+    subject: `Your application ${app.ref} was not accepted`,
+    text: `${lines.join("\n\n")}\n\nAccord Registry\n`,
+    html: mailHtml(lines.map((p) => ({ p }))),
+  };
+}
+
+export function changesRequestedMail(app: Applicant, reason: string): OutgoingMail {
+  const lines = [
+    `Dear ${app.contact_name},`,
+    `The moderators need changes to your application ${app.ref} for ${app.name} before they can decide it.`,
+    `What they ask: ${reason}`,
+    `${STATUS_PAGE_HINT} Answer there; your application returns to the queue when you do.`,
+  ];
+  return {
+    kind: "application_changes_requested",
+    to: app.contact_email,
+    subject: `Changes needed to your application ${app.ref}`,
+    text: `${lines.join("\n\n")}\n\nAccord Registry\n`,
+    html: mailHtml(lines.map((p) => ({ p }))),
+  };
+}
+

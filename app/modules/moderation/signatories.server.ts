@@ -1,0 +1,143 @@
+// Keeping the registry right: moderators edit a signatory's facts and withdraw, suspend
+// or reinstate it. Writes go through the directory's writers (search index, history
+// events, former names) and are audited in the same transaction.
+import { z } from "zod";
+import type { SignatoryStatus } from "../../../db/schema";
+import { appendAudit } from "~/modules/audit/audit.server";
+import type { StaffUser } from "~/modules/auth/require-staff.server";
+import { isCountryCode } from "~/modules/countries";
+import type { DB } from "~/modules/db/db.server";
+import { knownCodes, searchSignatories } from "~/modules/directory/directory.server";
+import { parseDirectoryQuery } from "~/modules/directory/query";
+import { setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
+import { day, reasonField, today } from "~/modules/staff/forms";
+import { STATUS_INTENTS, type StatusIntent } from "./constants";
+
+type Moderator = Pick<StaffUser, "id" | "actor">;
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || null)
+    .pipe(z.string().max(max, { error: `${label} must be at most ${max} characters.` }).nullable());
+
+/** The edit form. Sector codes are checked against the database's list. */
+export function signatorySchema(sectors: readonly string[]) {
+  return z.object({
+    name: z.string().trim().min(2, { error: "The name must be at least 2 characters." }).max(120, { error: "The name must be at most 120 characters." }),
+    website: z
+      .string()
+      .trim()
+      .max(300, { error: "The website address is too long." })
+      .refine(
+        (v) => {
+          try {
+            const url = new URL(v);
+            return (url.protocol === "https:" || url.protocol === "http:") && url.hostname.includes(".") && !url.username && !url.password;
+          } catch {
+            return false;
+          }
+        },
+        { error: "The website must be an http:// or https:// address, such as https://example.com." },
+      ),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(isCountryCode, { error: "Choose the country of the headquarters." }),
+    sector: z.string().refine((v) => sectors.includes(v), { error: "Choose one of the sectors." }),
+    description: z
+      .string()
+      .trim()
+      .min(20, { error: "The description must be at least 20 characters." })
+      .max(1000, { error: "The description must be at most 1,000 characters." }),
+    joined_on: day("The join date"),
+    notes: optionalText(2000, "The notes"),
+  });
+}
+
+export type SignatoryForm = z.infer<ReturnType<typeof signatorySchema>>;
+
+/** Saves the edited facts; returns the names of the fields that changed (none: nothing written). */
+export async function saveSignatory(db: DB, slug: string, input: SignatoryForm, by: Moderator): Promise<string[] | null> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("signatories").select("id").where("slug", "=", slug).executeTakeFirst();
+    if (!row) return null;
+    const { before, after } = await updateSignatory(trx, row.id, input);
+    const changed = Object.keys(after).filter((k) => k !== "former_names");
+    if (changed.length > 0) {
+      await appendAudit(trx, {
+        ...by.actor,
+        action: "signatory.update",
+        targetType: "signatory",
+        targetId: slug,
+        before,
+        after,
+      });
+    }
+    return changed;
+  });
+}
+
+export const statusSchema = z.object({
+  intent: z.enum(["withdraw", "suspend", "reinstate"]),
+  reason: reasonField,
+  on: z.preprocess((v) => (v === "" || v === undefined ? today() : v), day("The date")),
+});
+
+export type StatusChange =
+  | { ok: true }
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "conflict"; status: SignatoryStatus }
+  | { ok: false; code: "before_join"; joinedOn: string };
+
+/**
+ * Withdraws, suspends or reinstates, with a history event on the public page carrying the
+ * reason. A change that does not fit the current status (suspending a withdrawn
+ * signatory, reinstating an active one) is refused.
+ */
+export async function changeSignatoryStatus(
+  db: DB,
+  slug: string,
+  input: { intent: StatusIntent; reason: string; on: string },
+  by: Moderator,
+): Promise<StatusChange> {
+  const rule = STATUS_INTENTS[input.intent];
+  return db.transaction().execute(async (trx): Promise<StatusChange> => {
+    const row = await trx.selectFrom("signatories").select(["id", "status", "joined_on", "withdrawn_on"]).where("slug", "=", slug).executeTakeFirst();
+    if (!row) return { ok: false, code: "not_found" };
+    if (!(rule.from as readonly SignatoryStatus[]).includes(row.status)) return { ok: false, code: "conflict", status: row.status };
+    if (input.on < row.joined_on) return { ok: false, code: "before_join", joinedOn: row.joined_on };
+    const result = await setSignatoryStatus(trx, row.id, rule.to, { on: input.on, reason: input.reason });
+    if (!result.changed) return { ok: false, code: "conflict", status: row.status };
+    await appendAudit(trx, {
+      ...by.actor,
+      action: `signatory.${input.intent}`,
+      targetType: "signatory",
+      targetId: slug,
+      reason: input.reason,
+      before: { status: row.status, withdrawn_on: row.withdrawn_on },
+      after: { status: rule.to, on: input.on },
+    });
+    return { ok: true };
+  });
+}
+
+/**
+ * The management list: the directory's own search (words, accents folded, prefixes) over
+ * every status unless one is asked for, by name. Invalid parameters give the directory's
+ * message, naming the parameter.
+ */
+export async function listForManagement(db: DB, url: URL) {
+  const params = new URLSearchParams();
+  for (const name of ["q", "status", "page"]) {
+    for (const value of url.searchParams.getAll(name)) params.append(name, value);
+  }
+  if (!params.get("status")) params.set("status", "all");
+  params.set("sort", "name");
+  params.set("per_page", "50");
+  const parsed = parseDirectoryQuery(params, await knownCodes(db));
+  if (!parsed.ok) return parsed;
+  return { ok: true as const, query: parsed.query, result: await searchSignatories(db, parsed.query) };
+}

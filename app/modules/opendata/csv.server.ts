@@ -1,0 +1,105 @@
+// The directory as CSV (CONTRACT §4): RFC 4180 through csv-stringify, UTF-8 without a
+// byte order mark, CRLF line ends, streamed page by page through the directory's own
+// query module, so the export lists exactly what the directory and the API list, in the
+// same order. db:import reads the same columns (./import.server.ts).
+import { stringify } from "csv-stringify/sync";
+import type { DB } from "~/modules/db/db.server";
+import { knownCodes, searchSignatories, type SignatorySummary } from "~/modules/directory/directory.server";
+import { parseDirectoryQuery, type DirectoryQuery } from "~/modules/directory/query";
+
+export const CSV_COLUMNS = ["slug", "name", "website", "country", "sector", "joined_on", "founding", "status", "pledges"] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** Separates pledge codes inside the pledges column. */
+export const PLEDGE_SEPARATOR = ";";
+/** The founding column's two values. */
+export const FOUNDING = { true: "true", false: "false" } as const;
+
+/** Signatories read per query while streaming (the API's per_page cap does not apply inside):
+ * each page re-sorts the matches, so fewer, larger pages keep a 100,000-row export fast. */
+const EXPORT_PAGE_SIZE = 5000;
+/** Records per chunk written to the response: the reader gets bytes long before a page ends. */
+const CHUNK_RECORDS = 500;
+
+export function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
+  return {
+    slug: s.slug,
+    name: s.name,
+    website: s.website,
+    country: s.country,
+    sector: s.sector,
+    joined_on: s.joined_on,
+    founding: s.founding ? FOUNDING.true : FOUNDING.false,
+    status: s.status,
+    pledges: s.pledges.map((p) => p.code).join(PLEDGE_SEPARATOR),
+  };
+}
+
+/** RFC 4180 lines for these records (with the header line first when asked). */
+export function csvLines(records: Record<CsvColumn, string>[], header: boolean): string {
+  return stringify(records, {
+    header,
+    columns: [...CSV_COLUMNS],
+    record_delimiter: "windows",
+    // csv-stringify quotes a field holding the delimiter, a quote or the record
+    // delimiter (CRLF), but not a lone CR or LF; RFC 4180 wants those quoted too.
+    quoted_match: /[\r\n]/,
+  });
+}
+
+/** accord-signatories-2026-11-26.csv (UTC date). */
+export function csvFileName(now = new Date()): string {
+  return `accord-signatories-${now.toISOString().slice(0, 10)}.csv`;
+}
+
+export type CsvExport =
+  | { ok: true; query: DirectoryQuery; stream: ReadableStream<Uint8Array> }
+  | { ok: false; param: string; message: string };
+
+/**
+ * Parses the directory parameters of `url` (a 400 for the caller when invalid) and
+ * streams every matching signatory, a page at a time as the reader asks for more.
+ * Pages are separate queries: a signatory added or renamed while a long export runs
+ * can be missed or listed twice (docs/decisions/007-open-data.md).
+ */
+export async function exportCsv(db: DB, url: URL, options: { pageSize?: number } = {}): Promise<CsvExport> {
+  const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
+  const parsed = parseDirectoryQuery(url.searchParams, await knownCodes(db));
+  if (!parsed.ok) return parsed;
+  const query = parsed.query;
+  const encoder = new TextEncoder();
+  let page = 1;
+  let done = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (done) return;
+      try {
+        const result = await searchSignatories(db, { ...query, page, perPage: pageSize });
+        const records = result.items.map(csvRecord);
+        if (page === 1 && records.length === 0) controller.enqueue(encoder.encode(csvLines([], true)));
+        for (let i = 0; i < records.length; i += CHUNK_RECORDS) {
+          controller.enqueue(encoder.encode(csvLines(records.slice(i, i + CHUNK_RECORDS), page === 1 && i === 0)));
+        }
+        if (page >= result.pages || result.items.length === 0) {
+          done = true;
+          controller.close();
+        }
+        page++;
+      } catch (error) {
+        done = true;
+        controller.error(error);
+      }
+    },
+    cancel() {
+      done = true;
+    },
+  });
+  return { ok: true, query, stream };
+}
+
+/** The whole export as one string (tests, and the round trip). */
+export async function exportCsvText(db: DB, url: URL, options: { pageSize?: number } = {}): Promise<string> {
+  const result = await exportCsv(db, url, options);
+  if (!result.ok) throw new Error(`${result.param}: ${result.message}`);
+  return new Response(result.stream).text();
+}

@@ -1,0 +1,122 @@
+// The open data's JSON shapes (CONTRACT §4) as zod schemas: the OpenAPI document is
+// generated from them (z.toJSONSchema), the routes are typed by them, and the tests
+// check real responses against the generated document.
+import { z } from "zod";
+import type { SignatoryStatus } from "../../../db/schema";
+
+export const SIGNATORY_STATUSES = ["active", "withdrawn", "suspended"] as const satisfies readonly SignatoryStatus[];
+
+const day = () => z.iso.date().meta({ description: "A calendar date, YYYY-MM-DD." });
+const count = () => z.number().int().min(0);
+
+export const PledgeRefSchema = z
+  .object({
+    code: z.string().meta({ description: "Pledge code, as in /api/v1/pledges." }),
+    title: z.string(),
+    endorsed_on: day().meta({ description: "When the signatory endorsed this pledge." }),
+  })
+  .meta({ description: "A pledge a signatory endorses." });
+
+export const SignatorySchema = z
+  .object({
+    slug: z.string().meta({ description: "Stable identifier, also the last part of the page's address." }),
+    name: z.string(),
+    website: z.url(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .meta({ description: "Headquarters country, ISO 3166-1 alpha-2." }),
+    country_name: z.string(),
+    sector: z.string().meta({ description: "Sector code." }),
+    description: z.string(),
+    joined_on: day(),
+    founding: z.boolean().meta({ description: "One of the 34 companies that launched the accord on 2018-04-17." }),
+    status: z.enum(SIGNATORY_STATUSES),
+    withdrawn_on: day().nullable().meta({ description: "Date of the latest withdrawal, null unless withdrawn." }),
+    pledges: z.array(PledgeRefSchema),
+    url: z.url().meta({ description: "The signatory's page in the registry (absolute)." }),
+  })
+  .meta({ description: "A company that signed the Cybersecurity Tech Accord." });
+
+export const SignatoryListSchema = z
+  .object({
+    data: z.array(SignatorySchema),
+    meta: z.object({
+      total: count().meta({ description: "Signatories matching the query, on every page." }),
+      page: z.number().int().min(1),
+      per_page: z.number().int().min(1).max(100),
+      pages: z.number().int().min(1),
+    }),
+    links: z.object({
+      self: z.url(),
+      next: z.url().nullable(),
+      prev: z.url().nullable(),
+    }),
+  })
+  .meta({ description: "One page of the directory." });
+
+export const SignatoryOneSchema = z.object({ data: SignatorySchema }).meta({ description: "One signatory." });
+
+export const PledgeSchema = z
+  .object({
+    code: z.string(),
+    title: z.string(),
+    summary: z.string(),
+    introduced_on: day(),
+    required: z.boolean().meta({ description: "A principle every signatory endorses on joining." }),
+    endorsements: count().meta({ description: "Active signatories endorsing it." }),
+  })
+  .meta({ description: "A principle or later commitment of the accord." });
+
+export const PledgeListSchema = z.object({ data: z.array(PledgeSchema) }).meta({ description: "Every pledge, in order." });
+
+export const StatsSchema = z
+  .object({
+    total: count().meta({ description: "Every signatory the registry lists, whatever its status." }),
+    active: count(),
+    founding: count().meta({ description: "Founding signatories, whatever their status." }),
+    by_year: z
+      .array(
+        z.object({
+          year: z.number().int(),
+          joined: count(),
+          cumulative: count().meta({ description: "Joined in this year or before (later withdrawals do not undo a join)." }),
+        }),
+      )
+      .meta({ description: "Every year from the first join to the current year, years without a join included." }),
+    by_country: z
+      .array(z.object({ country: z.string().regex(/^[A-Z]{2}$/), count: count() }))
+      .meta({ description: "Active signatories by headquarters country, most first." }),
+    by_sector: z
+      .array(z.object({ sector: z.string(), count: count() }))
+      .meta({ description: "Active signatories by sector, most first." }),
+  })
+  .meta({ description: "Figures about the registry." });
+
+export const StatsEnvelopeSchema = z.object({ data: StatsSchema }).meta({ description: "Figures about the registry." });
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: "invalid_parameter, not_found, …" }),
+      message: z.string().meta({ description: "Names the parameter at fault, for people." }),
+    }),
+  })
+  .meta({ description: "An error (4xx)." });
+
+/** Every shape, by the name the OpenAPI document gives it under components/schemas. */
+export const OPEN_DATA_SCHEMAS = {
+  Signatory: SignatorySchema,
+  PledgeRef: PledgeRefSchema,
+  SignatoryList: SignatoryListSchema,
+  SignatoryOne: SignatoryOneSchema,
+  Pledge: PledgeSchema,
+  PledgeList: PledgeListSchema,
+  Stats: StatsSchema,
+  StatsEnvelope: StatsEnvelopeSchema,
+  Error: ErrorSchema,
+} as const;
+
+export type ApiSignatory = z.infer<typeof SignatorySchema>;
+export type ApiStats = z.infer<typeof StatsSchema>;
+export type ApiPledge = z.infer<typeof PledgeSchema>;

@@ -1,0 +1,87 @@
+// The staff area's forms: one zod schema per form, used by the action to parse and by the
+// page for its limits, so the two cannot disagree. Shared by server and browser.
+import { z } from "zod";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
+
+export const ACCORD_LAUNCH = "2018-04-17";
+export const REASON_MAX = 2000;
+export const NOTE_MAX = 4000;
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+/** The first message per field, keyed by the field's name. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+/** Today in UTC, as YYYY-MM-DD. */
+export function today(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+const text = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `${label} is required.` })
+    .transform((v) => v.trim())
+    .pipe(
+      z
+        .string()
+        .min(min, { error: min <= 1 ? `${label} is required.` : `${label} must be at least ${min} characters.` })
+        .max(max, { error: `${label} must be at most ${max} characters.` }),
+    );
+
+/** A real calendar day, YYYY-MM-DD, from the accord's launch to today. */
+export const day = (label: string) =>
+  z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: `${label} must be a date written YYYY-MM-DD.` })
+    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+      error: `${label} is not a real date.`,
+    })
+    .refine((v) => v >= ACCORD_LAUNCH, { error: `${label} cannot be before the accord's launch (17 April 2018).` })
+    .refine((v) => v <= today(), { error: `${label} cannot be in the future.` });
+
+export const reasonField = text("A reason", 3, REASON_MAX);
+
+export const decisionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("approve"),
+    // An empty date field means today.
+    joined_on: z.preprocess((v) => (v === "" || v === undefined ? today() : v), day("The join date")),
+  }),
+  z.object({ intent: z.literal("reject"), reason: reasonField }),
+  z.object({ intent: z.literal("request_changes"), reason: reasonField }),
+  z.object({ intent: z.literal("note"), body: text("The note", 1, NOTE_MAX) }),
+]);
+
+export const loginSchema = z.object({
+  email: text("E-mail address", 3, 254),
+  password: z
+    .string({ error: "Password is required." })
+    .min(1, { error: "Password is required." })
+    .max(1024, { error: "That password is too long." }),
+});
+
+export const codeSchema = z.object({
+  code: text("The code", 6, 20),
+});
+
+export const newStaffSchema = z.object({
+  name: text("Name", 2, 120),
+  email: z
+    .string({ error: "E-mail address is required." })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: "Enter an e-mail address such as name@example.org." }).max(254)),
+  role: z.enum(["admin", "moderator"], { error: "Choose a role." }),
+  password: z
+    .string({ error: "An initial password is required." })
+    .min(MIN_PASSWORD_LENGTH, { error: `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.` })
+    .max(MAX_PASSWORD_LENGTH, { error: `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.` }),
+});

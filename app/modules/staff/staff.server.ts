@@ -1,0 +1,135 @@
+// Staff accounts: creation (the CLI and /admin/users share it), activation, look-ups.
+// Every change is audited in the transaction that makes it.
+import type { StaffRole } from "../../../db/schema";
+import { appendAudit } from "~/modules/audit/audit.server";
+import { passwordProblem } from "~/modules/auth/password-policy";
+import { hashPassword } from "~/modules/auth/password.server";
+import { deleteSessionsOf } from "~/modules/auth/session.server";
+import type { DB } from "~/modules/db/db.server";
+
+/** Who did something, as the audit log records it. */
+export interface Actor {
+  /** "staff:<id>", "cli:<user>", "anonymous". */
+  actor: string;
+  /** "Name <email>" at the time. */
+  actorLabel: string;
+  ip: string | null;
+}
+
+export function staffActor(staff: { id: number; name: string; email: string }, ip: string | null): Actor {
+  return { actor: `staff:${staff.id}`, actorLabel: `${staff.name} <${staff.email}>`, ip };
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export class StaffError extends Error {
+  constructor(
+    readonly code: "duplicate_email" | "weak_password" | "self" | "last_admin" | "not_found" | "unchanged",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface NewStaff {
+  email: string;
+  name: string;
+  role: StaffRole;
+  password: string;
+}
+
+/** Creates an account; throws StaffError for a taken e-mail or a weak password. */
+export async function createStaff(trx: DB, input: NewStaff, by: Actor): Promise<number> {
+  const email = normaliseEmail(input.email);
+  const name = input.name.trim();
+  const problem = passwordProblem(input.password, [email.split("@")[0], ...name.split(/\s+/)]);
+  if (problem) throw new StaffError("weak_password", problem);
+  const taken = await trx.selectFrom("staff").select("id").where("email", "=", email).executeTakeFirst();
+  if (taken) throw new StaffError("duplicate_email", `A staff account with the e-mail ${email} already exists.`);
+  const now = new Date().toISOString();
+  const { id } = await trx
+    .insertInto("staff")
+    .values({
+      email,
+      name,
+      role: input.role,
+      active: 1,
+      password_hash: await hashPassword(input.password),
+      totp_secret: null,
+      totp_enrolled_at: null,
+      totp_last_step: null,
+      created_at: now,
+      last_sign_in_at: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await appendAudit(trx, {
+    ...by,
+    action: "staff.create",
+    targetType: "staff",
+    targetId: String(id),
+    after: { email, name, role: input.role, active: true },
+  });
+  return id;
+}
+
+/**
+ * Deactivates or reactivates an account. An admin cannot deactivate themself, and the last
+ * active admin cannot be deactivated (nobody could manage staff any more). Deactivation
+ * ends every session of the account at once.
+ */
+export async function setStaffActive(
+  trx: DB,
+  targetId: number,
+  active: boolean,
+  by: Actor & { staffId: number },
+  reason: string | null,
+): Promise<void> {
+  const { staffId, ...actor } = by;
+  const target = await trx.selectFrom("staff").selectAll().where("id", "=", targetId).executeTakeFirst();
+  if (!target) throw new StaffError("not_found", "There is no such staff account.");
+  if (!active && target.id === staffId) throw new StaffError("self", "You cannot deactivate your own account.");
+  if ((target.active === 1) === active) {
+    throw new StaffError("unchanged", `${target.name} is already ${active ? "active" : "deactivated"}.`);
+  }
+  if (!active && target.role === "admin") {
+    const others = await trx
+      .selectFrom("staff")
+      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .where("role", "=", "admin")
+      .where("active", "=", 1)
+      .where("id", "!=", target.id)
+      .executeTakeFirstOrThrow();
+    if (Number(others.count) === 0) {
+      throw new StaffError("last_admin", `${target.name} is the last active administrator and cannot be deactivated.`);
+    }
+  }
+  await trx
+    .updateTable("staff")
+    .set({ active: active ? 1 : 0 })
+    .where("id", "=", target.id)
+    .where("active", "=", active ? 0 : 1)
+    .execute();
+  const sessionsEnded = active ? 0 : await deleteSessionsOf(trx, target.id);
+  await appendAudit(trx, {
+    ...actor,
+    action: active ? "staff.reactivate" : "staff.deactivate",
+    targetType: "staff",
+    targetId: String(target.id),
+    reason,
+    before: { active: !active },
+    after: { active, ...(active ? {} : { sessions_ended: sessionsEnded }) },
+  });
+}
+
+export async function listStaff(db: DB) {
+  const rows = await db
+    .selectFrom("staff")
+    .select(["id", "email", "name", "role", "active", "totp_enrolled_at", "created_at", "last_sign_in_at"])
+    .orderBy("active", "desc")
+    .orderBy("name")
+    .execute();
+  return rows.map((r) => ({ ...r, active: r.active === 1, mfa: r.totp_enrolled_at !== null }));
+}

@@ -1,0 +1,186 @@
+import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { CsrfField } from "~/components/csrf-field";
+import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
+import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { requireStaff } from "~/modules/auth/require-staff.server";
+import { getDb } from "~/modules/db/db.server";
+import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { fieldErrors, newStaffSchema, REASON_MAX, type FieldErrors } from "~/modules/staff/forms";
+import { StaffError, createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.server";
+import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextField, formatDateTime } from "~/modules/staff/ui";
+import staffStyles from "~/styles/staff.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
+export const meta: MetaFunction = () => [{ title: "Staff accounts · Accord Registry" }, { name: "robots", content: "noindex" }];
+export const headers = noStoreHeaders;
+export const ErrorBoundary = StaffErrorBoundary;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const me = await requireStaff(request, context, "admin");
+  const url = new URL(request.url);
+  return json(
+    {
+      me: { id: me.id, name: me.name, email: me.email, role: me.role },
+      csrf: csrfToken(context),
+      done: url.searchParams.get("done"),
+      staff: await listStaff(getDb()),
+    },
+    { headers: NO_STORE },
+  );
+}
+
+type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
+
+function reply(data: ActionData, status: number) {
+  return json(data, { status, headers: NO_STORE });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertSameSite(request, context, form);
+  const me = await requireStaff(request, context, "admin");
+  const db = getDb();
+  const intent = String(form.get("intent") ?? "");
+
+  if (intent === "create") {
+    const raw = { name: form.get("name") ?? undefined, email: form.get("email") ?? undefined, role: form.get("role") ?? undefined, password: form.get("password") ?? undefined };
+    // What was typed comes back to the form, the password never.
+    const values = { name: String(raw.name ?? ""), email: String(raw.email ?? ""), role: String(raw.role ?? "") };
+    const parsed = newStaffSchema.safeParse(raw);
+    if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values }, 400);
+    try {
+      await db.transaction().execute((trx) => createStaff(trx, parsed.data, me.actor));
+    } catch (error) {
+      if (error instanceof StaffError && error.code === "duplicate_email") return reply({ intent, errors: { email: error.message }, values }, 400);
+      if (error instanceof StaffError && error.code === "weak_password") return reply({ intent, errors: { password: error.message }, values }, 400);
+      throw error;
+    }
+    return redirect("/admin/users?done=created", { status: 303, headers: NO_STORE });
+  }
+
+  if (intent === "deactivate" || intent === "reactivate") {
+    const id = Number(form.get("staff_id"));
+    if (!Number.isInteger(id) || id <= 0) return reply({ intent, message: "Choose an account." }, 400);
+    const reason = String(form.get("reason") ?? "").trim().slice(0, REASON_MAX) || null;
+    try {
+      await db.transaction().execute((trx) => setStaffActive(trx, id, intent === "reactivate", { ...me.actor, staffId: me.id }, reason));
+    } catch (error) {
+      if (error instanceof StaffError) {
+        const status = error.code === "not_found" ? 404 : error.code === "unchanged" ? 409 : 400;
+        return reply({ intent, message: error.message }, status);
+      }
+      throw error;
+    }
+    return redirect(`/admin/users?done=${intent}d`, { status: 303, headers: NO_STORE });
+  }
+  return reply({ intent, message: "Choose what to do: create, deactivate or reactivate an account." }, 400);
+}
+
+const DONE: Record<string, string> = {
+  created: "Account created. Give the person their initial password in person or by another safe channel.",
+  deactivated: "Account deactivated. Its sessions have ended.",
+  reactivated: "Account reactivated.",
+};
+
+export default function StaffAccounts() {
+  const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errors: FieldErrors = answer?.intent === "create" ? (answer.errors ?? {}) : {};
+  const values = answer?.intent === "create" ? (answer.values ?? {}) : {};
+  const alertRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (answer?.message) alertRef.current?.focus();
+  }, [answer]);
+
+  return (
+    <StaffFrame me={data.me} csrf={data.csrf}>
+      <h1>Staff accounts</h1>
+      {answer?.message ? (
+        <div ref={alertRef} tabIndex={-1}>
+          <FormAlert>{answer.message}</FormAlert>
+        </div>
+      ) : null}
+      {!answer && data.done && DONE[data.done] ? <FormAlert tone="success">{DONE[data.done]}</FormAlert> : null}
+      <div className="table-scroll">
+        <table className="table staff-table stacked">
+          <caption className="visually-hidden">Staff accounts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Two-step sign-in</th>
+              <th scope="col">Last sign-in</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.staff.map((s) => (
+              <tr key={s.id} className={s.active ? undefined : "inactive"}>
+                <th scope="row">
+                  {s.name}
+                  <span className="muted staff-domain">{s.email}</span>
+                </th>
+                <td data-label="Role">{s.role === "admin" ? "Administrator" : "Moderator"}</td>
+                <td data-label="Two-step sign-in">{s.mfa ? "On" : "Off"}</td>
+                <td data-label="Last sign-in">{s.last_sign_in_at ? <time dateTime={s.last_sign_in_at}>{formatDateTime(s.last_sign_in_at)}</time> : "Never"}</td>
+                <td data-label="Status">
+                  <span className={`badge ${s.active ? "badge-active" : "badge-withdrawn"}`}>{s.active ? "Active" : "Deactivated"}</span>
+                  {s.id !== data.me.id ? (
+                    <Form method="post" className="inline-form">
+                      <CsrfField token={data.csrf} />
+                      <input type="hidden" name="staff_id" value={s.id} />
+                      <input type="hidden" name="intent" value={s.active ? "deactivate" : "reactivate"} />
+                      <button type="submit" className="link-button" disabled={busy}>
+                        {s.active ? "Deactivate" : "Reactivate"}
+                        <span className="visually-hidden"> {s.name}</span>
+                      </button>
+                    </Form>
+                  ) : (
+                    <span className="muted staff-domain">(you)</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <section aria-labelledby="create-heading">
+        <h2 id="create-heading">Create an account</h2>
+        <Form method="post" className="staff-form" noValidate>
+          <CsrfField token={data.csrf} />
+          <input type="hidden" name="intent" value="create" />
+          <TextField name="name" label="Name" autoComplete="off" defaultValue={values.name} error={errors.name} maxLength={120} required />
+          <TextField name="email" label="E-mail address" type="email" autoComplete="off" defaultValue={values.email} error={errors.email} maxLength={254} required />
+          <SelectField
+            name="role"
+            label="Role"
+            defaultValue={values.role || "moderator"}
+            error={errors.role}
+            options={[
+              { value: "moderator", label: "Moderator: decides applications, manages signatories" },
+              { value: "admin", label: "Administrator: also manages staff accounts" },
+            ]}
+          />
+          <TextField
+            name="password"
+            label="Initial password"
+            type="password"
+            autoComplete="new-password"
+            error={errors.password}
+            hint={`At least ${MIN_PASSWORD_LENGTH} characters; common passwords are refused. Tell the person through another channel.`}
+            required
+          />
+          <div className="form-actions">
+            <button type="submit" className="button" disabled={busy}>
+              Create account
+            </button>
+          </div>
+        </Form>
+      </section>
+    </StaffFrame>
+  );
+}

@@ -1,0 +1,313 @@
+// GET /applications/:ref?token=T: the applicant's private status page (CONTRACT §5). The
+// token travels in the query string on GET and as a hidden field on POST (the forms post
+// to the address without it); a missing or wrong token is a 404, whatever the reference.
+// POST intent = withdraw | resubmit (after a request for changes) | resend (a new
+// verification link while unverified).
+import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CsrfField } from "~/components/csrf-field";
+import { ApplicationForm } from "~/modules/applications/application-form";
+import {
+  applicationDetails,
+  findByStatusToken,
+  formOptions,
+  resendVerification,
+  resubmitApplication,
+  schemaOptions,
+  withdrawApplication,
+} from "~/modules/applications/applications.server";
+import { validateOnServer } from "~/modules/applications/rules.server";
+import { readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
+import { EVENT_LABEL, isOpen, STATUS_EXPLANATION } from "~/modules/applications/status";
+import { countryName } from "~/modules/countries";
+import { getDb } from "~/modules/db/db.server";
+import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { ErrorPage } from "~/root";
+import applyStyles from "~/styles/apply.css?url";
+import { formatDate } from "~/utils/format";
+import { log } from "~/utils/log.server";
+
+// The token is in the address: no cache keeps the page, and no request to another site
+// learns the address. "same-origin" rather than "no-referrer": under no-referrer browsers
+// send `Origin: null` with the page's own forms, which the cross-site check must refuse.
+const PRIVATE = { "Cache-Control": "no-store", "Referrer-Policy": "same-origin" };
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
+
+// This route's own boundary, so its error answers (404 for a wrong token) carry its
+// headers too: Remix takes a document's headers from the routes down to the boundary.
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}
+
+export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders, errorHeaders }) => {
+  const headers = new Headers(PRIVATE);
+  const retryAfter = actionHeaders.get("Retry-After") ?? loaderHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => [
+  {
+    title: data
+      ? `Application ${data.ref}: ${data.status} · Accord Registry`
+      : isRouteErrorResponse(error) && error.status === 404
+        ? "Application not found · Accord Registry"
+        : "Error · Accord Registry",
+  },
+  { name: "robots", content: "noindex" },
+];
+
+function notFound(): Response {
+  return new Response(
+    "There is no application at this address. Open the status link from the registry's e-mail exactly as it is: the reference and the token must both be complete.",
+    { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", ...PRIVATE } },
+  );
+}
+
+const statusPath = (ref: string, token: string, extra = "") => `/applications/${ref}?token=${token}${extra}`;
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const db = getDb();
+  const url = new URL(request.url);
+  const token = url.searchParams.get("token");
+  const application = await findByStatusToken(db, params.ref ?? "", token);
+  if (!application || !token) throw notFound();
+  const details = await applicationDetails(db, application);
+  const options = await formOptions(db);
+  return json(
+    {
+      ref: application.ref,
+      token,
+      csrf: csrfToken(context),
+      status: application.status,
+      resent: url.searchParams.get("resent") === "1",
+      application: {
+        name: application.name,
+        website: application.website,
+        country: countryName(application.country),
+        sector: application.sector,
+        description: application.description,
+        contact: `${application.contact_name}, ${application.contact_title} <${application.contact_email}>`,
+        submitted: application.created_at,
+        verifyExpires: application.verify_expires_at,
+      },
+      pledges: details.pledges,
+      timeline: details.timeline,
+      reason: details.reason,
+      signatory: details.signatory,
+      values: details.values,
+      // The form to answer a request for changes, only while the moderators wait for one.
+      form:
+        application.status === "changes_requested"
+          ? {
+              options: { countries: options.countries, sectorList: options.sectorList, pledges: options.pledges },
+              schemaOptions: schemaOptions(options),
+            }
+          : null,
+      sectorName: options.sectorList.find((s) => s.code === application.sector)?.name ?? application.sector,
+    },
+    { headers: PRIVATE },
+  );
+}
+
+type Answer = { intent: string; message: string | null; errors: FieldErrors; values: ApplicationValues | null };
+
+const reply = (body: Answer, status: number, headers: HeadersInit = {}) => json(body, { status, headers: { ...PRIVATE, ...headers } });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = await request.formData().catch(() => new FormData());
+  assertSameSite(request, context, form);
+  const db = getDb();
+  const token = form.get("token");
+  const application = await findByStatusToken(db, params.ref ?? "", token);
+  if (!application || typeof token !== "string") throw notFound();
+  const back = (extra = "") => redirect(statusPath(application.ref, token, extra), { status: 303, headers: PRIVATE });
+  const intent = form.get("intent");
+
+  if (intent === "withdraw") {
+    if (!(await withdrawApplication(db, application.id))) {
+      return reply({ intent, message: "This application can no longer be withdrawn: it was decided meanwhile.", errors: {}, values: null }, 409);
+    }
+    log.info({ event: "application_withdrawn", requestId: context.requestId, ref: application.ref });
+    return back();
+  }
+
+  if (intent === "resend") {
+    const result = await resendVerification(db, { application, statusToken: token });
+    if (result.ok) {
+      log.info({ event: "application_verification_resent", requestId: context.requestId, ref: application.ref });
+      return back("&resent=1");
+    }
+    if (result.reason === "limited") {
+      return reply(
+        { intent, message: `Several links were sent for this application in the last hour. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`, errors: {}, values: null },
+        429,
+        { "Retry-After": String(result.retryAfterSeconds) },
+      );
+    }
+    return reply({ intent, message: "The e-mail address of this application is already confirmed.", errors: {}, values: null }, 409);
+  }
+
+  if (intent === "resubmit") {
+    const { values, errors: readErrors } = readApplicationForm(form);
+    if (application.status !== "changes_requested") {
+      return reply({ intent, message: "The moderators are not waiting for changes to this application now.", errors: {}, values }, 409);
+    }
+    const validation = await validateOnServer(db, values, schemaOptions(await formOptions(db)), readErrors, {
+      exceptApplicationId: application.id,
+    });
+    if (!validation.ok) return reply({ intent, message: null, errors: validation.errors, values }, 400);
+    const result = await resubmitApplication(db, application.id, validation.data);
+    if (!result.ok) {
+      return "errors" in result
+        ? reply({ intent, message: null, errors: result.errors, values }, 400)
+        : reply({ intent, message: "The moderators are not waiting for changes to this application now.", errors: {}, values }, 409);
+    }
+    log.info({ event: "application_resubmitted", requestId: context.requestId, ref: application.ref });
+    return back();
+  }
+
+  return reply({ intent: String(intent ?? ""), message: "Choose one of the page's buttons.", errors: {}, values: null }, 400);
+}
+
+const NO_ERRORS: FieldErrors = {};
+
+function When({ iso }: { iso: string }) {
+  return <time dateTime={iso}>{`${formatDate(iso.slice(0, 10))}, ${iso.slice(11, 16)} UTC`}</time>;
+}
+
+export default function ApplicationStatusPage() {
+  const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const a = data.application;
+  const hidden = (intent: string) => (
+    <>
+      <CsrfField token={data.csrf} />
+      <input type="hidden" name="token" value={data.token} />
+      <input type="hidden" name="intent" value={intent} />
+    </>
+  );
+  const formAction = `/applications/${data.ref}`;
+  const message = answer?.message ?? null;
+
+  return (
+    <div className="apply application-status">
+      <p className="breadcrumb">Your application</p>
+      <h1>{a.name}</h1>
+      <p className="reference">
+        Reference <strong className="ref">{data.ref}</strong>
+      </p>
+
+      {message && answer?.intent !== "resubmit" ? (
+        <div className="form-alert" role="alert">
+          <p>{message}</p>
+        </div>
+      ) : null}
+      {data.resent ? (
+        <div className="notice" role="status">
+          <p>We sent a new verification link to the contact address. Earlier links no longer work.</p>
+        </div>
+      ) : null}
+
+      <section className="status-panel" aria-labelledby="status-title">
+        <h2 id="status-title">
+          Status: <span className={`app-status app-status-${data.status}`}>{data.status}</span>
+        </h2>
+        <p>{STATUS_EXPLANATION[data.status]}</p>
+        {data.status === "unverified" ? (
+          <p className="muted">
+            The verification link works until <When iso={a.verifyExpires} />.
+          </p>
+        ) : null}
+        {data.reason ? (
+          <div className="note moderator-reason">
+            <h3>The moderators' reason</h3>
+            <p>{data.reason}</p>
+          </div>
+        ) : null}
+        {data.status === "approved" && data.signatory ? (
+          <p>
+            <Link to={`/signatories/${data.signatory.slug}`}>{data.signatory.name} in the directory</Link>
+          </p>
+        ) : null}
+        {isOpen(data.status) ? (
+          <div className="status-actions">
+            {data.status === "unverified" ? (
+              <Form method="post" action={formAction} className="inline-form">
+                {hidden("resend")}
+                <button type="submit" className="button button-secondary">
+                  Send a new verification link
+                </button>
+              </Form>
+            ) : null}
+            <Form method="post" action={formAction} className="inline-form">
+              {hidden("withdraw")}
+              <button type="submit" className="button button-danger">
+                Withdraw the application
+              </button>
+            </Form>
+          </div>
+        ) : null}
+      </section>
+
+      {data.form ? (
+        <section className="resubmit" aria-labelledby="resubmit-title">
+          <h2 id="resubmit-title">Correct the application</h2>
+          <p>Change what the moderators asked for, then send the application again. It goes back into their queue.</p>
+          <ApplicationForm
+            action={formAction}
+            options={data.form.options}
+            schemaOptions={data.form.schemaOptions}
+            values={answer?.intent === "resubmit" && answer.values ? answer.values : data.values}
+            errors={answer?.intent === "resubmit" ? answer.errors : NO_ERRORS}
+            formError={answer?.intent === "resubmit" ? answer.message : null}
+            submitLabel="Send the corrected application"
+            hidden={hidden("resubmit")}
+          />
+        </section>
+      ) : null}
+
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">What happened</h2>
+        <ol className="timeline">
+          {data.timeline.map((event, i) => (
+            <li key={i}>
+              <When iso={event.at} />
+              <span>{EVENT_LABEL[event.kind]}</span>
+              {event.reason ? <span className="muted">Reason: {event.reason}</span> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="facts-title">
+        <h2 id="facts-title">What you sent</h2>
+        <dl className="facts application-facts">
+          <div>
+            <dt>Website</dt>
+            <dd>{a.website}</dd>
+          </div>
+          <div>
+            <dt>Headquarters</dt>
+            <dd>{a.country}</dd>
+          </div>
+          <div>
+            <dt>Sector</dt>
+            <dd>{data.sectorName}</dd>
+          </div>
+          <div>
+            <dt>Contact</dt>
+            <dd>{a.contact}</dd>
+          </div>
+          <div>
+            <dt>Pledges</dt>
+            <dd>{data.pledges.map((p) => p.title).join(", ")}</dd>
+          </div>
+        </dl>
+        <p className="application-description">{a.description}</p>
+      </section>
+    </div>
+  );
+}

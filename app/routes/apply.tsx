@@ -1,0 +1,177 @@
+// GET /apply: the application form; POST /apply: an application (CONTRACT §5).
+// Named apply.tsx, not apply._index.tsx: a POST to /apply without "?index" (what the
+// contract promises clients) reaches the action of a route with a path, never an index
+// route's. Its neighbours are apply_.verify.tsx and apply_.received.tsx, outside its layout.
+import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { CsrfField } from "~/components/csrf-field";
+import { ApplicationForm } from "~/modules/applications/application-form";
+import { formOptions, schemaOptions, submitApplication } from "~/modules/applications/applications.server";
+import { validateOnServer } from "~/modules/applications/rules.server";
+import { emptyValues, readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
+import { getDb } from "~/modules/db/db.server";
+import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { checkFillTime, HONEYPOT_FIELD, honeypotFilled, startedToken, STARTED_FIELD } from "~/modules/security/honeypot.server";
+import { consumeLimit } from "~/modules/security/rate-limit.server";
+import applyStyles from "~/styles/apply.css?url";
+import { getEnv } from "~/utils/env.server";
+import { log } from "~/utils/log.server";
+
+const HOUR = 60 * 60 * 1000;
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
+
+export const meta: MetaFunction = () => [
+  { title: "Apply to join · Accord Registry" },
+  {
+    name: "description",
+    content: "Apply for your organisation to join the Cybersecurity Tech Accord and appear in its public registry.",
+  },
+];
+
+// The form carries per-visitor tokens: no cache may keep it.
+export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => {
+  const headers = new Headers({ "Cache-Control": "no-store" });
+  const retryAfter = actionHeaders.get("Retry-After") ?? loaderHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const options = await formOptions(getDb());
+  return json(
+    {
+      options: { countries: options.countries, sectorList: options.sectorList, pledges: options.pledges },
+      schemaOptions: schemaOptions(options),
+      csrf: csrfToken(context),
+      honeypot: { field: HONEYPOT_FIELD, startedField: STARTED_FIELD, started: startedToken() },
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+type Answer = { values: ApplicationValues; errors: FieldErrors; formError: string | null; started: string };
+
+const reply = (body: Answer, status: number, headers: HeadersInit = {}) =>
+  json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
+
+/** "14:05 UTC", or with the day when it is not today. */
+function retryTime(seconds: number, now = new Date()): string {
+  const at = new Date(now.getTime() + seconds * 1000);
+  const time = at.toISOString().slice(11, 16);
+  const sameDay = at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
+  return sameDay ? `${time} UTC` : `${time} UTC on ${at.toISOString().slice(0, 10)}`;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw new Response("The form could not be read. Go back, reload the page and send it again.", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  assertSameSite(request, context, form);
+
+  const db = getDb();
+  const { values, errors: readErrors } = readApplicationForm(form);
+  const started = form.getAll(STARTED_FIELD);
+  const fill = checkFillTime(started.length === 1 ? started[0] : undefined);
+  // Hand the same start time back while it is valid: the applicant keeps filling in.
+  const startedBack = fill.ok || fill.reason === "too_fast" ? String(started[0]) : startedToken();
+  const refuse = (status: number, formError: string | null, errors: FieldErrors = {}, headers: HeadersInit = {}) =>
+    reply({ values, errors, formError, started: startedBack }, status, headers);
+
+  // Every submission that passed the cross-site check counts, valid or not.
+  const limit = await consumeLimit(db, {
+    bucket: "apply",
+    key: context.clientIp,
+    max: getEnv().APPLY_LIMIT_PER_HOUR,
+    windowMs: HOUR,
+  });
+  if (limit.limited) {
+    log.warn({ event: "apply_rate_limited", requestId: context.requestId, ip: context.clientIp });
+    const minutes = Math.ceil(limit.retryAfterSeconds / 60);
+    return refuse(
+      429,
+      `Too many applications were sent from your network address in the last hour. ` +
+        `You can send this one after ${retryTime(limit.retryAfterSeconds)} (in about ${minutes === 1 ? "a minute" : `${minutes} minutes`}); what you typed is kept below.`,
+      {},
+      { "Retry-After": String(limit.retryAfterSeconds) },
+    );
+  }
+  if (honeypotFilled(form)) {
+    log.warn({ event: "honeypot_triggered", requestId: context.requestId, ip: context.clientIp });
+    return refuse(400, "The field marked “leave this field empty” was filled in, so the form was not accepted. Empty it and send the form again.");
+  }
+  if (!fill.ok) {
+    log.warn({ event: "apply_fill_time", requestId: context.requestId, reason: fill.reason });
+    return refuse(
+      400,
+      fill.reason === "too_fast"
+        ? "The form was sent faster than a person can fill it in. Wait a few seconds, then send it again."
+        : "This form is incomplete or was changed. Reload the page and send it again.",
+    );
+  }
+
+  const options = schemaOptions(await formOptions(db));
+  const validation = await validateOnServer(db, values, options, readErrors);
+  if (!validation.ok) return refuse(400, null, validation.errors);
+
+  const result = await submitApplication(db, validation.data, { clientIp: context.clientIp });
+  if (!result.ok) return refuse(400, null, result.errors);
+  log.info({ event: "application_submitted", requestId: context.requestId, ref: result.ref });
+  return redirect(`/apply/received?ref=${result.ref}`, 303);
+}
+
+// Stable identities: the form treats a new errors object as a new answer from the server.
+const NO_ERRORS: FieldErrors = {};
+const EMPTY = emptyValues();
+
+export default function ApplyPage() {
+  const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const values = answer?.values ?? EMPTY;
+  return (
+    <div className="apply">
+      <h1>Apply to join the Cybersecurity Tech Accord</h1>
+      <p className="lead">
+        Technology companies of any size that share the accord's principles can sign it. Tell us about the
+        organisation; once you have confirmed your e-mail address, the registry's moderators review the application.
+      </p>
+      <ol className="apply-steps" aria-label="How applying works">
+        <li>
+          <strong>Send this form.</strong> It takes about five minutes.
+        </li>
+        <li>
+          <strong>Confirm your e-mail address</strong> with the link we send you (valid for 7 days).
+        </li>
+        <li>
+          <strong>The moderators review</strong> the application. They may ask for changes.
+        </li>
+        <li>
+          <strong>Follow it</strong> on your private status page; we write to you when it is decided.
+        </li>
+      </ol>
+      <ApplicationForm
+        action="/apply"
+        options={data.options}
+        schemaOptions={data.schemaOptions}
+        values={values}
+        errors={answer?.errors ?? NO_ERRORS}
+        formError={answer?.formError}
+        honeypotField={data.honeypot.field}
+        submitLabel="Send the application"
+        hidden={
+          <>
+            <CsrfField token={data.csrf} />
+            <input type="hidden" name={data.honeypot.startedField} value={answer?.started ?? data.honeypot.started} />
+          </>
+        }
+      />
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { CsrfField } from "~/components/csrf-field";
+import { signInWithPassword, signInWithSecondFactor } from "~/modules/auth/login.server";
+import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { safeRedirect } from "~/modules/auth/redirect";
+import { signedInStaff } from "~/modules/auth/require-staff.server";
+import { clearSessionCookie, currentSession, deleteSession } from "~/modules/auth/session.server";
+import { getDb } from "~/modules/db/db.server";
+import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { codeSchema, fieldErrors, loginSchema, type FieldErrors } from "~/modules/staff/forms";
+import { FormAlert, StaffErrorBoundary, TextField } from "~/modules/staff/ui";
+import staffStyles from "~/styles/staff.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
+export const meta: MetaFunction = () => [{ title: "Staff sign-in · Accord Registry" }, { name: "robots", content: "noindex" }];
+export const headers = noStoreHeaders;
+export const ErrorBoundary = StaffErrorBoundary;
+
+const INVALID = "The e-mail address or password is not right.";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
+  if (await signedInStaff(request, context)) throw redirect(redirectTo, { status: 303, headers: NO_STORE });
+  const session = await currentSession(getDb(), request);
+  return json(
+    { step: session?.stage === "mfa" ? ("code" as const) : ("password" as const), redirectTo, csrf: csrfToken(context) },
+    { headers: NO_STORE },
+  );
+}
+
+type ActionData = { step: "password" | "code"; message?: string; errors?: FieldErrors; email?: string };
+
+function reply(data: ActionData, status: number, headers: HeadersInit = {}) {
+  return json(data, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+function minutes(seconds: number) {
+  const m = Math.ceil(seconds / 60);
+  return m === 1 ? "1 minute" : `${m} minutes`;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertSameSite(request, context, form);
+  const db = getDb();
+  const redirectTo = safeRedirect(form.get("redirectTo"));
+  const intent = form.get("intent") ?? "password";
+  const session = await currentSession(db, request);
+
+  if (intent === "cancel") {
+    if (session) await deleteSession(db, session.idHash);
+    return redirect(`/login?${new URLSearchParams({ redirectTo })}`, {
+      status: 303,
+      headers: { ...NO_STORE, "Set-Cookie": clearSessionCookie() },
+    });
+  }
+
+  if (intent === "code") {
+    if (!session || session.stage !== "mfa") {
+      return reply({ step: "password", message: "Your sign-in took too long. Please enter your e-mail and password again." }, 400);
+    }
+    const parsed = codeSchema.safeParse({ code: form.get("code") ?? undefined });
+    if (!parsed.success) return reply({ step: "code", errors: fieldErrors(parsed.error) }, 400);
+    const result = await signInWithSecondFactor(db, {
+      sessionHash: session.idHash,
+      staffId: session.staffId,
+      code: parsed.data.code,
+      ip: context.clientIp,
+      requestId: context.requestId,
+    });
+    if (result.kind === "signed_in") return redirect(redirectTo, { status: 303, headers: { ...NO_STORE, "Set-Cookie": result.setCookie } });
+    if (result.kind === "limited") {
+      return reply(
+        { step: "code", message: `Too many failed attempts. Try again in ${minutes(result.retryAfterSeconds)}.` },
+        429,
+        { "Retry-After": String(result.retryAfterSeconds) },
+      );
+    }
+    return reply({ step: "code", errors: { code: "That code is not right, or it was used already. Try the next one your app shows." } }, 401);
+  }
+
+  const parsed = loginSchema.safeParse({ email: form.get("email") ?? undefined, password: form.get("password") ?? undefined });
+  const email = typeof form.get("email") === "string" ? String(form.get("email")).slice(0, 254) : "";
+  if (!parsed.success) return reply({ step: "password", errors: fieldErrors(parsed.error), email }, 400);
+  // A session the browser already had (of this or another account) ends: sign-in always
+  // starts a new one with a new id.
+  if (session) await deleteSession(db, session.idHash);
+  const result = await signInWithPassword(db, { ...parsed.data, ip: context.clientIp, requestId: context.requestId });
+  switch (result.kind) {
+    case "signed_in":
+      return redirect(redirectTo, { status: 303, headers: { ...NO_STORE, "Set-Cookie": result.setCookie } });
+    case "second_factor":
+      return redirect(`/login?${new URLSearchParams({ redirectTo })}`, {
+        status: 303,
+        headers: { ...NO_STORE, "Set-Cookie": result.setCookie },
+      });
+    case "limited":
+      return reply(
+        { step: "password", email, message: `Too many failed sign-ins. Try again in ${minutes(result.retryAfterSeconds)}.` },
+        429,
+        { "Retry-After": String(result.retryAfterSeconds) },
+      );
+    case "invalid":
+      return reply({ step: "password", email, message: INVALID }, 401);
+  }
+}
+
+export default function Login() {
+  const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const step = answer?.step ?? data.step;
+  const errors: FieldErrors = answer?.errors ?? {};
+  const alertRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (answer?.message) alertRef.current?.focus();
+  }, [answer]);
+
+  return (
+    <div className="staff-sign-in">
+      <h1>{step === "code" ? "Enter your authentication code" : "Staff sign-in"}</h1>
+      {answer?.message ? (
+        <div ref={alertRef} tabIndex={-1}>
+          <FormAlert>{answer.message}</FormAlert>
+        </div>
+      ) : null}
+      {step === "code" ? (
+        <>
+          <p className="lead">Open the authenticator app you set up for the registry and enter the code it shows now.</p>
+          <Form method="post" className="staff-form" noValidate>
+            <CsrfField token={data.csrf} />
+            <input type="hidden" name="redirectTo" value={data.redirectTo} />
+            <input type="hidden" name="intent" value="code" />
+            <TextField
+              name="code"
+              label="Authentication code"
+              error={errors.code}
+              hint="6 digits. Lost your device? Enter one of your recovery codes instead."
+              autoComplete="one-time-code"
+              inputMode="text"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              autoFocus
+              maxLength={20}
+            />
+            <div className="form-actions">
+              <button type="submit" className="button" disabled={busy}>
+                Verify
+              </button>
+            </div>
+          </Form>
+          <Form method="post" className="staff-secondary-form">
+            <CsrfField token={data.csrf} />
+            <input type="hidden" name="redirectTo" value={data.redirectTo} />
+            <input type="hidden" name="intent" value="cancel" />
+            <button type="submit" className="link-button">
+              Start again with another account
+            </button>
+          </Form>
+        </>
+      ) : (
+        <>
+          <p className="lead">For the registry's moderators and administrators.</p>
+          <Form method="post" className="staff-form" noValidate>
+            <CsrfField token={data.csrf} />
+            <input type="hidden" name="redirectTo" value={data.redirectTo} />
+            <input type="hidden" name="intent" value="password" />
+            <TextField
+              name="email"
+              label="E-mail address"
+              type="email"
+              autoComplete="username"
+              defaultValue={answer?.email ?? ""}
+              error={errors.email}
+              required
+              maxLength={254}
+            />
+            <TextField
+              name="password"
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              error={errors.password}
+              required
+              maxLength={1024}
+            />
+            <div className="form-actions">
+              <button type="submit" className="button" disabled={busy}>
+                Sign in
+              </button>
+            </div>
+          </Form>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { signOut } from "~/modules/auth/login.server";
+import { NO_STORE } from "~/modules/auth/no-store";
+import { clearSessionCookie, currentSession } from "~/modules/auth/session.server";
+import { getDb } from "~/modules/db/db.server";
+import { assertSameSite } from "~/modules/security/csrf.server";
+
+// Signing out changes state, so it is a POST (with the anti-forgery token); a GET only
+// points to the sign-in page.
+export async function loader() {
+  return redirect("/login", { status: 303, headers: NO_STORE });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertSameSite(request, context, form);
+  const db = getDb();
+  const session = await currentSession(db, request);
+  if (session) await signOut(db, session, context.clientIp, context.requestId);
+  return redirect("/login", { status: 303, headers: { ...NO_STORE, "Set-Cookie": clearSessionCookie() } });
+}

@@ -1,0 +1,421 @@
+import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { CsrfField } from "~/components/csrf-field";
+import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { requireStaff } from "~/modules/auth/require-staff.server";
+import { countryName } from "~/modules/countries";
+import { getDb } from "~/modules/db/db.server";
+import {
+  AlreadyDecided,
+  ApplicationNotFound,
+  addNote,
+  approveApplication,
+  rejectApplication,
+  requestChanges,
+} from "~/modules/moderation/decide.server";
+import { OPEN_STATUSES } from "~/modules/moderation/constants";
+import { getApplicationDetail, similarityWarnings } from "~/modules/moderation/queue.server";
+import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { decisionSchema, fieldErrors, NOTE_MAX, REASON_MAX, today, type FieldErrors } from "~/modules/staff/forms";
+import {
+  APPLICATION_STATUS_LABEL,
+  ApplicationStatusBadge,
+  FormAlert,
+  StaffErrorBoundary,
+  StaffFrame,
+  TextArea,
+  TextField,
+  formatDateTime,
+} from "~/modules/staff/ui";
+import { displayHost } from "~/utils/format";
+import staffStyles from "~/styles/staff.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? `${data.application.name} (${data.application.ref})` : "Application"} · Moderation · Accord Registry` },
+  { name: "robots", content: "noindex" },
+];
+export const headers = noStoreHeaders;
+export const ErrorBoundary = StaffErrorBoundary;
+
+const NOT_FOUND = "There is no application with this reference.";
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const me = await requireStaff(request, context);
+  const db = getDb();
+  const detail = await getApplicationDetail(db, params.ref ?? "");
+  if (!detail) throw new Response(NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+  const { application: a } = detail;
+  const warnings = await similarityWarnings(db, a);
+  return json(
+    {
+      me: { name: me.name, email: me.email, role: me.role },
+      csrf: csrfToken(context),
+      today: today(),
+      done: new URL(request.url).searchParams.get("done"),
+      application: {
+        ref: a.ref,
+        name: a.name,
+        website: a.website,
+        domain: a.domain,
+        country: a.country,
+        country_name: countryName(a.country),
+        sector_name: a.sector_name,
+        description: a.description,
+        contact_name: a.contact_name,
+        contact_title: a.contact_title,
+        contact_email: a.contact_email,
+        status: a.status,
+        created_at: a.created_at,
+        verified_at: a.verified_at,
+        decided_at: a.decided_at,
+        decision_reason: a.decision_reason,
+      },
+      open: (OPEN_STATUSES as readonly string[]).includes(a.status),
+      pledges: detail.pledges,
+      events: detail.events,
+      notes: detail.notes,
+      signatory: detail.signatory,
+      warnings,
+    },
+    { headers: NO_STORE },
+  );
+}
+
+type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
+
+function reply(data: ActionData, status: number) {
+  return json(data, { status, headers: NO_STORE });
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertSameSite(request, context, form);
+  const me = await requireStaff(request, context);
+  const ref = params.ref ?? "";
+  const fields = Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "csrf" && typeof v === "string")) as Record<string, string>;
+  const parsed = decisionSchema.safeParse(fields);
+  const intent = typeof fields.intent === "string" ? fields.intent : "";
+  if (!parsed.success) {
+    if (!["approve", "reject", "request_changes", "note"].includes(intent)) {
+      return reply({ intent, message: "Choose what to do: approve, reject, request changes or add a note." }, 400);
+    }
+    return reply({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
+  }
+  const db = getDb();
+  const by = { id: me.id, actor: me.actor };
+  const self = `/moderation/applications/${encodeURIComponent(ref)}`;
+  try {
+    switch (parsed.data.intent) {
+      case "approve":
+        await approveApplication(db, ref, parsed.data.joined_on, by);
+        return redirect(`${self}?done=approved`, { status: 303, headers: NO_STORE });
+      case "reject":
+        await rejectApplication(db, ref, parsed.data.reason, by);
+        return redirect(`${self}?done=rejected`, { status: 303, headers: NO_STORE });
+      case "request_changes":
+        await requestChanges(db, ref, parsed.data.reason, by);
+        return redirect(`${self}?done=changes_requested`, { status: 303, headers: NO_STORE });
+      case "note":
+        await addNote(db, ref, parsed.data.body, by);
+        return redirect(`${self}?done=note#notes`, { status: 303, headers: NO_STORE });
+    }
+  } catch (error) {
+    if (error instanceof ApplicationNotFound) {
+      throw new Response(NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+    }
+    if (error instanceof AlreadyDecided) {
+      const what = APPLICATION_STATUS_LABEL[error.status].toLowerCase();
+      return reply(
+        {
+          intent,
+          message:
+            error.status === "unverified"
+              ? "This application is not in the queue yet: its contact has not verified their e-mail address. Nothing was changed."
+              : parsed.data.intent === "request_changes" && error.status === "changes_requested"
+                ? "Changes were already requested by someone else; nothing was changed. The page now shows the current state."
+                : `This application was already decided (it is now ${what}); nothing was changed. The page now shows the current state.`,
+        },
+        409,
+      );
+    }
+    throw error;
+  }
+}
+
+const DONE: Record<string, string> = {
+  approved: "Approved. The signatory is in the public directory and the applicant has been e-mailed.",
+  rejected: "Rejected. The applicant has been e-mailed the reason.",
+  changes_requested: "Changes requested. The applicant has been e-mailed what to change.",
+  note: "Note added.",
+};
+
+const EVENT_LABEL: Record<string, string> = {
+  submitted: "Submitted",
+  verified: "E-mail verified; entered the queue",
+  changes_requested: "Changes requested",
+  resubmitted: "Resubmitted with changes",
+  approved: "Approved",
+  rejected: "Rejected",
+  withdrawn: "Withdrawn by the applicant",
+};
+
+const MATCH_TEXT = {
+  same: "the same name",
+  similar: "a very similar name",
+  contains: "a name that contains or is contained in this one",
+  domain: "the same domain",
+} as const;
+
+export default function ApplicationPage() {
+  const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const a = data.application;
+  const errorsFor = (intent: string): FieldErrors => (answer?.intent === intent ? (answer.errors ?? {}) : {});
+  const valueOf = (intent: string, name: string) => (answer?.intent === intent ? answer.values?.[name] : undefined);
+  const alertRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (answer?.message) alertRef.current?.focus();
+  }, [answer]);
+
+  return (
+    <StaffFrame me={data.me} csrf={data.csrf}>
+      <p className="breadcrumb">
+        <Link to="/moderation">Queue</Link> <span aria-hidden="true">›</span> {a.ref}
+      </p>
+      <header className="staff-header">
+        <h1>{a.name}</h1>
+        <p>
+          <ApplicationStatusBadge status={a.status} /> <code>{a.ref}</code>
+        </p>
+      </header>
+
+      {answer?.message ? (
+        <div ref={alertRef} tabIndex={-1}>
+          <FormAlert>{answer.message}</FormAlert>
+        </div>
+      ) : null}
+      {!answer && data.done && DONE[data.done] ? <FormAlert tone="success">{DONE[data.done]}</FormAlert> : null}
+
+      {data.signatory ? (
+        <FormAlert tone="info">
+          Listed as <Link to={`/signatories/${data.signatory.slug}`}>{data.signatory.name}</Link> in the public directory (
+          <Link to={`/moderation/signatories/${data.signatory.slug}`}>manage</Link>).
+        </FormAlert>
+      ) : null}
+
+      <section aria-labelledby="warnings-heading" className="staff-warnings">
+        <h2 id="warnings-heading">Checks</h2>
+        {data.warnings.length === 0 ? (
+          <p>No signatory or other application has the same or a similar name, or the same domain.</p>
+        ) : (
+          <ul>
+            {data.warnings.map((w, i) => (
+              <li key={i} className={`warning warning-${w.about}`}>
+                <strong>{w.about === "domain" ? "Same domain:" : "Similar name:"}</strong>{" "}
+                {w.kind === "signatory" ? "signatory" : "application"} <Link to={w.href}>{w.name}</Link> (
+                {w.status.replace("_", " ")}) has {MATCH_TEXT[w.match]}
+                {w.match === "domain" ? ` (${w.domain})` : ""}
+                {w.match === "similar" ? ` (${w.distance} ${w.distance === 1 ? "letter differs" : "letters differ"})` : ""}.
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="submitted-heading">
+        <h2 id="submitted-heading">What was submitted</h2>
+        <dl className="staff-facts">
+          <div>
+            <dt>Website</dt>
+            <dd>
+              <a href={a.website} rel="noopener noreferrer external">
+                {displayHost(a.website)}
+              </a>{" "}
+              <span className="muted">(domain {a.domain})</span>
+            </dd>
+          </div>
+          <div>
+            <dt>Headquarters</dt>
+            <dd>{a.country_name}</dd>
+          </div>
+          <div>
+            <dt>Sector</dt>
+            <dd>{a.sector_name}</dd>
+          </div>
+          <div className="wide">
+            <dt>Description</dt>
+            <dd className="prose">{a.description}</dd>
+          </div>
+          <div>
+            <dt>Contact</dt>
+            <dd>
+              {a.contact_name}, {a.contact_title}
+              <br />
+              <a href={`mailto:${a.contact_email}`}>{a.contact_email}</a>
+            </dd>
+          </div>
+          <div>
+            <dt>Submitted</dt>
+            <dd>
+              <time dateTime={a.created_at}>{formatDateTime(a.created_at)}</time>
+            </dd>
+          </div>
+          <div>
+            <dt>E-mail verified</dt>
+            <dd>{a.verified_at ? <time dateTime={a.verified_at}>{formatDateTime(a.verified_at)}</time> : "Not yet"}</dd>
+          </div>
+          {a.decided_at ? (
+            <div>
+              <dt>Decided</dt>
+              <dd>
+                <time dateTime={a.decided_at}>{formatDateTime(a.decided_at)}</time>
+              </dd>
+            </div>
+          ) : null}
+          {a.decision_reason ? (
+            <div className="wide">
+              <dt>{a.status === "changes_requested" ? "Changes asked for" : "Reason given to the applicant"}</dt>
+              <dd className="prose">{a.decision_reason}</dd>
+            </div>
+          ) : null}
+        </dl>
+        <h3>Pledges</h3>
+        <ul className="staff-pledges">
+          {data.pledges.map((p) => (
+            <li key={p.code}>
+              <span aria-hidden="true">{p.chosen || p.required ? "✓" : "–"}</span> {p.title}{" "}
+              <span className="muted">
+                {p.required ? "(principle, required)" : p.chosen ? "(chosen)" : "(not chosen)"}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {data.open ? (
+        <section aria-labelledby="decide-heading" className="staff-decide">
+          <h2 id="decide-heading">Decide</h2>
+          <div className="decision-grid">
+            <Form method="post" className="decision decision-approve" noValidate>
+              <h3>Approve</h3>
+              <p>Adds {a.name} to the public directory with the principles and its chosen pledges, and e-mails the applicant.</p>
+              <CsrfField token={data.csrf} />
+              <input type="hidden" name="intent" value="approve" />
+              <TextField
+                name="joined_on"
+                id="approve-joined_on"
+                label="Joined on"
+                type="date"
+                defaultValue={valueOf("approve", "joined_on") ?? data.today}
+                min="2018-04-17"
+                max={data.today}
+                error={errorsFor("approve").joined_on}
+                hint="Usually today."
+              />
+              <button type="submit" className="button" disabled={busy}>
+                Approve
+              </button>
+            </Form>
+            {a.status === "pending" ? (
+              <Form method="post" className="decision" noValidate>
+                <h3>Request changes</h3>
+                <CsrfField token={data.csrf} />
+                <input type="hidden" name="intent" value="request_changes" />
+                <TextArea
+                  name="reason"
+                  id="changes-reason"
+                  label="What should the applicant change?"
+                  hint="Sent to the applicant as written."
+                  maxLength={REASON_MAX}
+                  defaultValue={valueOf("request_changes", "reason")}
+                  error={errorsFor("request_changes").reason}
+                  required
+                />
+                <button type="submit" className="button button-secondary" disabled={busy}>
+                  Request changes
+                </button>
+              </Form>
+            ) : null}
+            <Form method="post" className="decision decision-reject" noValidate>
+              <h3>Reject</h3>
+              <CsrfField token={data.csrf} />
+              <input type="hidden" name="intent" value="reject" />
+              <TextArea
+                name="reason"
+                id="reject-reason"
+                label="Reason for rejecting"
+                hint="Sent to the applicant as written."
+                maxLength={REASON_MAX}
+                defaultValue={valueOf("reject", "reason")}
+                error={errorsFor("reject").reason}
+                required
+              />
+              <button type="submit" className="button button-danger" disabled={busy}>
+                Reject
+              </button>
+            </Form>
+          </div>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="history-heading">
+        <h2 id="history-heading">History</h2>
+        {data.events.length === 0 ? (
+          <p>No events recorded.</p>
+        ) : (
+          <ol className="timeline">
+            {data.events.map((e, i) => (
+              <li key={i}>
+                <time dateTime={e.created_at}>{formatDateTime(e.created_at)}</time>
+                <span>
+                  {EVENT_LABEL[e.kind] ?? e.kind}
+                  {e.actorName !== "Applicant" ? ` by ${e.actorName}` : ""}
+                  {e.reason ? `: ${e.reason}` : ""}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <section aria-labelledby="notes" className="staff-notes">
+        <h2 id="notes" tabIndex={-1}>
+          Internal notes
+        </h2>
+        <p className="muted">Only staff see these notes.</p>
+        {data.notes.length > 0 ? (
+          <ul className="note-list">
+            {data.notes.map((n) => (
+              <li key={n.id}>
+                <p className="prose">{n.body}</p>
+                <p className="muted">
+                  {n.author}, <time dateTime={n.created_at}>{formatDateTime(n.created_at)}</time>
+                </p>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <Form method="post" noValidate>
+          <CsrfField token={data.csrf} />
+          <input type="hidden" name="intent" value="note" />
+          <TextArea
+            name="body"
+            id="note-body"
+            label="Add a note"
+            maxLength={NOTE_MAX}
+            defaultValue={valueOf("note", "body")}
+            error={errorsFor("note").body}
+            required
+          />
+          <button type="submit" className="button button-secondary" disabled={busy}>
+            Add note
+          </button>
+        </Form>
+      </section>
+    </StaffFrame>
+  );
+}

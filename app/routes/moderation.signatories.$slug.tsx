@@ -1,0 +1,258 @@
+import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { CsrfField } from "~/components/csrf-field";
+import { StatusBadge } from "~/components/status-badge";
+import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { requireStaff } from "~/modules/auth/require-staff.server";
+import { allCountries } from "~/modules/countries";
+import { getDb } from "~/modules/db/db.server";
+import { getSignatory, listSectors } from "~/modules/directory/directory.server";
+import { STATUS_INTENTS, type StatusIntent } from "~/modules/moderation/constants";
+import { changeSignatoryStatus, saveSignatory, signatorySchema, statusSchema } from "~/modules/moderation/signatories.server";
+import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { fieldErrors, REASON_MAX, today, type FieldErrors } from "~/modules/staff/forms";
+import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextArea, TextField, formatDateTime } from "~/modules/staff/ui";
+import { formatDate } from "~/utils/format";
+import staffStyles from "~/styles/staff.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data ? `Edit ${data.signatory.name}` : "Signatory"} · Moderation · Accord Registry` },
+  { name: "robots", content: "noindex" },
+];
+export const headers = noStoreHeaders;
+export const ErrorBoundary = StaffErrorBoundary;
+
+const NOT_FOUND = "No signatory has this address.";
+const notFound = () => new Response(NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const me = await requireStaff(request, context);
+  const db = getDb();
+  const signatory = await getSignatory(db, params.slug ?? "");
+  if (!signatory) throw notFound();
+  const [sectors, audit] = await Promise.all([
+    listSectors(db),
+    db
+      .selectFrom("audit_log")
+      .select(["id", "at", "actor_label", "action", "reason"])
+      .where("target_type", "=", "signatory")
+      .where("target_id", "=", signatory.slug)
+      .orderBy("id", "desc")
+      .limit(10)
+      .execute(),
+  ]);
+  return json(
+    {
+      me: { name: me.name, email: me.email, role: me.role },
+      csrf: csrfToken(context),
+      today: today(),
+      done: new URL(request.url).searchParams.get("done"),
+      signatory,
+      countries: allCountries(),
+      sectors: sectors.map((s) => ({ value: s.code, label: s.name })),
+      audit,
+    },
+    { headers: NO_STORE },
+  );
+}
+
+type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
+
+function reply(data: ActionData, status: number) {
+  return json(data, { status, headers: NO_STORE });
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const form = await request.formData();
+  assertSameSite(request, context, form);
+  const me = await requireStaff(request, context);
+  const db = getDb();
+  const slug = params.slug ?? "";
+  const fields = Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "csrf" && typeof v === "string")) as Record<string, string>;
+  const intent = fields.intent ?? "";
+  const by = { id: me.id, actor: me.actor };
+  const self = `/moderation/signatories/${encodeURIComponent(slug)}`;
+
+  if (intent === "save") {
+    const sectors = (await listSectors(db)).map((s) => s.code);
+    const parsed = signatorySchema(sectors).safeParse(fields);
+    if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
+    const changed = await saveSignatory(db, slug, parsed.data, by);
+    if (changed === null) throw notFound();
+    return redirect(`${self}?done=${changed.length > 0 ? "saved" : "unchanged"}`, { status: 303, headers: NO_STORE });
+  }
+  if (intent in STATUS_INTENTS) {
+    const parsed = statusSchema.safeParse(fields);
+    if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
+    const result = await changeSignatoryStatus(db, slug, parsed.data, by);
+    if (result.ok) return redirect(`${self}?done=${intent}`, { status: 303, headers: NO_STORE });
+    if (result.code === "not_found") throw notFound();
+    if (result.code === "before_join") {
+      return reply({ intent, errors: { on: `The date cannot be before the signatory joined (${formatDate(result.joinedOn)}).` }, values: fields }, 400);
+    }
+    return reply({ intent, message: `This cannot be done while the signatory is ${result.status}; nothing was changed.` }, 409);
+  }
+  return reply({ intent, message: "Choose what to do: save, withdraw, suspend or reinstate." }, 400);
+}
+
+const DONE: Record<string, string> = {
+  saved: "Saved. The public page shows the change.",
+  unchanged: "Nothing had changed; nothing was saved.",
+  withdraw: "Withdrawn. The public page shows it, with the reason, in the history.",
+  suspend: "Suspended. The public page shows it, with the reason, in the history.",
+  reinstate: "Reinstated. The public page shows it, with the reason, in the history.",
+};
+
+const EVENT_TEXT: Record<string, string> = {
+  joined: "Signed the accord",
+  pledge_endorsed: "Endorsed a pledge",
+  withdrawn: "Withdrew from the accord",
+  suspended: "Suspended by the registry",
+  reinstated: "Reinstated",
+};
+
+const STATUS_ACTIONS: { intent: StatusIntent; label: string; explain: string }[] = [
+  { intent: "withdraw", label: "Withdraw", explain: "The signatory has left the accord." },
+  { intent: "suspend", label: "Suspend", explain: "The registry suspends the listing, for example while a complaint is examined." },
+  { intent: "reinstate", label: "Reinstate", explain: "The signatory is active again." },
+];
+
+export default function EditSignatory() {
+  const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const s = data.signatory;
+  const errors: FieldErrors = answer?.intent === "save" ? (answer.errors ?? {}) : {};
+  const value = (name: keyof typeof s & string, fallback: string) =>
+    answer?.intent === "save" && answer.values ? (answer.values[name] ?? fallback) : fallback;
+  const alertRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (answer?.message) alertRef.current?.focus();
+  }, [answer]);
+  const possible = STATUS_ACTIONS.filter((a) => (STATUS_INTENTS[a.intent].from as readonly string[]).includes(s.status));
+
+  return (
+    <StaffFrame me={data.me} csrf={data.csrf}>
+      <p className="breadcrumb">
+        <Link to="/moderation/signatories">Signatories</Link> <span aria-hidden="true">›</span> {s.name}
+      </p>
+      <header className="staff-header">
+        <h1>{s.name}</h1>
+        <p>
+          <StatusBadge status={s.status} /> <Link to={`/signatories/${s.slug}`}>Public page</Link> · address{" "}
+          <code>/signatories/{s.slug}</code> (never changes)
+        </p>
+      </header>
+      {answer?.message ? (
+        <div ref={alertRef} tabIndex={-1}>
+          <FormAlert>{answer.message}</FormAlert>
+        </div>
+      ) : null}
+      {!answer && data.done && DONE[data.done] ? <FormAlert tone="success">{DONE[data.done]}</FormAlert> : null}
+
+      <section aria-labelledby="edit-heading">
+        <h2 id="edit-heading">Facts</h2>
+        {s.former_names ? <p className="muted">Formerly: {s.former_names}</p> : null}
+        <Form method="post" className="staff-form staff-form-wide" noValidate>
+          <CsrfField token={data.csrf} />
+          <input type="hidden" name="intent" value="save" />
+          <TextField name="name" label="Name" defaultValue={value("name", s.name)} error={errors.name} maxLength={120} required hint="A new name keeps the old one as a former name." />
+          <TextField name="website" label="Website" type="url" defaultValue={value("website", s.website)} error={errors.website} maxLength={300} required />
+          <SelectField
+            name="country"
+            label="Headquarters country"
+            defaultValue={value("country", s.country)}
+            error={errors.country}
+            options={data.countries.map((c) => ({ value: c.code, label: c.name }))}
+          />
+          <SelectField name="sector" label="Sector" defaultValue={value("sector", s.sector)} error={errors.sector} options={data.sectors} />
+          <TextArea name="description" label="Description" defaultValue={value("description", s.description)} error={errors.description} maxLength={1000} rows={5} required />
+          <TextField name="joined_on" label="Joined on" type="date" defaultValue={value("joined_on", s.joined_on)} error={errors.joined_on} min="2018-04-17" max={data.today} required />
+          <TextArea name="notes" label="Public note (optional)" defaultValue={value("notes", s.notes ?? "")} error={errors.notes} maxLength={2000} hint="Shown on the public page, e.g. about a rename or a merger." />
+          <div className="form-actions">
+            <button type="submit" className="button" disabled={busy}>
+              Save changes
+            </button>
+          </div>
+        </Form>
+      </section>
+
+      <section aria-labelledby="status-heading">
+        <h2 id="status-heading">Status</h2>
+        <div className="decision-grid">
+          {possible.map((a) => {
+            const mine = answer?.intent === a.intent ? (answer.errors ?? {}) : {};
+            return (
+              <Form key={a.intent} method="post" className={`decision decision-${a.intent}`} noValidate>
+                <h3>{a.label}</h3>
+                <p>{a.explain}</p>
+                <CsrfField token={data.csrf} />
+                <input type="hidden" name="intent" value={a.intent} />
+                <TextArea
+                  name="reason"
+                  id={`${a.intent}-reason`}
+                  label="Reason"
+                  hint="Shown in the public history."
+                  maxLength={REASON_MAX}
+                  error={mine.reason}
+                  defaultValue={answer?.intent === a.intent ? answer.values?.reason : undefined}
+                  required
+                />
+                <TextField
+                  name="on"
+                  id={`${a.intent}-on`}
+                  label="Effective on"
+                  type="date"
+                  defaultValue={answer?.intent === a.intent ? (answer.values?.on ?? data.today) : data.today}
+                  min={s.joined_on}
+                  max={data.today}
+                  error={mine.on}
+                />
+                <button type="submit" className={`button ${a.intent === "reinstate" ? "" : "button-danger"}`} disabled={busy}>
+                  {a.label}
+                </button>
+              </Form>
+            );
+          })}
+        </div>
+      </section>
+
+      <section aria-labelledby="history-heading">
+        <h2 id="history-heading">Public history</h2>
+        <ol className="timeline">
+          {s.events.map((e, i) => (
+            <li key={i}>
+              <time dateTime={e.occurred_on}>{formatDate(e.occurred_on)}</time>
+              <span>
+                {EVENT_TEXT[e.kind] ?? e.kind}
+                {e.pledge_title ? `: ${e.pledge_title}` : ""}
+                {e.detail ? ` (${e.detail})` : ""}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section aria-labelledby="audit-heading">
+        <h2 id="audit-heading">Recent staff actions</h2>
+        {data.audit.length === 0 ? (
+          <p>No staff action on this signatory yet.</p>
+        ) : (
+          <ul className="plain-list">
+            {data.audit.map((e) => (
+              <li key={e.id}>
+                <time dateTime={e.at}>{formatDateTime(e.at)}</time>: <code>{e.action}</code> by {e.actor_label}
+                {e.reason ? ` (${e.reason})` : ""}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <Link to={`/moderation/audit?${new URLSearchParams({ target: `signatory:${s.slug}` })}`}>All audit entries for this signatory</Link>
+        </p>
+      </section>
+    </StaffFrame>
+  );
+}

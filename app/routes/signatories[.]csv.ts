@@ -1,0 +1,21 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getDb } from "~/modules/db/db.server";
+import { csvFileName, exportCsv } from "~/modules/opendata/csv.server";
+import { CACHE, openDataError, preflight, withCors } from "~/modules/opendata/http.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const options = preflight(request);
+  if (options) return options;
+  const csv = await exportCsv(getDb(), new URL(request.url));
+  if (!csv.ok) return openDataError(400, "invalid_parameter", csv.message);
+  if (request.method === "HEAD") await csv.stream.cancel();
+  return withCors(
+    new Response(request.method === "HEAD" ? null : csv.stream, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${csvFileName()}"`,
+        "Cache-Control": CACHE.directory,
+      },
+    }),
+  );
+}

@@ -1,0 +1,271 @@
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { BarChart } from "~/components/charts/bar-chart";
+import { ColumnChart } from "~/components/charts/column-chart";
+import { LineChart } from "~/components/charts/line-chart";
+import { WorldMap } from "~/components/charts/world-map";
+import { countryName } from "~/modules/countries";
+import { getDb } from "~/modules/db/db.server";
+import { countByStatus, listPledges, listSectors } from "~/modules/directory/directory.server";
+import { barChart, columnChart, lineChart, worldMap } from "~/modules/opendata/charts.server";
+import { getStats } from "~/modules/opendata/stats.server";
+import stylesheet from "~/styles/opendata.css?url";
+import { plural } from "~/utils/format";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export const meta: MetaFunction = () => [
+  { title: "Statistics · Accord Registry" },
+  {
+    name: "description",
+    content:
+      "How the Cybersecurity Tech Accord grew: joins per year, signatories by country and sector, and how many endorse each pledge.",
+  },
+];
+
+export async function loader() {
+  const db = getDb();
+  const [stats, counts, sectors, pledges] = await Promise.all([getStats(db), countByStatus(db), listSectors(db), listPledges(db)]);
+  const sectorName = new Map(sectors.map((s) => [s.code, s.name]));
+  const countries = stats.by_country.map((c) => ({ ...c, name: countryName(c.country) }));
+  const bySector = stats.by_sector.map((s) => ({ ...s, name: sectorName.get(s.sector) ?? s.sector }));
+  const years = stats.by_year;
+  return {
+    totals: { total: stats.total, active: stats.active, founding: stats.founding, withdrawn: counts.withdrawn, suspended: counts.suspended },
+    years,
+    countries,
+    sectors: bySector,
+    pledges: pledges.map((p) => ({ code: p.code, title: p.title, required: p.required, endorsements: p.endorsements })),
+    // Geometry only (strings and numbers): d3 and the atlas stay on the server.
+    charts: {
+      joins: columnChart(years.map((y) => ({ label: String(y.year), value: y.joined }))),
+      growth: lineChart(years.map((y) => ({ label: String(y.year), value: y.cumulative }))),
+      map: worldMap(stats.by_country),
+      countries: barChart(countries.map((c) => ({ key: c.country, label: c.name, value: c.count }))),
+      sectors: barChart(bySector.map((s) => ({ key: s.sector, label: s.name, value: s.count }))),
+      pledges: barChart(pledges.map((p) => ({ key: p.code, label: p.title, value: p.endorsements }))),
+    },
+  };
+}
+
+const range = (years: { year: number }[]) =>
+  years.length === 0 ? "" : years.length === 1 ? `in ${years[0].year}` : `from ${years[0].year} to ${years[years.length - 1].year}`;
+
+export default function Stats() {
+  const { totals, years, countries, sectors, pledges, charts } = useLoaderData<typeof loader>();
+  const leader = countries[0];
+  return (
+    <div className="stats-page">
+      <h1>Statistics</h1>
+      <p className="lead">
+        How the Cybersecurity Tech Accord grew, where its signatories are and what they endorse, computed from the
+        registry as it stands now. Every chart has its figures in a table beside it.
+      </p>
+      <p className="data-links">
+        The same figures as data: <a href="/api/v1/stats">JSON</a> · every signatory as{" "}
+        <a href="/signatories.csv?status=all" download>
+          CSV
+        </a>{" "}
+        · <Link to="/transparency">moderation figures</Link>
+      </p>
+
+      <ul className="stat-cards" aria-label="Totals">
+        <li>
+          <strong>{totals.active.toLocaleString("en-GB")}</strong> active {totals.active === 1 ? "signatory" : "signatories"}
+        </li>
+        <li>
+          <strong>{totals.total.toLocaleString("en-GB")}</strong> listed in all, whatever their status
+        </li>
+        <li>
+          <strong>{totals.founding.toLocaleString("en-GB")}</strong> founding {totals.founding === 1 ? "signatory" : "signatories"}
+        </li>
+        <li>
+          <strong>{(totals.withdrawn + totals.suspended).toLocaleString("en-GB")}</strong> withdrawn or suspended
+        </li>
+      </ul>
+
+      <section aria-labelledby="joins-title">
+        <h2 id="joins-title">Joins per year</h2>
+        {years.length === 0 ? (
+          <p>No signatory is listed yet.</p>
+        ) : (
+          <div className="chart-with-table">
+            <div className="chart-stack">
+              <figure className="chart-figure">
+                <ColumnChart
+                  chart={charts.joins}
+                  id="chart-joins"
+                  title={`Column chart: signatories who joined each year ${range(years)}. The table beside it has the figures.`}
+                />
+                <figcaption>Signatories who joined each year</figcaption>
+              </figure>
+              <figure className="chart-figure">
+                <LineChart
+                  chart={charts.growth}
+                  id="chart-growth"
+                  title={`Line chart: total number of signatories ${range(years)}, reaching ${totals.total}. The table beside it has the figures.`}
+                />
+                <figcaption>Cumulative growth: everyone who has joined so far (a later withdrawal does not undo a join)</figcaption>
+              </figure>
+            </div>
+            <table className="table data-table">
+              <caption>Joins per year and total so far</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Year</th>
+                  <th scope="col" className="num">
+                    Joined
+                  </th>
+                  <th scope="col" className="num">
+                    Total
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {years.map((y) => (
+                  <tr key={y.year}>
+                    <th scope="row">
+                      <Link to={`/signatories?joined=${y.year}&status=all`}>{y.year}</Link>
+                    </th>
+                    <td className="num">{y.joined}</td>
+                    <td className="num">{y.cumulative}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="countries-title">
+        <h2 id="countries-title">Active signatories by country</h2>
+        {countries.length === 0 ? (
+          <p>No active signatory is listed yet.</p>
+        ) : (
+          <>
+            <figure className="chart-figure map-figure">
+              <WorldMap
+                map={charts.map}
+                id="chart-map"
+                title={`World map shaded by the number of active signatories headquartered in each country; ${leader.name} has the most (${leader.count}). The table below has every country.`}
+              />
+              <figcaption>
+                Headquarters of the active signatories, {plural(countries.length, "country", "countries")}.
+                {charts.map.unmapped.length > 0
+                  ? ` Too small to show at this scale: ${charts.map.unmapped.map((c) => `${c.name} (${c.count})`).join(", ")}.`
+                  : ""}
+              </figcaption>
+            </figure>
+            <div className="chart-with-table">
+              <figure className="chart-figure">
+                <BarChart
+                  chart={charts.countries}
+                  id="chart-countries"
+                  title="Bar chart: active signatories by headquarters country, most first. The table beside it has the figures."
+                />
+                <figcaption>Active signatories by country</figcaption>
+              </figure>
+              <table className="table data-table">
+                <caption>Active signatories by headquarters country</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Country</th>
+                    <th scope="col" className="num">
+                      Signatories
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {countries.map((c) => (
+                    <tr key={c.country}>
+                      <th scope="row">
+                        <Link to={`/signatories?country=${c.country}`}>{c.name}</Link>
+                      </th>
+                      <td className="num">{c.count}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="sectors-title">
+        <h2 id="sectors-title">Active signatories by sector</h2>
+        {sectors.length === 0 ? (
+          <p>No active signatory is listed yet.</p>
+        ) : (
+          <div className="chart-with-table">
+            <figure className="chart-figure">
+              <BarChart
+                chart={charts.sectors}
+                id="chart-sectors"
+                title="Bar chart: active signatories by sector, most first. The table beside it has the figures."
+              />
+              <figcaption>Active signatories by sector</figcaption>
+            </figure>
+            <table className="table data-table">
+              <caption>Active signatories by sector</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Sector</th>
+                  <th scope="col" className="num">
+                    Signatories
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {sectors.map((s) => (
+                  <tr key={s.sector}>
+                    <th scope="row">
+                      <Link to={`/signatories?sector=${s.sector}`}>{s.name}</Link>
+                    </th>
+                    <td className="num">{s.count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="pledges-title">
+        <h2 id="pledges-title">Endorsements of each pledge</h2>
+        <div className="chart-with-table">
+          <figure className="chart-figure">
+            <BarChart
+              chart={charts.pledges}
+              id="chart-pledges"
+              title="Bar chart: how many active signatories endorse each pledge, in the accord's order. The table beside it has the figures."
+            />
+            <figcaption>Active signatories endorsing each pledge</figcaption>
+          </figure>
+          <table className="table data-table">
+            <caption>Active signatories endorsing each pledge</caption>
+            <thead>
+              <tr>
+                <th scope="col">Pledge</th>
+                <th scope="col">Kind</th>
+                <th scope="col" className="num">
+                  Endorsed by
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {pledges.map((p) => (
+                <tr key={p.code}>
+                  <th scope="row">
+                    <Link to={`/pledges#${p.code}`}>{p.title}</Link>
+                  </th>
+                  <td>{p.required ? "Principle" : "Later commitment"}</td>
+                  <td className="num">{p.endorsements}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,267 @@
+// Applying to join in Chromium, against the production build with a real SMTP server:
+// apply → the mail arrives → its verification link → the status page says pending →
+// withdraw → withdrawn. With JavaScript and without it. Plus axe scans of the form (empty
+// and with errors) and of the status page, and the form over plain HTTP as an outside
+// client posts it.
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Result } from "axe-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "../helpers/browser";
+import { startServer, type TestServer } from "../helpers/server";
+import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
+
+const TIMEOUT = 90_000;
+let server: TestServer;
+let browser: TestBrowser;
+let smtp: TestSmtp;
+let sequence = 0;
+
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  [server, browser] = await Promise.all([
+    startServer({ SMTP_URL: smtp.url, APPLY_LIMIT_PER_HOUR: "100" }),
+    launchBrowser(),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled([browser?.close(), server?.stop(), smtp?.close()]);
+});
+
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector("main");
+    return !!main && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
+  });
+}
+
+function describeViolations(violations: Result[]): string[] {
+  return violations.flatMap((violation) =>
+    violation.nodes.map((node) => `${violation.id} (${violation.impact}) at ${node.target.join(" ")}: ${violation.help} [${node.html.slice(0, 160)}]`),
+  );
+}
+
+/** axe runs as a script in the page, so only where scripts run: the markup is the same
+ * server-rendered HTML either way. */
+async function expectNoAxeViolations(page: Page, what: string, js: boolean) {
+  if (!js) return;
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const found = describeViolations(violations);
+  if (found.length > 0) console.error(`axe violations on ${what}:\n  ${found.join("\n  ")}`);
+  expect(found, what).toEqual([]);
+}
+
+/** Fills the form as a person would, the pledges last. `website` and `skipPledge` make it
+ * wrong on purpose; the focus is then on a pledge box as "Send" is pressed, so the pledges'
+ * message appears just above the button while it is being clicked. */
+async function fillForm(page: Page, n: number, wrong: { website?: string; skipPledge?: string } = {}) {
+  await page.getByLabel("Organisation's legal name").fill(`Northwind Security ${n}`);
+  await page.getByLabel("Website").fill(wrong.website ?? `https://www.northwind-${n}.co.uk`);
+  await page.getByLabel("Headquarters country").selectOption("GB");
+  await page.getByLabel("Sector").selectOption("security");
+  await page.getByLabel("What the organisation does").fill("Northwind builds intrusion detection for small hospitals and schools.");
+  await page.getByLabel("Your name").fill("Jane Doe");
+  await page.getByLabel("Your job title").fill("Chief Information Security Officer");
+  await page.getByLabel("Your work e-mail address").fill(`jane.doe.${n}@northwind-${n}.co.uk`);
+  await page.getByRole("checkbox", { name: /^I confirm that I have the authority/ }).check();
+  for (const title of ["Stronger defense", "No offense", "Capacity building", "Collective action"]) {
+    if (title !== wrong.skipPledge) await page.getByRole("checkbox", { name: `${title} (required)` }).check();
+  }
+}
+
+async function mailTo(address: string) {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const mail = smtp.mails.find((m) => m.to === address);
+    if (mail) return mail;
+    if (Date.now() > until) throw new Error(`no mail to ${address}; received: ${smtp.mails.map((m) => m.to).join(", ")}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each([
+  { mode: "with JavaScript", js: true },
+  { mode: "without JavaScript", js: false },
+])("applying $mode", ({ js }) => {
+  let context: BrowserContext;
+  let problems: string[];
+  /** An answer with this status is expected now (the browser logs it as a failed load). */
+  let expectedStatus: number | null = null;
+
+  beforeEach(async () => {
+    problems = [];
+    expectedStatus = null;
+    context = await browser.newContext({ javaScript: js, baseURL: server.url });
+  });
+  afterEach(async () => {
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
+  async function open(path: string, status = 200): Promise<Page> {
+    const page = await context.newPage();
+    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() !== "error") return;
+      // A page answered with a 4xx status is reported as a failed resource load.
+      const failed = message.text().match(/^Failed to load resource: the server responded with a status of (\d+)/);
+      if (failed && (Number(failed[1]) === status || Number(failed[1]) === expectedStatus)) return;
+      problems.push(`console.error: ${message.text()}`);
+    });
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(status);
+    if (js) await hydrated(page);
+    else expect(await page.evaluate(() => "__remixRouter" in window)).toBe(false);
+    return page;
+  }
+
+  it(
+    "apply → mail → verify → pending → withdraw → withdrawn",
+    async () => {
+      const n = ++sequence + (js ? 1000 : 2000);
+      const page = await open("/apply");
+      await expectNoAxeViolations(page, "/apply (empty)", js);
+
+      // A first try with an http:// website and a principle left out: refused beside those
+      // fields, the rest kept.
+      await fillForm(page, n, { website: `http://www.northwind-${n}.co.uk`, skipPledge: "Capacity building" });
+      await page.waitForTimeout(2_100); // the form's minimum fill time
+      expectedStatus = 400;
+      await page.getByRole("button", { name: "Send the application" }).click();
+      // One click was enough: the server's answer (its summary) is there.
+      await page.locator(".error-summary").waitFor();
+      await expect(page.locator(".error-summary h2").textContent()).resolves.toBe("2 answers need a change");
+      const website = page.getByLabel("Website");
+      await expect.poll(() => website.getAttribute("aria-invalid")).toBe("true");
+      const errorId = (await website.getAttribute("aria-describedby"))!.split(" ").find((id) => id.endsWith("-error"))!;
+      await expect(page.locator(`#${errorId}`).textContent()).resolves.toBe(
+        "Error: Enter the website's address starting with https:// (for example https://example.com).",
+      );
+      await expect.poll(() => website.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expect(page.getByLabel("Organisation's legal name").inputValue()).resolves.toBe(`Northwind Security ${n}`);
+      await expect(page.getByRole("checkbox", { name: "No offense (required)" }).isChecked()).resolves.toBe(true);
+      if (js) await hydrated(page);
+      await expectNoAxeViolations(page, "/apply with errors", js);
+
+      await expect(page.getByRole("checkbox", { name: "Capacity building (required)" }).getAttribute("aria-invalid")).resolves.toBe("true");
+
+      // Corrected and sent again.
+      expectedStatus = null;
+      await website.fill(`https://www.northwind-${n}.co.uk`);
+      await page.getByRole("checkbox", { name: "Capacity building (required)" }).check();
+      await page.getByRole("button", { name: "Send the application" }).click();
+      await page.waitForURL((url) => url.pathname === "/apply/received");
+      const ref = await page.locator(".ref").textContent();
+      expect(ref).toMatch(/^AR-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{8}$/);
+      expect(new URL(page.url()).searchParams.get("ref")).toBe(ref);
+      await expect(page.getByRole("heading", { name: "Check your e-mail" }).count()).resolves.toBe(1);
+
+      // The mail, through the server's outbox and sender to the SMTP server.
+      const mail = await mailTo(`jane.doe.${n}@northwind-${n}.co.uk`);
+      expect(mail.subject).toBe(`Confirm your application to the Accord Registry (${ref})`);
+      expect(mail.text).toContain(`Reference: ${ref}`);
+      const verifyLink = mail.links.find((l) => l.startsWith(`${server.url}/apply/verify?token=`))!;
+      const statusLink = mail.links.find((l) => l.startsWith(`${server.url}/applications/${ref}?token=`))!;
+      expect(verifyLink).toBeTruthy();
+      expect(statusLink).toBeTruthy();
+
+      const verified = await open(verifyLink);
+      await expect(verified.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Thank you: your e-mail address is confirmed");
+      await verified.getByRole("link", { name: "Open your private status page" }).click();
+      await verified.waitForURL(statusLink);
+      if (js) await hydrated(verified);
+      const status = verified.locator("#status-title .app-status");
+      await expect.poll(() => status.textContent()).toBe("pending");
+      await expectNoAxeViolations(verified, "status page", js);
+
+      await verified.getByRole("button", { name: "Withdraw the application" }).click();
+      await expect.poll(() => status.textContent()).toBe("withdrawn");
+      expect(verified.url()).toBe(statusLink);
+      await expect(verified.getByText("Withdrawn by the applicant").count()).resolves.toBe(1);
+      await expect(verified.getByRole("button", { name: "Withdraw the application" }).count()).resolves.toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a wrong status link is a 404 page",
+    async () => {
+      const page = await open(`/applications/AR-22222222?token=${"A".repeat(43)}`, 404);
+      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Page not found");
+    },
+    TIMEOUT,
+  );
+});
+
+describe("POST /apply over HTTP, as an outside client sends it", () => {
+  /** GET /apply: the cookie and every hidden input the form renders. */
+  async function getForm() {
+    const response = await fetch(`${server.url}/apply`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const html = await response.text();
+    const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, "&")]);
+    const honeypot = html.match(/<input id="form-extra-field" type="text" name="([^"]+)"/)![1];
+    return { cookie, hidden, honeypot };
+  }
+
+  it(
+    "takes the form with its hidden inputs sent back: 303 to the reference; then the private pages keep their address to this site",
+    async () => {
+      const { cookie, hidden, honeypot } = await getForm();
+      expect(hidden.map(([name]) => name)).toEqual(["csrf", "form_started"]);
+      await new Promise((r) => setTimeout(r, 2_100));
+      const n = ++sequence + 3000;
+      const body = new URLSearchParams([
+        ...hidden,
+        [honeypot, ""],
+        ["name", `Northwind Security ${n}`],
+        ["website", `https://www.northwind-${n}.co.uk`],
+        ["country", "GB"],
+        ["sector", "security"],
+        ["description", "Northwind builds intrusion detection for small hospitals and schools."],
+        ["contact_name", "Jane Doe"],
+        ["contact_title", "CISO"],
+        ["contact_email", `jane@northwind-${n}.co.uk`],
+        ["pledges", "stronger-defense"],
+        ["pledges", "no-offense"],
+        ["pledges", "capacity-building"],
+        ["pledges", "collective-action"],
+        ["accept", "on"],
+      ]);
+      const post = (init: RequestInit = {}) =>
+        fetch(`${server.url}/apply`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, Origin: server.url },
+          body,
+          ...init,
+        });
+      const response = await post();
+      expect(response.status).toBe(303);
+      const location = response.headers.get("Location")!;
+      expect(location).toMatch(/^\/apply\/received\?ref=AR-[A-Z0-9]{8}$/);
+
+      // Without the cookie the token belongs to no one: 403.
+      const forged = await post({ headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url } });
+      expect(forged.status).toBe(403);
+      // Over 64 KiB: 413 from the server, before the action.
+      const huge = await post({ body: `${body}&description=${"x".repeat(70_000)}` });
+      expect(huge.status).toBe(413);
+
+      const mail = await mailTo(`jane@northwind-${n}.co.uk`);
+      const statusLink = mail.links.find((l) => l.includes("/applications/"))!;
+      const page = await fetch(statusLink);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("Cache-Control")).toBe("no-store");
+      expect(page.headers.get("Referrer-Policy")).toBe("same-origin");
+      expect(await page.text()).toContain(">unverified<");
+      const wrong = await fetch(statusLink.replace(/token=.*/, `token=${"A".repeat(43)}`));
+      expect(wrong.status).toBe(404);
+      expect(wrong.headers.get("Referrer-Policy")).toBe("same-origin");
+    },
+    TIMEOUT,
+  );
+});

@@ -1,0 +1,203 @@
+// Bots, floods and forgeries against POST /apply: the cross-site check (403), the
+// honeypot and the minimum fill time (400), the per-address limit (429 with Retry-After),
+// and fields the form does not have.
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { HONEYPOT_FIELD, STARTED_FIELD, startedToken } from "~/modules/security/honeypot.server";
+import * as applyRoute from "~/routes/apply";
+import { resetEnvForTests } from "~/utils/env.server";
+import { log } from "~/utils/log.server";
+import { useSeededDatabase } from "../helpers/db";
+import { visitor } from "../helpers/remix";
+import { bodyOf, formRequest, freshVisitor, postForm, renderPage, validFields } from "./apply-fixtures";
+
+const getDb = useSeededDatabase();
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+  delete process.env.APPLY_LIMIT_PER_HOUR;
+  resetEnvForTests();
+});
+afterAll(() => resetEnvForTests());
+
+async function rows() {
+  const db = getDb();
+  const count = async (table: "applications" | "mail_outbox" | "rate_limit_hits") =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  return { applications: await count("applications"), mails: await count("mail_outbox"), hits: await count("rate_limit_hits") };
+}
+
+describe("cross-site submissions", () => {
+  it("are refused with 403, write nothing and do not count against the limit", async () => {
+    const before = await rows();
+    const me = freshVisitor();
+    const other = freshVisitor();
+    const cases = [
+      { name: "no token", options: { context: me, csrf: null } },
+      { name: "another visitor's token", options: { context: me, csrf: (await import("~/modules/security/csrf.server")).csrfToken(other) } },
+      { name: "a made-up token", options: { context: me, csrf: "x".repeat(43) } },
+      { name: "a cross-site Origin", options: { context: me, origin: "https://evil.example" } },
+    ];
+    for (const { name, options } of cases) {
+      const response = await postForm(applyRoute.action, "/apply", validFields(), options);
+      expect(response.status, name).toBe(403);
+      expect(await response.text(), name).toContain("did not come from this site's page");
+    }
+    // A browser's Sec-Fetch-Site: cross-site, even without an Origin header.
+    const args = (await import("../helpers/remix")).formPost("/apply", validFields(), { context: me, origin: null });
+    args.request.headers.set("Sec-Fetch-Site", "cross-site");
+    const crossSite = await applyRoute.action(args).catch((e: unknown) => e as Response);
+    expect((crossSite as Response).status).toBe(403);
+
+    expect(await rows()).toEqual(before);
+  });
+});
+
+describe("the honeypot", () => {
+  it("filled in: 400, no row, no mail, a honeypot_triggered log event", async () => {
+    const warn = vi.spyOn(log, "warn");
+    const before = await rows();
+    const response = await postForm(applyRoute.action, "/apply", validFields({ [HONEYPOT_FIELD]: "https://spam.example" }));
+    expect(response.status).toBe(400);
+    expect((await bodyOf(response)).formError).toMatch(/^The field marked “leave this field empty” was filled in/);
+    const after = await rows();
+    expect(after.applications).toBe(before.applications);
+    expect(after.mails).toBe(before.mails);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ event: "honeypot_triggered" }));
+  });
+
+  it("is off screen for people, labelled for screen readers, out of the tab order", async () => {
+    const { document } = await renderPage(applyRoute, "/apply", new Request("http://registry.test/apply"), freshVisitor());
+    const trap = document!.querySelector<HTMLInputElement>(`input[name="${HONEYPOT_FIELD}"]`)!;
+    expect(trap.closest(".form-extra")).not.toBeNull();
+    expect(trap.getAttribute("tabindex")).toBe("-1");
+    expect(trap.getAttribute("autocomplete")).toBe("off");
+    expect(document!.querySelector(`label[for="${trap.id}"]`)!.textContent).toBe("Leave this field empty: it is here to catch automated spam");
+  });
+});
+
+describe("the minimum fill time", () => {
+  it("a form sent less than 2 s after it was served: 400, and the page says to wait", async () => {
+    const before = await rows();
+    const context = freshVisitor();
+    const fields = validFields({ [STARTED_FIELD]: startedToken(Date.now() - 500) });
+    const page = await renderPage(applyRoute, "/apply", formRequest("/apply", fields, context), context);
+    expect(page.status).toBe(400);
+    const alert = page.document!.querySelector('[role="alert"]')!;
+    expect(alert.textContent).toBe("The form was sent faster than a person can fill it in. Wait a few seconds, then send it again.");
+    // What was typed is kept, with the same start time: sent again later, it passes.
+    expect(page.document!.querySelector<HTMLInputElement>("#field-name")!.value).toBe(fields.name);
+    expect(page.document!.querySelector<HTMLInputElement>(`input[name=${STARTED_FIELD}]`)!.value).toBe(fields[STARTED_FIELD]);
+    expect((await rows()).applications).toBe(before.applications);
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 2_000);
+    const later = await postForm(applyRoute.action, "/apply", fields);
+    expect(later.status).toBe(303);
+  });
+
+  it("a missing, malformed or forged start time: 400", async () => {
+    const before = await rows();
+    const old = Date.now() - 60_000;
+    for (const started of ["", "nonsense", `${old}.${"A".repeat(43)}`, startedToken(old).replace(/^\d+/, String(old - 1)), [startedToken(old), startedToken(old)]]) {
+      const response = await postForm(applyRoute.action, "/apply", validFields({ [STARTED_FIELD]: started }));
+      expect(response.status, String(started)).toBe(400);
+      expect((await bodyOf(response)).formError).toBe("This form is incomplete or was changed. Reload the page and send it again.");
+    }
+    const withoutIt = validFields();
+    delete withoutIt[STARTED_FIELD];
+    expect((await postForm(applyRoute.action, "/apply", withoutIt)).status).toBe(400);
+    expect((await rows()).applications).toBe(before.applications);
+  });
+});
+
+describe("APPLY_LIMIT_PER_HOUR", () => {
+  it("(default 5) counts every submission from one address, valid or not; the next is a 429 with Retry-After", async () => {
+    const context = visitor("203.0.113.50");
+    const sent = [
+      validFields(),
+      validFields({ name: "" }), // invalid
+      validFields({ [HONEYPOT_FIELD]: "bot" }), // caught
+      validFields({ [STARTED_FIELD]: startedToken(Date.now()) }), // too fast
+      validFields(),
+    ];
+    const statuses = [];
+    for (const fields of sent) statuses.push((await postForm(applyRoute.action, "/apply", fields, { context })).status);
+    expect(statuses).toEqual([303, 400, 400, 400, 303]);
+
+    const before = await rows();
+    const fields = validFields();
+    const limited = await postForm(applyRoute.action, "/apply", fields, { context });
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(3500);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    const after = await rows();
+    expect(after.applications).toBe(before.applications);
+    expect(after.mails).toBe(before.mails);
+
+    // The page says when to retry, and keeps what was typed.
+    const page = await renderPage(applyRoute, "/apply", formRequest("/apply", fields, context), context);
+    expect(page.status).toBe(429);
+    const when = new Date(Date.now() + retryAfter * 1000).toISOString().slice(11, 16);
+    const alert = page.document!.querySelector('[role="alert"]')!.textContent!;
+    expect(alert).toMatch(/^Too many applications were sent from your network address in the last hour\. You can send this one after \d\d:\d\d UTC/);
+    expect([when, new Date(Date.now() + (retryAfter - 60) * 1000).toISOString().slice(11, 16)]).toContain(alert.match(/after (\d\d:\d\d) UTC/)![1]);
+    expect(page.document!.querySelector<HTMLInputElement>("#field-name")!.value).toBe(fields.name);
+    // The document answer carries Retry-After too (Remix's `headers` export).
+    const headers = applyRoute.headers!({ actionHeaders: limited.headers, loaderHeaders: new Headers(), parentHeaders: new Headers(), errorHeaders: undefined }) as Headers;
+    expect(headers.get("Retry-After")).toBe(String(retryAfter));
+
+    // Another address is not affected; an hour later this one may send again.
+    expect((await postForm(applyRoute.action, "/apply", validFields(), { context: visitor("203.0.113.51") })).status).toBe(303);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 60 * 60 * 1000 + 1000);
+    expect((await postForm(applyRoute.action, "/apply", validFields(), { context })).status).toBe(303);
+  });
+
+  it("follows the configured value; 0 turns the limit off", async () => {
+    process.env.APPLY_LIMIT_PER_HOUR = "2";
+    resetEnvForTests();
+    const context = visitor("203.0.113.60");
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await postForm(applyRoute.action, "/apply", validFields({ name: "" }), { context })).status);
+    expect(statuses).toEqual([400, 400, 429]);
+
+    process.env.APPLY_LIMIT_PER_HOUR = "0";
+    resetEnvForTests();
+    const open = visitor("203.0.113.61");
+    for (let i = 0; i < 8; i++) {
+      expect((await postForm(applyRoute.action, "/apply", validFields({ name: "" }), { context: open })).status).toBe(400);
+    }
+  });
+});
+
+describe("fields the form does not have", () => {
+  it("are ignored: a status, an id, a moderator flag or prototype keys change nothing", async () => {
+    const fields = validFields({
+      status: "approved",
+      id: "1",
+      signatory_id: "1",
+      verified_at: "2020-01-01",
+      approved_by: "staff:1",
+      "__proto__[isModerator]": "true",
+      "constructor[prototype][isModerator]": "true",
+      ["__proto__"]: "x",
+    });
+    const response = await postForm(applyRoute.action, "/apply", fields);
+    expect(response.status).toBe(303);
+    const ref = new URL(response.headers.get("Location")!, "http://registry.test").searchParams.get("ref")!;
+    const row = await getDb().selectFrom("applications").selectAll().where("ref", "=", ref).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: "unverified", signatory_id: null, verified_at: null });
+    expect(row.id).not.toBe(1);
+    expect(({} as Record<string, unknown>).isModerator).toBeUndefined();
+  });
+
+  it("SQL in a name is stored literally", async () => {
+    const name = "Robert'); DROP TABLE applications;--";
+    const response = await postForm(applyRoute.action, "/apply", validFields({ name }));
+    expect(response.status).toBe(303);
+    const row = await getDb().selectFrom("applications").select("name").where("name", "=", name).executeTakeFirst();
+    expect(row?.name).toBe(name);
+  });
+});

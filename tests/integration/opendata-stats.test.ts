@@ -1,0 +1,205 @@
+// Statistics and transparency through their real loaders, and the chart geometry the
+// server computes for them.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ApplicationStatus } from "../../db/schema";
+import { createSignatory } from "~/modules/directory/write.server";
+import { barChart, columnChart, lineChart, worldMap } from "~/modules/opendata/charts.server";
+import { continuousYears, median, percentile, quarterOf } from "~/modules/opendata/stats.server";
+import { loader as homeLoader } from "~/routes/_index";
+import { loader as statsLoader } from "~/routes/stats";
+import { loader as transparencyLoader } from "~/routes/transparency";
+import { useSeededDatabase } from "../helpers/db";
+import { addLaterSignatories } from "./opendata-fixtures";
+
+const getDb = useSeededDatabase();
+
+beforeAll(async () => {
+  await addLaterSignatories(getDb());
+  // Singapore is too small for the 1:110m atlas: it must still be counted somewhere visible.
+  await getDb()
+    .transaction()
+    .execute((trx) =>
+      createSignatory(trx, {
+        name: "Lion City Cyber",
+        website: "https://lioncity.example.sg",
+        country: "SG",
+        sector: "security",
+        description: "A fictitious later joiner in Singapore.",
+        joined_on: "2024-09-09",
+        founding: false,
+        pledges: [],
+      }),
+    );
+});
+
+describe("statistics page", () => {
+  it("loads the contract's figures with chart geometry for each", async () => {
+    const data = await statsLoader();
+    expect(data.totals).toEqual({ total: 40, active: 38, founding: 34, withdrawn: 1, suspended: 1 });
+    expect(data.countries[0]).toMatchObject({ country: "US", count: 23, name: "United States of America" });
+    expect(data.charts.joins.columns.map((c) => c.label)).toEqual(data.years.map((y) => String(y.year)));
+    expect(data.charts.growth.points.at(-1)!.value).toBe(40);
+    expect(data.charts.countries.rows.map((r) => r.key)).toEqual(data.countries.map((c) => c.country));
+    expect(data.charts.sectors.rows[0].label).toBe("Cybersecurity");
+    expect(data.charts.pledges.rows).toHaveLength(7);
+  });
+
+  it("shades the map by country and names what the map's scale cannot show", async () => {
+    const { charts } = await statsLoader();
+    const us = charts.map.countries.find((c) => c.code === "US")!;
+    const fi = charts.map.countries.find((c) => c.code === "FI")!;
+    const br = charts.map.countries.find((c) => c.code === "BR")!;
+    expect(us).toMatchObject({ count: 23, level: 5 });
+    expect(fi).toMatchObject({ count: 2, level: 1 });
+    expect(br).toMatchObject({ count: 0, level: 0 });
+    expect(us.d).toMatch(/^M-?\d+ -?\d+/);
+    expect(charts.map.legend.map((l) => l.label)).toEqual(["none", "1–5", "6–9", "10–14", "15–18", "19–23"]);
+    expect(charts.map.unmapped).toEqual([{ code: "SG", name: "Singapore", count: 1 }]);
+    // Antarctica is left out; every other atlas country with an ISO code is drawn.
+    expect(charts.map.countries.some((c) => c.code === "AQ")).toBe(false);
+    expect(charts.map.countries.length).toBeGreaterThan(170);
+  });
+
+  it("sends strings and numbers to the page, never d3 objects", async () => {
+    const data = await statsLoader();
+    expect(JSON.parse(JSON.stringify(data))).toEqual(data);
+  });
+
+  it("puts the growth chart on the home page, over every year since the first join", async () => {
+    const data = await homeLoader();
+    const thisYear = new Date().getUTCFullYear();
+    expect(data.growth.map((g) => g.year)).toEqual(Array.from({ length: thisYear - 2017 }, (_, i) => 2018 + i));
+    expect(data.growthChart.points.map((p) => p.value)).toEqual(data.growth.map((g) => g.cumulative));
+    expect(data.growthChart.line).toMatch(/^M[\d.]+,[\d.]+L/);
+  });
+});
+
+describe("chart geometry", () => {
+  it("columns stand on the baseline with heights in proportion to their values", () => {
+    const chart = columnChart([
+      { label: "2018", value: 34 },
+      { label: "2019", value: 0 },
+      { label: "2020", value: 17 },
+    ]);
+    const [a, b, c] = chart.columns;
+    for (const col of chart.columns) expect(col.y + col.height).toBeCloseTo(chart.baseline, 0);
+    expect(b.height).toBe(0);
+    expect(c.height / a.height).toBeCloseTo(0.5, 1);
+    expect(a.x).toBeLessThan(b.x);
+    expect(chart.yTicks.every((t) => /^\d+$/.test(t.label))).toBe(true);
+  });
+
+  it("a line chart labels values only where they change, and at its ends", () => {
+    const chart = lineChart([10, 10, 10, 12, 12].map((value, i) => ({ label: String(2018 + i), value })));
+    expect(chart.points.filter((p) => p.showLabel).map((p) => p.label)).toEqual(["2018", "2021", "2022"]);
+    expect(chart.area).toContain(`${chart.baseline}`);
+  });
+
+  it("bars are as long as their share of the largest, and a zero is no bar", () => {
+    const chart = barChart([
+      { key: "a", label: "A", value: 10 },
+      { key: "b", label: "B", value: 5 },
+      { key: "c", label: "C", value: 0 },
+    ]);
+    expect(chart.rows[1].barWidth * 2).toBeCloseTo(chart.rows[0].barWidth, 0);
+    expect(chart.rows[2].barWidth).toBe(0);
+    expect(chart.height).toBe(3 * 40);
+  });
+
+  it("map classes are the exact counts when the largest is small", () => {
+    const map = worldMap([
+      { country: "FI", count: 3 },
+      { country: "SE", count: 1 },
+    ]);
+    expect(map.legend.map((l) => l.label)).toEqual(["none", "1", "2", "3"]);
+    expect(map.countries.find((c) => c.code === "FI")!.level).toBe(3);
+  });
+});
+
+describe("figures", () => {
+  it("median and 90th percentile (nearest rank)", () => {
+    expect(median([])).toBeNull();
+    expect(median([4])).toBe(4);
+    expect(median([2, 10])).toBe(6);
+    expect(median([1, 2, 9])).toBe(2);
+    expect(percentile([2, 10], 90)).toBe(10);
+    expect(percentile(Array.from({ length: 10 }, (_, i) => i + 1), 90)).toBe(9);
+    expect(percentile([7], 90)).toBe(7);
+  });
+
+  it("quarters and continuous years", () => {
+    expect(quarterOf("2025-01-01T00:00:00.000Z")).toBe("2025-Q1");
+    expect(quarterOf("2025-06-30T23:59:59.000Z")).toBe("2025-Q2");
+    expect(quarterOf("2025-10-01T00:00:00.000Z")).toBe("2025-Q4");
+    expect(continuousYears([{ year: 2018, joined: 3 }, { year: 2020, joined: 2 }], 2021)).toEqual([
+      { year: 2018, joined: 3, cumulative: 3 },
+      { year: 2019, joined: 0, cumulative: 3 },
+      { year: 2020, joined: 2, cumulative: 5 },
+      { year: 2021, joined: 0, cumulative: 5 },
+    ]);
+    expect(continuousYears([], 2025)).toEqual([]);
+  });
+});
+
+describe("transparency", () => {
+  const PERSONAL = ["Private Applicant Ltd", "jane.doe@private-applicant.example", "Jane Doe", "Head of Secrets", "198.51.100.23"];
+
+  beforeAll(async () => {
+    let n = 0;
+    const application = (status: ApplicationStatus, created: string, verified: boolean, decided: string | null, updated = decided ?? created) => ({
+      ref: `AR-TEST${String(++n).padStart(4, "0")}`,
+      name: PERSONAL[0],
+      name_key: "private applicant",
+      website: "https://private-applicant.example",
+      domain: "private-applicant.example",
+      country: "DE",
+      sector: "security",
+      description: "An application inserted directly by the transparency test.",
+      contact_name: PERSONAL[2],
+      contact_title: PERSONAL[3],
+      contact_email: PERSONAL[1],
+      status,
+      verify_token_hash: "0".repeat(64),
+      verify_expires_at: "2030-01-01T00:00:00.000Z",
+      status_token_hash: "1".repeat(64),
+      verified_at: verified ? created : null,
+      decided_at: decided,
+      decision_reason: decided ? "Test decision" : null,
+      signatory_id: null,
+      client_ip: PERSONAL[4],
+      created_at: created,
+      updated_at: updated,
+    });
+    await getDb()
+      .insertInto("applications")
+      .values([
+        application("approved", "2025-01-01T10:00:00.000Z", true, "2025-01-03T10:00:00.000Z"), // 2 days
+        application("rejected", "2025-01-10T00:00:00.000Z", true, "2025-01-20T00:00:00.000Z"), // 10 days
+        application("withdrawn", "2025-02-01T00:00:00.000Z", true, null, "2025-02-05T00:00:00.000Z"),
+        application("unverified", "2025-02-02T00:00:00.000Z", false, null), // never reached moderation
+        application("approved", "2025-03-28T00:00:00.000Z", true, "2025-04-05T00:00:00.000Z"), // 8 days, decided in Q2
+        application("approved", "2025-07-01T00:00:00.000Z", true, "2025-07-05T00:00:00.000Z"), // 4 days
+        application("rejected", "2025-07-02T00:00:00.000Z", true, "2025-08-01T00:00:00.000Z"), // 30 days
+        application("pending", "2025-08-01T00:00:00.000Z", true, null),
+        application("changes_requested", "2025-08-02T00:00:00.000Z", true, null),
+      ])
+      .execute();
+  });
+
+  it("counts received, approved, rejected, withdrawn and days to decision by quarter, newest first", async () => {
+    const data = await transparencyLoader();
+    expect(data.quarters).toEqual([
+      { quarter: "2025-Q3", received: 4, approved: 1, rejected: 1, withdrawn: 0, medianDays: 17, p90Days: 30 },
+      { quarter: "2025-Q2", received: 0, approved: 1, rejected: 0, withdrawn: 0, medianDays: 8, p90Days: 8 },
+      { quarter: "2025-Q1", received: 4, approved: 1, rejected: 1, withdrawn: 1, medianDays: 6, p90Days: 10 },
+    ]);
+    expect(data.total).toEqual({ received: 8, approved: 3, rejected: 2, withdrawn: 1, medianDays: 8, p90Days: 30 });
+    expect(data.open).toBe(2);
+  });
+
+  it("carries no personal data: no name, e-mail, title or address of an applicant", async () => {
+    const json = JSON.stringify(await transparencyLoader());
+    for (const value of PERSONAL) expect(json).not.toContain(value);
+    expect(json).not.toContain("AR-TEST");
+  });
+});

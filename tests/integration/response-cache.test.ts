@@ -1,0 +1,95 @@
+// The response cache never serves a page older than the last commit, whoever commits
+// (here: another process's connection, as a CLI or a second instance would), and never
+// caches staff or applicant pages.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "~/modules/db/db.server";
+import { setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
+import { startServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let db: DB;
+beforeAll(async () => {
+  server = await startServer();
+  db = openDatabase(server.databasePath);
+});
+afterAll(async () => {
+  await db?.destroy();
+  await server?.stop();
+});
+
+async function get(path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(server.url + path, { headers: { "accept-encoding": "identity", ...headers } });
+  return { res, text: await res.text() };
+}
+
+// A seeded-PRNG so a failure can be replayed.
+function random(seed: number) {
+  let a = seed;
+  return () => ((a = (a * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+
+describe("response cache", () => {
+  it("hits on a repeated read and answers 304 to its ETag", async () => {
+    await get("/signatories/nokia");
+    const second = await get("/signatories/nokia");
+    expect(second.res.headers.get("x-cache")).toBe("hit");
+    const etag = second.res.headers.get("etag")!;
+    const again = await fetch(server.url + "/signatories/nokia", { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it("serves compressed bytes that decompress to the same page", async () => {
+    const plain = await get("/pledges");
+    const br = await fetch(server.url + "/pledges", { headers: { "accept-encoding": "br" } });
+    expect(br.headers.get("content-encoding")).toBe("br");
+    expect(await br.text()).toBe(plain.text); // fetch decodes brotli
+  });
+
+  it("never serves a page older than the last commit, across 100 random writes and reads", async () => {
+    const rand = random(20261126);
+    const id = (await db.selectFrom("signatories").select("id").where("slug", "=", "nokia").executeTakeFirstOrThrow()).id;
+    let expected = "Finnish maker of telecommunications equipment.";
+    let status: "active" | "withdrawn" = "active";
+    await db.transaction().execute((trx) => updateSignatory(trx, id, { description: expected }));
+    const reads = [
+      async () => expect((await get("/signatories/nokia")).text).toContain(expected.replace(/'/g, "&#x27;")),
+      async () => expect(JSON.parse((await get("/api/v1/signatories/nokia")).text).data.description).toBe(expected),
+      async () => {
+        const body = JSON.parse((await get("/api/v1/signatories?country=FI&status=all")).text);
+        const nokia = body.data.find((s: { slug: string }) => s.slug === "nokia");
+        expect(nokia).toMatchObject({ description: expected, status });
+      },
+      async () => {
+        const body = JSON.parse((await get("/api/v1/signatories?country=FI")).text);
+        expect(body.data.some((s: { slug: string }) => s.slug === "nokia")).toBe(status === "active");
+      },
+    ];
+    let writes = 0;
+    for (let step = 0; step < 100; step++) {
+      if (rand() < 0.4) {
+        writes++;
+        if (rand() < 0.7) {
+          expected = `Finnish network maker, revision ${step}.`;
+          await db.transaction().execute((trx) => updateSignatory(trx, id, { description: expected }));
+        } else {
+          status = status === "active" ? "withdrawn" : "active";
+          await db.transaction().execute((trx) =>
+            setSignatoryStatus(trx, id, status, { on: "2026-01-01", reason: `cache test ${step}` }),
+          );
+        }
+      } else {
+        await reads[Math.floor(rand() * reads.length)]();
+      }
+    }
+    expect(writes).toBeGreaterThan(20);
+  });
+
+  it("does not cache applicant, staff or form pages, nor staff visitors", async () => {
+    for (const path of ["/apply", "/login", "/applications/AR-NOPE?token=x", "/moderation"]) {
+      const { res } = await get(path);
+      expect(res.headers.get("x-cache"), path).toBeNull();
+    }
+    const { res } = await get("/signatories", { cookie: "staff_session=abc" });
+    expect(res.headers.get("x-cache")).toBeNull();
+  });
+});
