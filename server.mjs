@@ -21,7 +21,7 @@ const loadBuild = () =>
   vite ? vite.ssrLoadModule("virtual:remix/server-build") : import(`./${buildDir}/server/index.js`);
 
 const build = await loadBuild();
-/** @type {{ getEnv(): any, log: any, startBackground(): { stop(): Promise<void> }, shutdown(): Promise<void> }} */
+/** @type {{ getEnv(): any, log: any, startBackground(): { stop(): Promise<void> }, shutdown(): Promise<void>, consumeWriteLimit(ip: string, requestId?: string): Promise<{ limited: boolean, retryAfterSeconds?: number }> }} */
 const app$ = build.entry.module;
 let env;
 try {
@@ -68,6 +68,9 @@ app.use((req, res, next) => {
     "X-Request-Id": res.locals.requestId,
   });
   if (https) res.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  // Shutting down: this answer is the connection's last, so busy keep-alive connections
+  // end too (server.close() waits for every connection to end).
+  if (stopping) res.set("Connection", "close");
   res.on("finish", () => {
     const ms = Number(process.hrtime.bigint() - res.locals.started) / 1e6;
     // The path only: query strings can carry tokens (status links, verification).
@@ -97,55 +100,35 @@ app.use((req, res, next) => {
   res.set("Allow", "GET, HEAD, POST").status(405).type("text/plain").send("Method not allowed");
 });
 
-if (vite) {
-  app.use(vite.middlewares);
-} else {
-  // Fingerprinted assets can be cached for good; everything else briefly.
-  app.use("/assets", express.static(`${buildDir}/client/assets`, { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static(`${buildDir}/client`, { maxAge: "1h", index: false, dotfiles: "ignore" }));
+/** The visitor's anti-forgery cookie value; a new visitor gets one. */
+function visitorCsrfId(req, res) {
+  const csrfId = parseCookies(req.headers.cookie)[csrfCookie];
+  if (csrfId && /^[A-Za-z0-9_-]{43}$/.test(csrfId)) return csrfId;
+  const fresh = randomBytes(32).toString("base64url");
+  res.append("Set-Cookie", `${csrfCookie}=${fresh}; Path=/; HttpOnly; SameSite=Lax${https ? "; Secure" : ""}`);
+  return fresh;
 }
 
-// Bodies are read whole, up to the cap (forms here are small); beyond it, 413 without
-// reading the rest.
-app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
-app.use((error, _req, res, next) => {
-  if (error?.type === "entity.too.large") {
-    res.set("Connection", "close").status(413).type("text/plain").send("Request body too large (the limit is 64 KiB)");
-  } else if (error?.status && error.status < 500) {
-    res.status(error.status).type("text/plain").send("Bad request");
-  } else next(error);
-});
+const contextFor = (req, res, csrfId) => ({ nonce: res.locals.nonce, csrfId, clientIp: req.ip ?? "unknown", requestId: res.locals.requestId });
 
+// Anonymous reads of public pages are answered from the response cache, first and
+// cheaply (docs/performance.md); staff, who may see more, and every write go to the app.
 const cache = new app$.ResponseCache();
-
-app.all("*", async (req, res, next) => {
+const STAFF_COOKIE = /(^|;\s*)(__Host-)?staff_session=/;
+app.use(async (req, res, next) => {
+  if (vite || (req.method !== "GET" && req.method !== "HEAD") || STAFF_COOKIE.test(req.headers.cookie ?? "") || !app$.isCacheablePath(req.path)) {
+    return next();
+  }
   try {
-    const cookies = parseCookies(req.headers.cookie);
-    let csrfId = cookies[csrfCookie];
-    if (!csrfId || !/^[A-Za-z0-9_-]{43}$/.test(csrfId)) {
-      csrfId = randomBytes(32).toString("base64url");
-      res.append("Set-Cookie", `${csrfCookie}=${csrfId}; Path=/; HttpOnly; SameSite=Lax${https ? "; Secure" : ""}`);
-    }
-    const request = toRequest(req, res);
-    const context = { nonce: res.locals.nonce, csrfId, clientIp: req.ip ?? "unknown", requestId: res.locals.requestId };
-    // Anonymous reads of public pages go through the response cache; staff (who may see
-    // more) and every write go straight to the app.
-    const cacheable =
-      !vite &&
-      (req.method === "GET" || req.method === "HEAD") &&
-      !/(^|;\s*)(__Host-)?staff_session=/.test(req.headers.cookie ?? "") &&
-      app$.isCacheablePath(req.path);
-    if (!cacheable) {
-      await sendResponse(res, await handle(request, context));
-      return;
-    }
+    const csrfId = visitorCsrfId(req, res);
     // The day is part of the key: some pages (years up to this one) change with the date.
     const key = `${new Date().toISOString().slice(0, 10)} ${req.originalUrl}`;
+    // Read before rendering: see response-cache.server.ts for why that order is safe.
     const version = await app$.currentDataVersion();
     let entry = cache.get(key, version);
     if (!entry) {
       // Rendered as a GET even for HEAD, so the entry has the body later GETs need.
-      const response = await handle(new Request(request.url, { headers: request.headers }), context);
+      const response = await handle(toRequest(req, res, "GET"), contextFor(req, res, csrfId));
       const filed = await cache.put(key, version, response, res.get("Content-Security-Policy"));
       if (!filed.entry) {
         setHeaders(res, response);
@@ -156,6 +139,52 @@ app.all("*", async (req, res, next) => {
       res.set("X-Cache", "miss");
     } else res.set("X-Cache", "hit");
     sendEntry(req, res, entry);
+  } catch (error) {
+    next(error);
+  }
+});
+
+if (vite) {
+  app.use(vite.middlewares);
+} else {
+  // Fingerprinted assets can be cached for good; everything else briefly.
+  app.use("/assets", express.static(`${buildDir}/client/assets`, { immutable: true, maxAge: "1y", index: false }));
+  app.use(express.static(`${buildDir}/client`, { maxAge: "1h", index: false, dotfiles: "ignore" }));
+}
+
+// The general write limit: 60 POSTs a minute per client address, across every form
+// (write-limit.server.ts), checked before the body is read.
+app.use(async (req, res, next) => {
+  if (req.method !== "POST") return next();
+  try {
+    const state = await app$.consumeWriteLimit(req.ip ?? "unknown", res.locals.requestId);
+    if (!state.limited) return next();
+    res
+      .set({ "Retry-After": String(state.retryAfterSeconds), Connection: "close" })
+      .status(429)
+      .type("text/plain")
+      .send(`Too many forms were sent from your network address in the last minute. Try again in ${state.retryAfterSeconds} s.`);
+  } catch (error) {
+    next(error);
+  }
+});
+
+// Bodies are read whole, up to the cap (forms here are small); beyond it, 413 without
+// reading the rest.
+const readBody = express.raw({ type: () => true, limit: BODY_LIMIT });
+app.use((req, res, next) => (req.method === "POST" ? readBody(req, res, next) : next()));
+app.use((error, _req, res, next) => {
+  if (error?.type === "entity.too.large") {
+    res.set("Connection", "close").status(413).type("text/plain").send("Request body too large (the limit is 64 KiB)");
+  } else if (error?.status && error.status < 500) {
+    res.status(error.status).type("text/plain").send("Bad request");
+  } else next(error);
+});
+
+app.all("*", async (req, res, next) => {
+  try {
+    const csrfId = visitorCsrfId(req, res);
+    await sendResponse(res, await handle(toRequest(req, res), contextFor(req, res, csrfId)));
   } catch (error) {
     next(error);
   }
@@ -194,7 +223,7 @@ function parseCookies(header = "") {
 }
 
 /** A Fetch Request for Remix. The origin is PUBLIC_URL's (never a client's Host header). */
-function toRequest(req, res) {
+function toRequest(req, res, method = req.method) {
   const url = new URL(req.originalUrl, env.PUBLIC_URL);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -207,8 +236,8 @@ function toRequest(req, res) {
   if (!env.TRUST_PROXY) headers.delete("x-forwarded-host");
   const controller = new AbortController();
   res.on("close", () => controller.abort());
-  const init = { method: req.method, headers, signal: controller.signal };
-  if (req.method !== "GET" && req.method !== "HEAD") {
+  const init = { method, headers, signal: controller.signal };
+  if (method !== "GET" && method !== "HEAD") {
     init.body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   }
   return new Request(url, init);

@@ -6,6 +6,8 @@ export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   test: {
     include: ["tests/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}"],
+    // The slow ones run apart: npm run test:resilience (vitest.resilience.config.ts).
+    exclude: ["**/node_modules/**", "tests/resilience/**"],
     setupFiles: ["tests/helpers/setup.ts"],
     environment: "node",
     testTimeout: 30_000,

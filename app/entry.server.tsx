@@ -8,11 +8,13 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { log } from "~/utils/log.server";
 import { NonceProvider } from "~/utils/nonce";
+import { RequestIdProvider } from "~/utils/request-id";
 
 export { getEnv } from "~/utils/env.server";
 export { log } from "~/utils/log.server";
 export { shutdown, startBackground, startup, currentDataVersion } from "~/modules/db/lifecycle.server";
 export { ResponseCache, chooseEncoding, isCacheablePath } from "~/modules/cache/response-cache.server";
+export { consumeWriteLimit } from "~/modules/security/write-limit.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -28,7 +30,9 @@ export default function handleRequest(
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={loadContext.nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        <RequestIdProvider value={loadContext.requestId ?? ""}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        </RequestIdProvider>
       </NonceProvider>,
       {
         nonce: loadContext.nonce,

@@ -11,8 +11,15 @@ import {
   useRouteError,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { config as zodConfig } from "zod/v4/core";
 import stylesheet from "~/styles/app.css?url";
 import { useNonce } from "~/utils/nonce";
+import { useRequestId } from "~/utils/request-id";
+
+// zod 4 probes for eval (new Function) as it builds a schema, to compile fast parsers;
+// the CSP blocks that, and the browser reports a violation on every form page. Its
+// interpreter is all the browser needs. (Set here, before any route builds a schema.)
+if (typeof document !== "undefined") zodConfig({ jitless: true });
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -108,12 +115,18 @@ export function ErrorBoundary() {
   return <ErrorPage />;
 }
 
-/** The error page every route shares: clear words, no internals (no stack, no SQL). */
+/**
+ * The error page every route shares: clear words, no internals (no stack, no SQL). A
+ * server error names its error id (the request id): the log has the stack under it.
+ */
 export function ErrorPage() {
   const error = useRouteError();
+  const requestId = useRequestId();
+  let serverError = true;
   let title = "Something went wrong";
   let message = "The registry could not show this page. Please try again in a moment.";
   if (isRouteErrorResponse(error)) {
+    serverError = error.status >= 500;
     if (error.status === 404) {
       title = "Page not found";
       message =
@@ -124,13 +137,17 @@ export function ErrorPage() {
       title = error.status === 400 ? "This request cannot be answered" : `Error ${error.status}`;
       message = typeof error.data === "string" ? error.data : error.statusText;
     }
-  } else if (typeof document === "undefined") {
-    console.error(error);
   }
+  // (Unexpected errors are logged, with their stack, by handleError in entry.server.tsx.)
   return (
     <section className="error-page" aria-labelledby="error-title">
       <h1 id="error-title">{title}</h1>
       <p className="error-message">{message}</p>
+      {serverError && requestId ? (
+        <p className="error-id" data-error-id={requestId}>
+          If you report this problem, quote the error id <code>{requestId}</code>.
+        </p>
+      ) : null}
       <p>
         <Link to="/">Go to the home page</Link> or <Link to="/signatories">browse the directory</Link>.
       </p>

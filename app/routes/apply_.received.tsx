@@ -1,6 +1,6 @@
 // GET /apply/received?ref=REF: where a successful application lands (303 after POST /apply).
 // It needs no token and shows no personal data: only the reference and what comes next.
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { refExists } from "~/modules/applications/applications.server";
 import { getDb } from "~/modules/db/db.server";
@@ -8,6 +8,9 @@ import applyStyles from "~/styles/apply.css?url";
 import { httpError } from "~/utils/http.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
+
+// An applicant's page, like every page of applying: no cache keeps it (issue 6).
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Application ${data.ref} received · Accord Registry` : "Application not found · Accord Registry" },

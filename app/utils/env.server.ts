@@ -21,6 +21,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default("registry@localhost"),
   APPLY_LIMIT_PER_HOUR: count(5),
   LOGIN_LIMIT_PER_15MIN: count(10),
+  WRITE_LIMIT_PER_MINUTE: count(60),
   STAFF_MFA: z.enum(["optional", "required"]).default("optional"),
   TRUST_PROXY: z
     .enum(["0", "1", ""])

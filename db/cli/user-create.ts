@@ -6,7 +6,7 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { closeDb, getDb, migrateToLatest } from "../../app/modules/db/db.server";
+import { closeDb, getDb, immediateTransaction, migrateToLatest } from "../../app/modules/db/db.server";
 import { StaffError, createStaff } from "../../app/modules/staff/staff.server";
 
 const argsSchema = z.object({
@@ -51,7 +51,8 @@ try {
   const db = getDb();
   await migrateToLatest(db);
   const by = { actor: `cli:${userInfo().username}`, actorLabel: `npm run user:create (${userInfo().username})`, ip: null };
-  const id = await db.transaction().execute((trx) => createStaff(trx, { ...args.data, password }, by));
+  // BEGIN IMMEDIATE: it reads (duplicate e-mail) then writes, beside a running server.
+  const id = await immediateTransaction(db, (trx) => createStaff(trx, { ...args.data, password }, by));
   console.log(`user:create: created ${args.data.role} ${args.data.email} (staff id ${id})`);
 } catch (error) {
   if (error instanceof StaffError) {

@@ -4,6 +4,8 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m001 from "./001_initial";
 import * as m009 from "./009_data_version";
 import * as m010 from "./010_signatory_updated_event";
+import * as m011 from "./011_open_application_domain";
+import * as m012 from "./012_directory_order_indexes";
 import * as m002 from "./002_applications_mail_limits";
 import * as m003 from "./003_audit_log";
 import * as m004 from "./004_staff";
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   "005_apply_status_seal": m005,
   "009_data_version": m009,
   "010_signatory_updated_event": m010,
+  "011_open_application_domain": m011,
+  "012_directory_order_indexes": m012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,7 @@
 // Seeds the accord's real data (see SOURCES.md). Idempotent: rows that exist are
 // never duplicated or overwritten, so it is safe to run against a live registry.
 import { z } from "zod";
-import type { DB } from "../../app/modules/db/db.server";
+import { immediateTransaction, type DB } from "../../app/modules/db/db.server";
 import { slugify } from "../../app/modules/directory/slug";
 import { addEndorsement, createSignatory } from "../../app/modules/directory/write.server";
 import endorsementsJson from "./endorsements.json";
@@ -50,7 +50,8 @@ export async function seedDatabase(db: DB): Promise<SeedReport> {
     signatories: signatoriesJson,
     endorsements: endorsementsJson,
   });
-  return db.transaction().execute(async (trx) => {
+  // BEGIN IMMEDIATE: `npm run db:seed` may run beside a server that writes.
+  return immediateTransaction(db, async (trx) => {
     const added: SeedReport = { sectors: 0, pledges: 0, signatories: 0, endorsements: 0 };
     const count = (r: { numInsertedOrUpdatedRows?: bigint }) => Number(r.numInsertedOrUpdatedRows ?? 0);
 

@@ -2,7 +2,7 @@
 // db:synth). Every one is marked: the name ends in "(synthetic)", the slug starts with
 // "synthetic-", the website is under the reserved .example domain.
 import { getDomain } from "tldts";
-import type { DB } from "../../app/modules/db/db.server";
+import { immediateTransaction, type DB } from "../../app/modules/db/db.server";
 import { searchIndex } from "../../app/modules/db/search.server";
 
 /** A small deterministic generator (mulberry32), so a count always makes the same rows. */
@@ -56,7 +56,8 @@ export async function addSynthetic(
   let done = 0;
   while (done < count) {
     const size = Math.min(batch, count - done);
-    await db.transaction().execute(async (trx) => {
+    // BEGIN IMMEDIATE: a server may be writing the same file meanwhile (busy_timeout waits).
+    await immediateTransaction(db, async (trx) => {
       const now = new Date().toISOString();
       const rows = Array.from({ length: size }, (_, i) => {
         const n = Number(first) + done + i + 1;

@@ -7,6 +7,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { describe, it } from "vitest";
 
 export const onPostgres = process.env.TEST_ENGINE === "postgres";
 
@@ -48,4 +49,13 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A block of tests for the PostgreSQL pass only. In the SQLite pass it is one skipped
+ * entry that says where it runs, not a pile of skipped tests.
+ */
+export function describeOnPostgres(title: string, body: () => void): void {
+  if (onPostgres) describe(title, body);
+  else it.skip(`${title} (runs in the PostgreSQL pass: TEST_ENGINE=postgres)`, () => {});
 }

@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { openDatabase, type DB } from "~/modules/db/db.server";
 import { startServer, type TestServer } from "../helpers/server";
+import { dropDatabase, freshDatabaseUrl } from "../helpers/engine";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
 import { HttpClient, PASSWORD, createStaffUser, insertApplication, type TestApplication } from "./staff-fixtures";
 
 const MODERATORS = 10;
-const dbPath = join(tmpdir(), `accord-staff-http-${randomUUID()}.db`);
+let dbPath: string;
 let server: TestServer;
 let smtp: TestSmtp;
 let db: DB;
@@ -24,7 +25,10 @@ let clients: HttpClient[];
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  server = await startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, LOG_LEVEL: "info" });
+  dbPath = await freshDatabaseUrl("staff-http");
+  // Ten moderators share this machine's address here; the general write limit (per
+  // address) is not what these tests are about.
+  server = await startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, LOG_LEVEL: "info", WRITE_LIMIT_PER_MINUTE: "0" });
   db = openDatabase(dbPath);
   clients = [];
   for (let i = 0; i < MODERATORS; i++) {
@@ -39,7 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.destroy();
   await Promise.allSettled([server?.stop(), smtp?.close()]);
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
+  await dropDatabase(dbPath);
 });
 
 async function outcome(app: TestApplication) {

@@ -151,7 +151,7 @@ describe("transparency", () => {
       name: PERSONAL[0],
       name_key: "private applicant",
       website: "https://private-applicant.example",
-      domain: "private-applicant.example",
+      domain: `private-applicant-${n}.example`,
       country: "DE",
       sector: "security",
       description: "An application inserted directly by the transparency test.",

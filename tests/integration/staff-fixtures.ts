@@ -173,10 +173,18 @@ export async function insertApplication(
 export class HttpClient {
   cookies = new Map<string, string>();
   csrf = "";
-  constructor(readonly base: string) {}
+  /** `forwardedFor`: the client's address as a trusted proxy reports it (the server needs TRUST_PROXY=1). */
+  constructor(
+    readonly base: string,
+    readonly forwardedFor?: string,
+  ) {}
 
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  private get via(): Record<string, string> {
+    return this.forwardedFor ? { "X-Forwarded-For": this.forwardedFor } : {};
   }
 
   private keep(response: Response) {
@@ -191,7 +199,7 @@ export class HttpClient {
   }
 
   async get(path: string): Promise<{ response: Response; body: string }> {
-    const response = await fetch(new URL(path, this.base), { headers: { Cookie: this.cookieHeader }, redirect: "manual" });
+    const response = await fetch(new URL(path, this.base), { headers: { Cookie: this.cookieHeader, ...this.via }, redirect: "manual" });
     this.keep(response);
     const body = await response.text();
     const token = body.match(/name="csrf" value="([^"]+)"/);
@@ -206,6 +214,7 @@ export class HttpClient {
         "Content-Type": "application/x-www-form-urlencoded",
         Origin: this.base,
         Cookie: this.cookieHeader,
+        ...this.via,
         ...headers,
       },
       body: new URLSearchParams({ csrf: this.csrf, ...fields }),

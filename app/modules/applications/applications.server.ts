@@ -2,6 +2,7 @@
 // the status, withdraw, answer a request for changes, get a new verification link.
 // Every change is one transaction with its timeline event and, when it sends one, its
 // mail (the outbox). Moderation decisions are the staff area's (app/modules/moderation).
+import { OPEN_APPLICATION_DOMAIN_INDEX } from "../../../db/migrations/011_open_application_domain";
 import type { Application, ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 import { allCountries } from "~/modules/countries";
 import type { DB } from "~/modules/db/db.server";
@@ -10,7 +11,7 @@ import { enqueueMail } from "~/modules/mail/outbox.server";
 import { consumeLimit } from "~/modules/security/rate-limit.server";
 import { verificationMail } from "./mail.server";
 import { nameKey } from "./name-key";
-import { domainErrors } from "./rules.server";
+import { domainErrors, RULE_MESSAGES } from "./rules.server";
 import type { ApplicationInput, ApplicationOptions, ApplicationValues, FieldErrors } from "./schema";
 import { OPEN_STATUSES } from "./status";
 import {
@@ -75,6 +76,34 @@ export type SubmitResult = { ok: true; ref: string; id: number } | { ok: false; 
  * domain rules are checked in the same transaction.
  */
 export async function submitApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<SubmitResult> {
+  return openDomainTaken(input.domain, () => insertApplication(db, input, meta));
+}
+
+/**
+ * The constraint behind the domain check (migration 011): another instance may commit an
+ * open application for the same domain between the check and this transaction's insert.
+ * Its unique violation is the check's answer, given late; the transaction rolled back.
+ */
+async function openDomainTaken<T>(domain: string, work: () => Promise<T>): Promise<T | { ok: false; errors: FieldErrors }> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isOpenDomainViolation(error)) return { ok: false, errors: { website: RULE_MESSAGES.openApplication(domain) } };
+    throw error;
+  }
+}
+
+/** A unique violation of the open-application domain index, on either engine. */
+export function isOpenDomainViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & { code?: unknown; constraint?: unknown };
+  // PostgreSQL (pg): SQLSTATE 23505 with the index's name. SQLite (better-sqlite3): the
+  // message names the indexed column, "UNIQUE constraint failed: applications.domain".
+  if (e.code === "23505") return e.constraint === OPEN_APPLICATION_DOMAIN_INDEX;
+  return e.code === "SQLITE_CONSTRAINT_UNIQUE" && e.message.includes("applications.domain");
+}
+
+async function insertApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<SubmitResult> {
   return db.transaction().execute(async (trx) => {
     const errors = await domainErrors(trx, input.domain);
     if (Object.keys(errors).length > 0) return { ok: false as const, errors };
@@ -269,6 +298,10 @@ export type ResubmitResult = { ok: true } | { ok: false; errors: FieldErrors } |
 
 /** Answers a request for changes: the new facts, back to the queue ("pending"). */
 export async function resubmitApplication(db: DB, applicationId: number, input: ApplicationInput): Promise<ResubmitResult> {
+  return openDomainTaken(input.domain, () => updateApplication(db, applicationId, input));
+}
+
+async function updateApplication(db: DB, applicationId: number, input: ApplicationInput): Promise<ResubmitResult> {
   return db.transaction().execute(async (trx) => {
     const errors = await domainErrors(trx, input.domain, { exceptApplicationId: applicationId });
     if (Object.keys(errors).length > 0) return { ok: false as const, errors };

@@ -7,7 +7,7 @@
 // the newer data, but it is filed under the older version and so never served.
 import { createHash } from "node:crypto";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import type { DB } from "~/modules/db/db.server";
+import { committedReader, type DB } from "~/modules/db/db.server";
 
 export interface CacheEntry {
   version: number;
@@ -39,7 +39,19 @@ export function isCacheablePath(path: string): boolean {
   );
 }
 
+const versionQueries = new WeakMap<object, { get(): unknown }>();
+
+/** The committed data version (never one that an open transaction has bumped). */
 export async function dataVersion(db: DB): Promise<number> {
+  const reader = committedReader(db);
+  if (reader) {
+    let query = versionQueries.get(reader);
+    if (!query) {
+      query = reader.prepare("select version from data_version where id = 1").pluck();
+      versionQueries.set(reader, query);
+    }
+    return Number(query.get());
+  }
   const row = await db.selectFrom("data_version").select("version").where("id", "=", 1).executeTakeFirstOrThrow();
   return Number(row.version);
 }

@@ -1,5 +1,5 @@
 import Sqlite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Driver } from "kysely";
 import { isPostgres } from "../../../db/migrations/dialect";
 import pg from "pg";
 import { mkdirSync } from "node:fs";
@@ -39,7 +39,47 @@ export function openDatabase(url: string): DB {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  sqliteFiles.set(db, path);
+  return db;
+}
+
+/**
+ * Every transaction takes the write lock at its start (BEGIN IMMEDIATE, not Kysely's
+ * deferred BEGIN). A deferred transaction that reads, then writes after another process
+ * (a CLI: db:synth, db:import, user:create) committed, fails at once with "database is
+ * locked" instead of waiting busy_timeout: issue 6's backup-under-load test found it.
+ * Within the process nothing changes (Kysely runs one transaction at a time).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+    };
+    return driver;
+  }
+}
+
+const sqliteFiles = new WeakMap<DB, string>();
+const committedReaders = new Map<string, Sqlite.Database>();
+
+/**
+ * SQLite only: a second, read-only connection to the same file. In WAL mode it sees
+ * committed data only, and it never waits behind the main connection, whose queries
+ * Kysely runs one at a time (a transaction holds it until it ends). For small, frequent
+ * reads of committed state (the data version).
+ */
+export function committedReader(db: DB): Sqlite.Database | undefined {
+  const path = sqliteFiles.get(db);
+  if (!path) return undefined;
+  let reader = committedReaders.get(path);
+  if (!reader) {
+    reader = new Sqlite(path, { readonly: true, fileMustExist: true });
+    reader.pragma("busy_timeout = 5000");
+    committedReaders.set(path, reader);
+  }
+  return reader;
 }
 
 let instance: DB | undefined;
@@ -53,6 +93,11 @@ export function getDb(): DB {
 export async function closeDb(): Promise<void> {
   const db = instance;
   instance = undefined;
+  const path = db && sqliteFiles.get(db);
+  if (path) {
+    committedReaders.get(path)?.close();
+    committedReaders.delete(path);
+  }
   await db?.destroy();
 }
 

@@ -2,7 +2,8 @@
 // the API and the exports use, and the writes that keep the search index in step.
 import { sql, type SelectQueryBuilder } from "kysely";
 import type { Database, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
-import type { DB } from "~/modules/db/db.server";
+import { isPostgres, type DB } from "~/modules/db/db.server";
+import { dataVersion } from "~/modules/cache/response-cache.server";
 import { searchIndex } from "~/modules/db/search.server";
 import type { DirectoryQuery, KnownCodes } from "./query";
 
@@ -155,7 +156,10 @@ export async function searchSignatories(db: DB, query: DirectoryQuery): Promise<
     .executeTakeFirstOrThrow();
 
   let rows = base.innerJoin("sectors", "sectors.code", "signatories.sector").select(summaryColumns);
-  const byName = [sql`lower(signatories.name)`, "signatories.slug"] as const;
+  // Code-point order on both engines: SQLite compares text byte by byte, PostgreSQL by
+  // the database's collation (en_US and the like skip spaces and punctuation), so without
+  // "C" the same page could list different signatories on the two engines.
+  const byName = [isPostgres(db) ? sql`lower(signatories.name) collate "C"` : sql`lower(signatories.name)`, "signatories.slug"] as const;
   if (query.sort === "relevance" && query.words.length > 0) {
     rows = rows.orderBy("hits.rank").orderBy(byName[0]).orderBy(byName[1]);
   } else if (query.sort === "joined" || query.sort === "-joined") {
@@ -185,7 +189,23 @@ export interface Facets {
   sectors: { code: string; count: number }[];
 }
 
+// Facet counts depend only on the filters and the data, not on the page or the sort:
+// they are computed once per data version (every page of a search shares them).
+const facetMemo = new Map<string, Facets>();
+const FACET_MEMO_SIZE = 500;
+
 export async function directoryFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
+  const { words, country, sector, pledge, joined, founding, status } = query;
+  const key = `${await dataVersion(db)}|${JSON.stringify([words, country, sector, pledge, joined, founding, status])}`;
+  const known = facetMemo.get(key);
+  if (known) return known;
+  const facets = await countFacets(db, query);
+  if (facetMemo.size >= FACET_MEMO_SIZE) facetMemo.delete(facetMemo.keys().next().value!);
+  facetMemo.set(key, facets);
+  return facets;
+}
+
+async function countFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
   const [countries, sectors] = await Promise.all([
     filtered(db, query, "country")
       .select(["signatories.country as code", (eb) => eb.fn.countAll<number>().as("count")])
