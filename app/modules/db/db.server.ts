@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { migrationProvider } from "../../../db/migrations";
 import type { Database } from "../../../db/schema";
 import { getEnv } from "~/utils/env.server";
+import { log } from "~/utils/log.server";
 
 export type DB = Kysely<Database>;
 
@@ -29,6 +30,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export function openDatabase(url: string): DB {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    // An idle connection that the server ends (a restart, a failover) must not crash the
+    // process: the pool drops it and opens a new one for the next query.
+    pool.on("error", (error) => log.warn({ event: "database_connection_lost", error: error.message }));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const path = sqlitePath(url);
