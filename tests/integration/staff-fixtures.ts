@@ -9,6 +9,7 @@ import { createSession } from "~/modules/auth/session.server";
 import type { DB } from "~/modules/db/db.server";
 import { createStaff } from "~/modules/staff/staff.server";
 import { formPost, loaderArgs, visitor } from "../helpers/remix";
+import { nameKey } from "~/modules/applications/name-key";
 
 export const PASSWORD = "amber lantern quietly orbits 42";
 export const REQUIRED_PLEDGES = ["stronger-defense", "no-offense", "capacity-building", "collective-action"];
@@ -87,16 +88,8 @@ export async function respond<A>(handler: Handler<A> | undefined, args: A): Prom
   }
 }
 
-/** The folded name as the applicant side stores it (NFKD, no accents, lower case, words). */
-export function nameKeyOf(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .join(" ");
-}
+/** The folded name as the applicant side stores it. */
+export const nameKeyOf = nameKey;
 
 export interface TestApplication {
   id: number;

@@ -1,12 +1,8 @@
 // Names folded for comparison, so moderators are warned about "Telefónica S.A." next to
-// "TELEFONICA SA": compatibility forms unfolded (NFKD), accents dropped, lower case,
-// punctuation and spacing reduced to single spaces. Not for display.
+// "TELEFONICA SA": the same folding as search (accents dropped, lower case, words only),
+// joined by single spaces. Not for display.
+import { foldWords } from "~/modules/directory/search-text";
+
 export function nameKey(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .join(" ");
+  return foldWords(name).join(" ");
 }
