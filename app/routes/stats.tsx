@@ -2,6 +2,7 @@ import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "~/components/charts/bar-chart";
 import { ColumnChart } from "~/components/charts/column-chart";
+import { CountTable } from "~/components/charts/count-table";
 import { LineChart } from "~/components/charts/line-chart";
 import { WorldMap } from "~/components/charts/world-map";
 import { countryName } from "~/modules/countries";
@@ -165,27 +166,11 @@ export default function Stats() {
                 />
                 <figcaption>Active signatories by country</figcaption>
               </figure>
-              <table className="table data-table">
-                <caption>Active signatories by headquarters country</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Country</th>
-                    <th scope="col" className="num">
-                      Signatories
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {countries.map((c) => (
-                    <tr key={c.country}>
-                      <th scope="row">
-                        <Link to={`/signatories?country=${c.country}`}>{c.name}</Link>
-                      </th>
-                      <td className="num">{c.count}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <CountTable
+                caption="Active signatories by headquarters country"
+                itemHeading="Country"
+                rows={countries.map((c) => ({ key: c.country, label: c.name, to: `/signatories?country=${c.country}`, count: c.count }))}
+              />
             </div>
           </>
         )}
@@ -205,27 +190,11 @@ export default function Stats() {
               />
               <figcaption>Active signatories by sector</figcaption>
             </figure>
-            <table className="table data-table">
-              <caption>Active signatories by sector</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Sector</th>
-                  <th scope="col" className="num">
-                    Signatories
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sectors.map((s) => (
-                  <tr key={s.sector}>
-                    <th scope="row">
-                      <Link to={`/signatories?sector=${s.sector}`}>{s.name}</Link>
-                    </th>
-                    <td className="num">{s.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <CountTable
+              caption="Active signatories by sector"
+              itemHeading="Sector"
+              rows={sectors.map((x) => ({ key: x.sector, label: x.name, to: `/signatories?sector=${x.sector}`, count: x.count }))}
+            />
           </div>
         )}
       </section>
