@@ -5,6 +5,7 @@
 // seeded when empty, before it listens.
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import express from "express";
+import net from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 
 const dev = process.argv.includes("--dev");
@@ -270,15 +271,19 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     if (stopping) return;
     stopping = true;
     log.info({ event: "shutdown", signal });
-    // Stop accepting, let in-flight requests finish, then stop the mail sender and close
-    // the database. A stuck request cannot hold the process past 10 s.
+    // Stop accepting new connections, but do not cut the open ones: http.Server.close()
+    // would also drop "idle" keep-alive connections, and one may hold a request that the
+    // busy event loop has not read yet. Instead every answer from now on says
+    // `Connection: close`, and a connection with nothing more to say ends at its
+    // keep-alive timeout. When the last one has ended, the mail sender stops and the
+    // database closes. A stuck request cannot hold the process past 10 s.
     setTimeout(() => process.exit(1), 10_000).unref();
-    server.close(async () => {
+    server.keepAliveTimeout = 1_000;
+    net.Server.prototype.close.call(server, async () => {
       await background.stop();
       await app$.shutdown();
       process.exit(0);
     });
-    server.closeIdleConnections();
   });
 }
 
