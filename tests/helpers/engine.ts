@@ -45,7 +45,18 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
   try {
-    await client.query(`drop database if exists ${name} with (force)`);
+    // FORCE ends the test's own leftover connections; it may not end a backend of
+    // another role (an autovacuum worker busy on the fresh database), so a plain DROP,
+    // which waits such workers out, follows. Cleanup never fails a test run.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        await client.query(attempt === 0 ? `drop database if exists ${name} with (force)` : `drop database if exists ${name}`);
+        return;
+      } catch (error) {
+        if (attempt === 9) console.warn(`could not drop test database ${name}: ${error instanceof Error ? error.message : error}`);
+        else await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
   } finally {
     await client.end();
   }
