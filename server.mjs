@@ -5,6 +5,7 @@
 // seeded when empty, before it listens.
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import express from "express";
+import http from "node:http";
 import net from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 
@@ -42,33 +43,35 @@ const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", env.TRUST_PROXY ? 1 : false);
 
+const cspWithNonce = (nonce) =>
+  [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-eval'" : ""}`,
+    `style-src 'self'${dev ? " 'unsafe-inline'" : ""}`,
+    "img-src 'self' data:",
+    `connect-src 'self'${dev ? " ws:" : ""}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+
+const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "X-Frame-Options": "DENY",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+  ...(https ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" } : {}),
+};
+
 // Headers for every response, static files and errors included.
 app.use((req, res, next) => {
   res.locals.nonce = randomBytes(16).toString("base64");
   res.locals.requestId = randomUUID();
   res.locals.started = process.hrtime.bigint();
-  const scriptSrc = `'self' 'nonce-${res.locals.nonce}'`;
-  res.set({
-    "Content-Security-Policy": [
-      "default-src 'self'",
-      `script-src ${scriptSrc}${dev ? " 'unsafe-eval'" : ""}`,
-      `style-src 'self'${dev ? " 'unsafe-inline'" : ""}`,
-      "img-src 'self' data:",
-      `connect-src 'self'${dev ? " ws:" : ""}`,
-      "font-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-    "X-Request-Id": res.locals.requestId,
-  });
-  if (https) res.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  res.set({ ...SECURITY_HEADERS, "Content-Security-Policy": cspWithNonce(res.locals.nonce), "X-Request-Id": res.locals.requestId });
   // Shutting down: this answer is the connection's last, so busy keep-alive connections
   // end too (server.close() waits for every connection to end).
   if (stopping) res.set("Connection", "close");
@@ -259,7 +262,57 @@ async function sendResponse(res, response) {
   else res.end();
 }
 
-const server = app.listen(port, host, () => {
+/**
+ * Cache hits on SQLite skip Express: a response cache hit is a lookup and one write, and
+ * Express's request machinery would cost more than that (docs/performance.md). Same
+ * headers, same rules as the cache middleware above; anything else goes to Express.
+ */
+function answerFromCache(req, res) {
+  if (vite || stopping || (req.method !== "GET" && req.method !== "HEAD")) return false;
+  const cookie = req.headers.cookie ?? "";
+  if (STAFF_COOKIE.test(cookie)) return false;
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  if (!app$.isCacheablePath(q === -1 ? url : url.slice(0, q))) return false;
+  const version = app$.committedDataVersion();
+  if (version === undefined) return false;
+  const entry = cache.get(`${new Date().toISOString().slice(0, 10)} ${url}`, version);
+  if (!entry) return false;
+  const started = process.hrtime.bigint();
+  const requestId = randomUUID();
+  const headers = { ...SECURITY_HEADERS, ...entry.headers, ETag: entry.etag, Vary: "Accept-Encoding", "X-Cache": "hit", "X-Request-Id": requestId };
+  headers["Content-Security-Policy"] = entry.csp ?? cspWithNonce(randomBytes(16).toString("base64"));
+  const csrfId = parseCookies(cookie)[csrfCookie];
+  if (!csrfId || !/^[A-Za-z0-9_-]{43}$/.test(csrfId)) {
+    headers["Set-Cookie"] = `${csrfCookie}=${randomBytes(32).toString("base64url")}; Path=/; HttpOnly; SameSite=Lax${https ? "; Secure" : ""}`;
+  }
+  res.on("finish", () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    log.info({ event: "request", requestId, method: req.method, path: q === -1 ? url : url.slice(0, q), status: res.statusCode, ms: Math.round(ms * 10) / 10, cache: "hit" });
+  });
+  const match = req.headers["if-none-match"];
+  if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === entry.etag)) {
+    res.writeHead(304, headers).end();
+    return true;
+  }
+  const encoding = app$.chooseEncoding(req.headers["accept-encoding"]);
+  const body = encoding === "identity" ? entry.identity : entry[encoding];
+  if (encoding !== "identity") headers["Content-Encoding"] = encoding;
+  headers["Content-Length"] = body.length;
+  res.writeHead(entry.status, headers);
+  res.end(req.method === "HEAD" ? undefined : body);
+  return true;
+}
+
+const server = http.createServer((req, res) => {
+  try {
+    if (answerFromCache(req, res)) return;
+  } catch (error) {
+    log.error({ event: "cache_fast_path_error", err: error });
+  }
+  app(req, res);
+});
+server.listen(port, host, () => {
   log.info({ event: "listening", url: `http://${host === "0.0.0.0" ? "localhost" : host}:${server.address().port}` });
   console.log(`Accord Registry listening on http://${host === "0.0.0.0" ? "localhost" : host}:${server.address().port}`);
 });

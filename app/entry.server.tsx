@@ -12,7 +12,7 @@ import { RequestIdProvider } from "~/utils/request-id";
 
 export { getEnv } from "~/utils/env.server";
 export { log } from "~/utils/log.server";
-export { shutdown, startBackground, startup, currentDataVersion } from "~/modules/db/lifecycle.server";
+export { committedDataVersion, currentDataVersion, shutdown, startBackground, startup } from "~/modules/db/lifecycle.server";
 export { ResponseCache, chooseEncoding, isCacheablePath } from "~/modules/cache/response-cache.server";
 export { consumeWriteLimit } from "~/modules/security/write-limit.server";
 

@@ -41,17 +41,23 @@ export function isCacheablePath(path: string): boolean {
 
 const versionQueries = new WeakMap<object, { get(): unknown }>();
 
+/** The committed data version, read synchronously; undefined when only an asynchronous
+ * read is possible (PostgreSQL). */
+export function committedDataVersionSync(db: DB): number | undefined {
+  const reader = committedReader(db);
+  if (!reader) return undefined;
+  let query = versionQueries.get(reader);
+  if (!query) {
+    query = reader.prepare("select version from data_version where id = 1").pluck();
+    versionQueries.set(reader, query);
+  }
+  return Number(query.get());
+}
+
 /** The committed data version (never one that an open transaction has bumped). */
 export async function dataVersion(db: DB): Promise<number> {
-  const reader = committedReader(db);
-  if (reader) {
-    let query = versionQueries.get(reader);
-    if (!query) {
-      query = reader.prepare("select version from data_version where id = 1").pluck();
-      versionQueries.set(reader, query);
-    }
-    return Number(query.get());
-  }
+  const sync = committedDataVersionSync(db);
+  if (sync !== undefined) return sync;
   const row = await db.selectFrom("data_version").select("version").where("id", "=", 1).executeTakeFirstOrThrow();
   return Number(row.version);
 }

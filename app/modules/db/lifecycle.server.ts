@@ -1,6 +1,6 @@
 // What the server process does around requests: prepare the database before listening,
 // run background work while serving, and close cleanly on shutdown.
-import { dataVersion } from "~/modules/cache/response-cache.server";
+import { committedDataVersionSync, dataVersion } from "~/modules/cache/response-cache.server";
 import { pruneHits } from "~/modules/security/rate-limit.server";
 import { startMailSender } from "~/modules/mail/sender.server";
 import { log } from "~/utils/log.server";
@@ -27,6 +27,11 @@ export function startBackground(): { stop(): Promise<void> } {
 /** The data version the response cache keys by (see migration 009). */
 export function currentDataVersion(): Promise<number> {
   return dataVersion(getDb());
+}
+
+/** The same, synchronously, where the engine allows it (SQLite); else undefined. */
+export function committedDataVersion(): number | undefined {
+  return committedDataVersionSync(getDb());
 }
 
 export async function shutdown(): Promise<void> {
