@@ -65,10 +65,13 @@ describe("a fault while serving a page, in production [ASVS 16.5.1, catalogue 49
     expect(body).not.toMatch(STACK);
     expect(body).not.toContain("pledges_renamed");
 
-    const logged = logLines(server.output()).filter(
-      (l): l is Record<string, any> => typeof l === "object" && l.event === "unhandled_error" && l.requestId === id,
-    );
-    expect(logged).toHaveLength(1);
+    const loggedLines = () =>
+      logLines(server.output()).filter(
+        (l): l is Record<string, any> => typeof l === "object" && l.event === "unhandled_error" && l.requestId === id,
+      );
+    // The log reaches this process through a pipe: wait for the line to arrive.
+    await expect.poll(() => loggedLines().length).toBe(1);
+    const logged = loggedLines();
     expect(logged[0].err.stack).toMatch(/no such table: pledges/);
     expect(logged[0].err.stack).toMatch(/\n\s+at /);
     // And the page works again once the table is back.
@@ -139,9 +142,10 @@ describe("logs", () => {
     await client.get("/login");
     expect((await client.post("/login", { email: moderator.email, password: PASSWORD })).response.status).toBe(303);
     expect((await client.get("/admin/users")).response.status).toBe(403);
-    const denied = logLines(server.output()).filter((l): l is Record<string, any> => typeof l === "object" && l.event === "authz_denied");
-    expect(denied.find((l) => l.reason === "no_session" && l.path === "/moderation/audit")).toBeDefined();
-    expect(denied.find((l) => l.reason === "role" && l.staffId === moderator.id && l.path === "/admin/users")).toBeDefined();
+    // The server's log reaches this process through a pipe: wait for the lines to arrive.
+    const denied = () => logLines(server.output()).filter((l): l is Record<string, any> => typeof l === "object" && l.event === "authz_denied");
+    await expect.poll(() => denied().some((l) => l.reason === "no_session" && l.path === "/moderation/audit")).toBe(true);
+    await expect.poll(() => denied().some((l) => l.reason === "role" && l.staffId === moderator.id && l.path === "/admin/users")).toBe(true);
   });
 
   it("cannot be forged by user input: CR LF and JSON stay inside one escaped value [ASVS 16.4.1, catalogue 48]", async () => {
