@@ -330,13 +330,17 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     // `Connection: close`, and a connection with nothing more to say ends at its
     // keep-alive timeout. When the last one has ended, the mail sender stops and the
     // database closes. A stuck request cannot hold the process past 10 s.
+    // The listener stays open for a short grace first: connections the kernel already
+    // accepted but a busy event loop has not taken yet would be reset by closing it.
     setTimeout(() => process.exit(1), 10_000).unref();
     server.keepAliveTimeout = 1_000;
-    net.Server.prototype.close.call(server, async () => {
-      await background.stop();
-      await app$.shutdown();
-      process.exit(0);
-    });
+    setTimeout(() => {
+      net.Server.prototype.close.call(server, async () => {
+        await background.stop();
+        await app$.shutdown();
+        process.exit(0);
+      });
+    }, 1_500);
   });
 }
 
