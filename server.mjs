@@ -117,6 +117,9 @@ const contextFor = (req, res, csrfId) => ({ nonce: res.locals.nonce, csrfId, cli
 
 // Anonymous reads of public pages are answered from the response cache, first and
 // cheaply (docs/performance.md); staff, who may see more, and every write go to the app.
+// Cached pages are shared, so they carry no anti-forgery identity: their render gets an
+// empty csrfId (no form on them posts; a token derived from it matches no visitor), and
+// the cookie is set by the pages with forms.
 const cache = new app$.ResponseCache();
 const STAFF_COOKIE = /(^|;\s*)(__Host-)?staff_session=/;
 app.use(async (req, res, next) => {
@@ -124,15 +127,14 @@ app.use(async (req, res, next) => {
     return next();
   }
   try {
-    const csrfId = visitorCsrfId(req, res);
-    // The day is part of the key: some pages (years up to this one) change with the date.
-    const key = `${new Date().toISOString().slice(0, 10)} ${req.originalUrl}`;
+    const key = cacheKey(req.originalUrl);
     // Read before rendering: see response-cache.server.ts for why that order is safe.
     const version = await app$.currentDataVersion();
     let entry = cache.get(key, version);
+    let state = "hit";
     if (!entry) {
       // Rendered as a GET even for HEAD, so the entry has the body later GETs need.
-      const response = await handle(toRequest(req, res, "GET"), contextFor(req, res, csrfId));
+      const response = await handle(toRequest(req, res, "GET"), contextFor(req, res, ""));
       const filed = await cache.put(key, version, response, res.get("Content-Security-Policy"));
       if (!filed.entry) {
         setHeaders(res, response);
@@ -140,9 +142,9 @@ app.use(async (req, res, next) => {
         return;
       }
       entry = filed.entry;
-      res.set("X-Cache", "miss");
-    } else res.set("X-Cache", "hit");
-    sendEntry(req, res, entry);
+      state = "miss";
+    }
+    writeEntry(req, res, entry, state, res.locals.requestId);
   } catch (error) {
     next(error);
   }
@@ -194,22 +196,38 @@ app.all("*", async (req, res, next) => {
   }
 });
 
-function sendEntry(req, res, entry) {
-  res.set(entry.headers);
-  res.set("ETag", entry.etag);
-  res.set("Vary", "Accept-Encoding");
-  if (entry.csp) res.set("Content-Security-Policy", entry.csp);
+// The day is part of a cache key: some pages (years up to this one) change with the date.
+const cacheKey = (url) => `${new Date().toISOString().slice(0, 10)} ${url}`;
+
+// Each entry's response head, for each encoding and for 304, is built once and kept with
+// the entry: a hit then costs one array copy, not a dozen header objects (the profile in
+// docs/performance.md). The arrays are Node's flat [name, value, name, value, …] form.
+const heads = new WeakMap();
+function headOf(entry, kind) {
+  let byKind = heads.get(entry);
+  if (!byKind) heads.set(entry, (byKind = {}));
+  if (!byKind[kind]) {
+    const headers = { ...SECURITY_HEADERS, ...entry.headers, "Content-Security-Policy": entry.csp, ETag: entry.etag, Vary: "Accept-Encoding" };
+    if (kind !== "304") {
+      if (kind !== "identity") headers["Content-Encoding"] = kind;
+      headers["Content-Length"] = String(entry[kind].length);
+    }
+    byKind[kind] = Object.entries(headers).flat();
+  }
+  return byKind[kind];
+}
+
+/** Answers a GET or HEAD from a cache entry: 304 when the client has it, else its bytes
+ * in the encoding the client prefers. */
+function writeEntry(req, res, entry, state, requestId) {
   const match = req.headers["if-none-match"];
   if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === entry.etag)) {
-    res.status(304).end();
+    res.writeHead(304, [...headOf(entry, "304"), "X-Cache", state, "X-Request-Id", requestId]).end();
     return;
   }
   const encoding = app$.chooseEncoding(req.headers["accept-encoding"]);
-  const body = encoding === "identity" ? entry.identity : entry[encoding];
-  if (encoding !== "identity") res.set("Content-Encoding", encoding);
-  res.set("Content-Length", String(body.length));
-  res.status(entry.status);
-  res.end(req.method === "HEAD" ? undefined : body);
+  res.writeHead(entry.status, [...headOf(entry, encoding), "X-Cache", state, "X-Request-Id", requestId]);
+  res.end(req.method === "HEAD" ? undefined : entry[encoding]);
 }
 
 app.use((error, _req, res, _next) => {
@@ -269,40 +287,27 @@ async function sendResponse(res, response) {
  */
 function answerFromCache(req, res) {
   if (vite || stopping || (req.method !== "GET" && req.method !== "HEAD")) return false;
-  const cookie = req.headers.cookie ?? "";
-  if (STAFF_COOKIE.test(cookie)) return false;
+  if (STAFF_COOKIE.test(req.headers.cookie ?? "")) return false;
   const url = req.url ?? "/";
   const q = url.indexOf("?");
-  if (!app$.isCacheablePath(q === -1 ? url : url.slice(0, q))) return false;
+  const path = q === -1 ? url : url.slice(0, q);
+  if (!app$.isCacheablePath(path)) return false;
   const version = app$.committedDataVersion();
   if (version === undefined) return false;
-  const entry = cache.get(`${new Date().toISOString().slice(0, 10)} ${url}`, version);
+  const entry = cache.get(cacheKey(url), version);
   if (!entry) return false;
-  const started = process.hrtime.bigint();
   const requestId = randomUUID();
-  const headers = { ...SECURITY_HEADERS, ...entry.headers, ETag: entry.etag, Vary: "Accept-Encoding", "X-Cache": "hit", "X-Request-Id": requestId };
-  headers["Content-Security-Policy"] = entry.csp ?? cspWithNonce(randomBytes(16).toString("base64"));
-  const csrfId = parseCookies(cookie)[csrfCookie];
-  if (!csrfId || !/^[A-Za-z0-9_-]{43}$/.test(csrfId)) {
-    headers["Set-Cookie"] = `${csrfCookie}=${randomBytes(32).toString("base64url")}; Path=/; HttpOnly; SameSite=Lax${https ? "; Secure" : ""}`;
+  if (logHits) {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ event: "request", requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, cache: "hit" });
+    });
   }
-  res.on("finish", () => {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    log.info({ event: "request", requestId, method: req.method, path: q === -1 ? url : url.slice(0, q), status: res.statusCode, ms: Math.round(ms * 10) / 10, cache: "hit" });
-  });
-  const match = req.headers["if-none-match"];
-  if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === entry.etag)) {
-    res.writeHead(304, headers).end();
-    return true;
-  }
-  const encoding = app$.chooseEncoding(req.headers["accept-encoding"]);
-  const body = encoding === "identity" ? entry.identity : entry[encoding];
-  if (encoding !== "identity") headers["Content-Encoding"] = encoding;
-  headers["Content-Length"] = body.length;
-  res.writeHead(entry.status, headers);
-  res.end(req.method === "HEAD" ? undefined : body);
+  writeEntry(req, res, entry, "hit", requestId);
   return true;
 }
+const logHits = log.isLevelEnabled("info");
 
 const server = http.createServer((req, res) => {
   try {

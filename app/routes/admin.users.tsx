@@ -5,8 +5,9 @@ import { CsrfField } from "~/components/csrf-field";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { readStaffForm, reply } from "~/modules/staff/actions.server";
 import { getDb } from "~/modules/db/db.server";
-import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { csrfToken } from "~/modules/security/csrf.server";
 import { fieldErrors, newStaffSchema, REASON_MAX, type FieldErrors } from "~/modules/staff/forms";
 import { StaffError, createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.server";
 import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextField, formatDateTime } from "~/modules/staff/ui";
@@ -31,18 +32,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
-
-function reply(data: ActionData, status: number) {
-  return json(data, { status, headers: NO_STORE });
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  assertSameSite(request, context, form);
-  const me = await requireStaff(request, context, "admin");
+  const { me, form, intent } = await readStaffForm(request, context, "admin");
   const db = getDb();
-  const intent = String(form.get("intent") ?? "");
 
   if (intent === "create") {
     const raw = { name: form.get("name") ?? undefined, email: form.get("email") ?? undefined, role: form.get("role") ?? undefined, password: form.get("password") ?? undefined };

@@ -3,7 +3,7 @@
 // to the address without it); a missing or wrong token is a 404, whatever the reference.
 // POST intent = withdraw | resubmit (after a request for changes) | resend (a new
 // verification link while unverified).
-import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
@@ -24,14 +24,10 @@ import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/root";
+import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";
 import applyStyles from "~/styles/apply.css?url";
 import { formatDate } from "~/utils/format";
 import { log } from "~/utils/log.server";
-
-// The token is in the address: no cache keeps the page, and no request to another site
-// learns the address. "same-origin" rather than "no-referrer": under no-referrer browsers
-// send `Origin: null` with the page's own forms, which the cross-site check must refuse.
-const PRIVATE = { "Cache-Control": "no-store", "Referrer-Policy": "same-origin" };
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
 
@@ -41,12 +37,7 @@ export function ErrorBoundary() {
   return <ErrorPage />;
 }
 
-export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders, errorHeaders }) => {
-  const headers = new Headers(PRIVATE);
-  const retryAfter = actionHeaders.get("Retry-After") ?? loaderHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After");
-  if (retryAfter) headers.set("Retry-After", retryAfter);
-  return headers;
-};
+export const headers = privateHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data, error }) => [
   {

@@ -3,7 +3,7 @@
 // one GET here that changes state, on purpose: the link must work in one click, without
 // JavaScript, from any mail client; it is idempotent (docs/decisions/005-applications.md).
 // An unknown token is a 404; an expired one a 410 with a form for a new link (POST).
-import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
@@ -12,13 +12,9 @@ import { STATUS_EXPLANATION } from "~/modules/applications/status";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/root";
+import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";
 import applyStyles from "~/styles/apply.css?url";
 import { log } from "~/utils/log.server";
-
-// The token is in the address: no cache keeps the page, and no request to another site
-// learns the address. "same-origin" rather than "no-referrer": under no-referrer browsers
-// send `Origin: null` with the page's own forms, which the cross-site check must refuse.
-const PRIVATE = { "Cache-Control": "no-store", "Referrer-Policy": "same-origin" };
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
 
@@ -28,12 +24,7 @@ export function ErrorBoundary() {
   return <ErrorPage />;
 }
 
-export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders, errorHeaders }) => {
-  const headers = new Headers(PRIVATE);
-  const retryAfter = actionHeaders.get("Retry-After") ?? loaderHeaders.get("Retry-After") ?? errorHeaders?.get("Retry-After");
-  if (retryAfter) headers.set("Retry-After", retryAfter);
-  return headers;
-};
+export const headers = privateHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data, error }) => [
   {

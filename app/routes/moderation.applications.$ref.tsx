@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { readStaffForm, reply } from "~/modules/staff/actions.server";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import {
@@ -16,7 +17,7 @@ import {
 } from "~/modules/moderation/decide.server";
 import { OPEN_STATUSES } from "~/modules/moderation/constants";
 import { getApplicationDetail, similarityWarnings } from "~/modules/moderation/queue.server";
-import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { csrfToken } from "~/modules/security/csrf.server";
 import { decisionSchema, fieldErrors, NOTE_MAX, REASON_MAX, today, type FieldErrors } from "~/modules/staff/forms";
 import {
   APPLICATION_STATUS_LABEL,
@@ -83,20 +84,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
-
-function reply(data: ActionData, status: number) {
-  return json(data, { status, headers: NO_STORE });
-}
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
-  assertSameSite(request, context, form);
-  const me = await requireStaff(request, context);
+  const { me, fields, intent } = await readStaffForm(request, context);
   const ref = params.ref ?? "";
-  const fields = Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "csrf" && typeof v === "string")) as Record<string, string>;
   const parsed = decisionSchema.safeParse(fields);
-  const intent = typeof fields.intent === "string" ? fields.intent : "";
   if (!parsed.success) {
     if (!["approve", "reject", "request_changes", "note"].includes(intent)) {
       return reply({ intent, message: "Choose what to do: approve, reject, request changes or add a note." }, 400);

@@ -5,12 +5,13 @@ import { CsrfField } from "~/components/csrf-field";
 import { StatusBadge } from "~/components/status-badge";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { readStaffForm, reply } from "~/modules/staff/actions.server";
 import { allCountries } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { getSignatory, listSectors } from "~/modules/directory/directory.server";
 import { STATUS_INTENTS, type StatusIntent } from "~/modules/moderation/constants";
 import { changeSignatoryStatus, saveSignatory, signatorySchema, statusSchema } from "~/modules/moderation/signatories.server";
-import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { csrfToken } from "~/modules/security/csrf.server";
 import { fieldErrors, REASON_MAX, today, type FieldErrors } from "~/modules/staff/forms";
 import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextArea, TextField, formatDateTime } from "~/modules/staff/ui";
 import { formatDate } from "~/utils/format";
@@ -58,20 +59,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
-
-function reply(data: ActionData, status: number) {
-  return json(data, { status, headers: NO_STORE });
-}
-
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const form = await request.formData();
-  assertSameSite(request, context, form);
-  const me = await requireStaff(request, context);
+  const { me, fields, intent } = await readStaffForm(request, context);
   const db = getDb();
   const slug = params.slug ?? "";
-  const fields = Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "csrf" && typeof v === "string")) as Record<string, string>;
-  const intent = fields.intent ?? "";
   const by = { id: me.id, actor: me.actor };
   const self = `/moderation/signatories/${encodeURIComponent(slug)}`;
 

@@ -5,7 +5,7 @@ import { FilterForm, type FilterValues } from "~/components/filter-form";
 import { SignatoryCard } from "~/components/signatory-card";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
-import { directoryFacets, joinsByYear, listPledges, listSectors } from "~/modules/directory/directory.server";
+import { directoryFacets, joinYears, listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { loadDirectory } from "~/modules/directory/load.server";
 import type { DirectoryQuery } from "~/modules/directory/query";
 import { plural } from "~/utils/format";
@@ -28,8 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [facets, sectors, pledges, years] = await Promise.all([
     directoryFacets(db, query),
     listSectors(db),
-    listPledges(db),
-    joinsByYear(db),
+    listPledgeDefinitions(db),
+    joinYears(db),
   ]);
   const sectorName = new Map(sectors.map((s) => [s.code, s.name]));
   const values: FilterValues = {
@@ -64,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       countries: withSelected(facets.countries, query.country).map((c) => ({ ...c, name: countryName(c.code) })),
       sectors: withSelected(facets.sectors, query.sector).map((s) => ({ ...s, name: sectorName.get(s.code) ?? s.code })),
       pledges: pledges.map((p) => ({ code: p.code, title: p.title })),
-      years: years.map((y) => y.year),
+      years,
     },
     labels: {
       sectors: Object.fromEntries(sectorName),

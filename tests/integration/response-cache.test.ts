@@ -51,6 +51,9 @@ describe("response cache", () => {
     let expected = "Finnish maker of telecommunications equipment.";
     let status: "active" | "withdrawn" = "active";
     await db.transaction().execute((trx) => updateSignatory(trx, id, { description: expected }));
+    // Figures memoised per data version (perVersion) must move with the same commits.
+    const active = JSON.parse((await get("/api/v1/stats")).text).data.active as number;
+    const endorsing = JSON.parse((await get("/api/v1/pledges")).text).data.find((p: { code: string }) => p.code === "no-offense").endorsements as number;
     const reads = [
       async () => expect((await get("/signatories/nokia")).text).toContain(expected.replace(/'/g, "&#x27;")),
       async () => expect(JSON.parse((await get("/api/v1/signatories/nokia")).text).data.description).toBe(expected),
@@ -62,6 +65,11 @@ describe("response cache", () => {
       async () => {
         const body = JSON.parse((await get("/api/v1/signatories?country=FI")).text);
         expect(body.data.some((s: { slug: string }) => s.slug === "nokia")).toBe(status === "active");
+      },
+      async () => expect(JSON.parse((await get("/api/v1/stats")).text).data.active).toBe(active - (status === "active" ? 0 : 1)),
+      async () => {
+        const pledges = JSON.parse((await get("/api/v1/pledges")).text).data;
+        expect(pledges.find((p: { code: string }) => p.code === "no-offense").endorsements).toBe(endorsing - (status === "active" ? 0 : 1));
       },
     ];
     let writes = 0;

@@ -6,7 +6,7 @@ import { OPEN_APPLICATION_DOMAIN_INDEX } from "../../../db/migrations/011_open_a
 import type { Application, ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 import { allCountries } from "~/modules/countries";
 import type { DB } from "~/modules/db/db.server";
-import { listPledges, listSectors } from "~/modules/directory/directory.server";
+import { listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { consumeLimit } from "~/modules/security/rate-limit.server";
 import { verificationMail } from "./mail.server";
@@ -39,7 +39,7 @@ export interface FormOptions extends ApplicationOptions {
 
 /** What the form lists: sectors and pledges from the database, every ISO country. */
 export async function formOptions(db: DB): Promise<FormOptions> {
-  const [sectors, pledges] = await Promise.all([listSectors(db), listPledges(db)]);
+  const [sectors, pledges] = await Promise.all([listSectors(db), listPledgeDefinitions(db)]);
   return {
     sectors: sectors.map((s) => s.code),
     sectorList: sectors.map((s) => ({ code: s.code, name: s.name, description: s.description })),

@@ -17,9 +17,9 @@ export interface CacheEntry {
   identity: Buffer;
   gzip: Buffer;
   br: Buffer;
-  /** For HTML: a CSP that allows exactly this page's inline scripts by hash (a cached
-   * page cannot carry a fresh nonce per response). */
-  csp?: string;
+  /** A CSP that allows exactly this response's inline scripts (HTML only) by hash: a
+   * cached response cannot carry a fresh nonce. */
+  csp: string;
 }
 
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -107,7 +107,7 @@ export class ResponseCache {
       identity: body,
       gzip: gzipSync(body, { level: 6 }),
       br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-      csp: type.startsWith("text/html") ? cspForInlineScripts(body.toString("utf8"), cspTemplate) : undefined,
+      csp: cspForInlineScripts(type.startsWith("text/html") ? body.toString("utf8") : "", cspTemplate),
     };
     this.delete(key);
     this.entries.set(key, entry);
@@ -144,7 +144,7 @@ export function cspForInlineScripts(html: string, template: string): string {
     if (/\ssrc=/i.test(match[1])) continue;
     hashes.add(`'sha256-${createHash("sha256").update(match[2], "utf8").digest("base64")}'`);
   }
-  return template.replace(/'nonce-[^']*'/, [...hashes].join(" "));
+  return template.replace(/ 'nonce-[^']*'/, [...hashes].map((h) => ` ${h}`).join(""));
 }
 
 /** The representation a client asked for: brotli, gzip, or the plain bytes. */

@@ -3,7 +3,7 @@
 import { sql, type SelectQueryBuilder } from "kysely";
 import type { Database, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
 import { isPostgres, type DB } from "~/modules/db/db.server";
-import { dataVersion } from "~/modules/cache/response-cache.server";
+import { perVersion } from "~/modules/cache/per-version.server";
 import { searchIndex } from "~/modules/db/search.server";
 import type { DirectoryQuery, KnownCodes } from "./query";
 
@@ -63,36 +63,33 @@ export async function listSectors(db: DB) {
   return db.selectFrom("sectors").selectAll().orderBy("position").execute();
 }
 
-/** Pledges in their order, each with how many active signatories endorse it. */
-export async function listPledges(db: DB) {
+/** The pledges in their order, without figures: what forms and filters list. */
+export async function listPledgeDefinitions(db: DB) {
   const rows = await db
     .selectFrom("pledges")
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom("endorsements")
-          .innerJoin("signatories", "signatories.id", "endorsements.signatory_id")
-          .where("signatories.status", "=", "active")
-          .select(["endorsements.pledge_code", (e) => e.fn.countAll<number>().as("endorsements")])
-          .groupBy("endorsements.pledge_code")
-          .as("counts"),
-      (join) => join.onRef("counts.pledge_code", "=", "pledges.code"),
-    )
-    .select([
-      "pledges.code",
-      "pledges.title",
-      "pledges.summary",
-      "pledges.introduced_on",
-      "pledges.required",
-      "counts.endorsements",
-    ])
-    .orderBy("pledges.position")
+    .select(["code", "title", "summary", "introduced_on", "required"])
+    .orderBy("position")
     .execute();
-  return rows.map((r) => ({
-    ...r,
-    required: r.required === 1,
-    endorsements: Number(r.endorsements ?? 0),
-  }));
+  return rows.map((r) => ({ ...r, required: r.required === 1 }));
+}
+
+/** Pledges in their order, each with how many active signatories endorse it (counting
+ * every endorsement: computed once per data version). */
+export async function listPledges(db: DB) {
+  const [pledges, counts] = await Promise.all([
+    listPledgeDefinitions(db),
+    perVersion(db, "endorsements", () =>
+      db
+        .selectFrom("endorsements")
+        .innerJoin("signatories", "signatories.id", "endorsements.signatory_id")
+        .where("signatories.status", "=", "active")
+        .select(["endorsements.pledge_code", (e) => e.fn.countAll<number>().as("endorsements")])
+        .groupBy("endorsements.pledge_code")
+        .execute(),
+    ),
+  ]);
+  const count = new Map(counts.map((c) => [c.pledge_code, Number(c.endorsements)]));
+  return pledges.map((p) => ({ ...p, endorsements: count.get(p.code) ?? 0 }));
 }
 
 type Filterable = Omit<DirectoryQuery, "sort" | "page" | "perPage">;
@@ -191,18 +188,9 @@ export interface Facets {
 
 // Facet counts depend only on the filters and the data, not on the page or the sort:
 // they are computed once per data version (every page of a search shares them).
-const facetMemo = new Map<string, Facets>();
-const FACET_MEMO_SIZE = 500;
-
 export async function directoryFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
   const { words, country, sector, pledge, joined, founding, status } = query;
-  const key = `${await dataVersion(db)}|${JSON.stringify([words, country, sector, pledge, joined, founding, status])}`;
-  const known = facetMemo.get(key);
-  if (known) return known;
-  const facets = await countFacets(db, query);
-  if (facetMemo.size >= FACET_MEMO_SIZE) facetMemo.delete(facetMemo.keys().next().value!);
-  facetMemo.set(key, facets);
-  return facets;
+  return perVersion(db, `facets ${JSON.stringify([words, country, sector, pledge, joined, founding, status])}`, () => countFacets(db, query));
 }
 
 async function countFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
@@ -314,12 +302,15 @@ export async function getSignatory(db: DB, slug: string): Promise<SignatoryDetai
   };
 }
 
+/** Signatories by status (computed once per data version). */
 export async function countByStatus(db: DB): Promise<Record<SignatoryStatus, number>> {
-  const rows = await db
-    .selectFrom("signatories")
-    .select(["status", (eb) => eb.fn.countAll<number>().as("count")])
-    .groupBy("status")
-    .execute();
+  const rows = await perVersion(db, "by status", () =>
+    db
+      .selectFrom("signatories")
+      .select(["status", (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy("status")
+      .execute(),
+  );
   const counts = { active: 0, withdrawn: 0, suspended: 0 };
   for (const r of rows) counts[r.status] = Number(r.count);
   return counts;
@@ -339,16 +330,30 @@ export async function latestJoiners(db: DB, limit: number) {
 
 /** Signatories who joined each year, and the running total (all statuses: a later
  * withdrawal does not undo a join). */
+/** Joins per year, with the running total (computed once per data version). */
 export async function joinsByYear(db: DB) {
-  const rows = await db
-    .selectFrom("signatories")
-    .select([sql<string>`substr(joined_on, 1, 4)`.as("year"), (eb) => eb.fn.countAll<number>().as("joined")])
-    .groupBy(sql`substr(joined_on, 1, 4)`)
-    .orderBy("year")
-    .execute();
+  const rows = await perVersion(db, "joins by year", () =>
+    db
+      .selectFrom("signatories")
+      .select([sql<string>`substr(joined_on, 1, 4)`.as("year"), (eb) => eb.fn.countAll<number>().as("joined")])
+      .groupBy(sql`substr(joined_on, 1, 4)`)
+      .orderBy("year")
+      .execute(),
+  );
   let cumulative = 0;
   return rows.map((r) => {
     cumulative += Number(r.joined);
     return { year: Number(r.year), joined: Number(r.joined), cumulative };
   });
+}
+
+/** Every year from the first join to the last: two index lookups, whatever the size. */
+export async function joinYears(db: DB): Promise<number[]> {
+  const edge = (direction: "asc" | "desc") =>
+    db.selectFrom("signatories").select("joined_on").orderBy("joined_on", direction).limit(1).executeTakeFirst();
+  const [first, last] = await Promise.all([edge("asc"), edge("desc")]);
+  if (!first || !last) return [];
+  const years = [];
+  for (let year = Number(first.joined_on.slice(0, 4)); year <= Number(last.joined_on.slice(0, 4)); year++) years.push(year);
+  return years;
 }

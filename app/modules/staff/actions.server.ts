@@ -1,0 +1,28 @@
+// What the staff area's form actions share: how a post is accepted (same site, a live
+// staff session, the role) and how an action answers a form it cannot carry out.
+import { json, type AppLoadContext } from "@remix-run/node";
+import type { StaffRole } from "../../../db/schema";
+import { NO_STORE } from "~/modules/auth/no-store";
+import { requireStaff } from "~/modules/auth/require-staff.server";
+import { assertSameSite } from "~/modules/security/csrf.server";
+import type { FieldErrors } from "./forms";
+
+/** What an action hands back to its page: which form, its errors or message, and what was typed. */
+export type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
+
+export function reply(data: ActionData, status: number) {
+  return json(data, { status, headers: NO_STORE });
+}
+
+/**
+ * A staff form post: refused (403) unless it comes from this site with the visitor's
+ * token, and unless a staff member (with `role`, when given) is signed in. Returns who
+ * it is, the form, its text fields (the token left out) and its intent.
+ */
+export async function readStaffForm(request: Request, context: AppLoadContext, role?: StaffRole) {
+  const form = await request.formData();
+  assertSameSite(request, context, form);
+  const me = await requireStaff(request, context, role);
+  const fields = Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "csrf" && typeof v === "string")) as Record<string, string>;
+  return { me, form, fields, intent: fields.intent ?? "" };
+}
