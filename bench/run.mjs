@@ -9,63 +9,16 @@ import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as netServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { SERVER_ARGS, freePort, say, startApp, stopApp, synth } from "./lib.mjs";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const UNCACHED_RUNS = Number(process.env.BENCH_UNCACHED_RUNS ?? 100);
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
-
-const say = (msg) => console.log(`bench: ${msg}`);
-
-// The server runs exactly as `npm start` runs it: its last command, node's flags included.
-const SERVER_ARGS = JSON.parse(readFileSync("package.json", "utf8")).scripts.start.split("&&").at(-1).trim().split(/\s+/).slice(1);
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = netServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startApp(dbPath, port) {
-  const env = {
-    ...process.env,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    DATABASE_URL: dbPath,
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SESSION_SECRET: "bench-secret-bench-secret-bench-secret-0000",
-    LOG_LEVEL: "warn",
-  };
-  const started = performance.now();
-  const child = spawn(process.execPath, SERVER_ARGS, { env, stdio: ["ignore", "inherit", "inherit"] });
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error("the server exited during start-up");
-    try {
-      const res = await fetch(`${url}/signatories`);
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { child, url, coldStartMs: performance.now() - started };
-}
-
-function stopApp(app) {
-  return new Promise((resolve) => {
-    app.child.once("exit", resolve);
-    app.child.kill("SIGTERM");
-  });
-}
 
 /** Peak resident memory of a process (VmHWM), in MB. */
 function peakRssMb(pid) {
@@ -227,12 +180,6 @@ async function measureUncached(label, app) {
   return results;
 }
 
-const synth = (count) =>
-  execFileSync(process.execPath, ["--import", "tsx", "db/cli/synth.ts", "--count", String(count)], {
-    env: { ...process.env, DATABASE_URL: dbPath, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-
 try {
   say(`cold start on an empty database (migrate + seed)`);
   let app = await startApp(dbPath, await freePort());
@@ -240,7 +187,7 @@ try {
   const js = await directoryJsGzipKb(app);
   await stopApp(app);
   say("growing the registry to 61 signatories (34 real + 27 synthetic)");
-  synth(27);
+  synth(dbPath, 27);
   app = await startApp(dbPath, await freePort());
   const small = await measure("61", app, PATHS);
   const uncachedSmall = await measureUncached("61", app);
@@ -249,7 +196,7 @@ try {
 
   say(`growing the registry to ${LARGE.toLocaleString("en")} signatories`);
   const t = performance.now();
-  synth(LARGE - 61);
+  synth(dbPath, LARGE - 61);
   say(`synthesised in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   app = await startApp(dbPath, await freePort());
   const large = await measure(LARGE >= 1000 ? `${LARGE / 1000}k` : String(LARGE), app, PATHS);
