@@ -1,4 +1,5 @@
 import type { ColumnChartGeometry } from "./types";
+import { YAxis } from "./y-axis";
 
 /** Vertical columns drawn from server-computed geometry. The accessible name is `title`;
  * the figures themselves belong in a table beside the chart. */
@@ -12,18 +13,7 @@ export function ColumnChart({ chart, id, title }: { chart: ColumnChartGeometry; 
       focusable="false"
     >
       <title id={id}>{title}</title>
-      <g className="chart-grid">
-        {chart.yTicks.map((t) => (
-          <line key={t.label} x1={chart.left} x2={chart.right} y1={t.at} y2={t.at} />
-        ))}
-      </g>
-      <g className="chart-axis" textAnchor="end">
-        {chart.yTicks.map((t) => (
-          <text key={t.label} x={chart.left - 6} y={t.at} dy="0.32em">
-            {t.label}
-          </text>
-        ))}
-      </g>
+      <YAxis chart={chart} />
       <g className="chart-marks">
         {chart.columns.map((c) => (
           <rect key={c.label} x={c.x} y={c.y} width={c.width} height={c.height} rx="2" />

@@ -1,4 +1,5 @@
 import type { LineChartGeometry } from "./types";
+import { YAxis } from "./y-axis";
 
 /** A line over a shaded area (cumulative growth), from server-computed geometry. */
 export function LineChart({ chart, id, title }: { chart: LineChartGeometry; id: string; title: string }) {
@@ -6,18 +7,7 @@ export function LineChart({ chart, id, title }: { chart: LineChartGeometry; id: 
   return (
     <svg className="chart chart-line" viewBox={`0 0 ${chart.width} ${chart.height}`} role="img" aria-labelledby={id} focusable="false">
       <title id={id}>{title}</title>
-      <g className="chart-grid">
-        {chart.yTicks.map((t) => (
-          <line key={t.label} x1={chart.left} x2={chart.right} y1={t.at} y2={t.at} />
-        ))}
-      </g>
-      <g className="chart-axis" textAnchor="end">
-        {chart.yTicks.map((t) => (
-          <text key={t.label} x={chart.left - 6} y={t.at} dy="0.32em">
-            {t.label}
-          </text>
-        ))}
-      </g>
+      <YAxis chart={chart} />
       <path className="chart-area" d={chart.area} />
       <path className="chart-stroke" d={chart.line} />
       <line className="chart-baseline" x1={chart.left} x2={chart.right} y1={chart.baseline} y2={chart.baseline} />
