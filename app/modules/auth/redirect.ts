@@ -6,7 +6,7 @@ export const DEFAULT_AFTER_SIGN_IN = "/moderation";
 
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = DEFAULT_AFTER_SIGN_IN): string {
   if (typeof to !== "string" || to.length === 0 || to.length > 2000) return fallback;
-  if (!to.startsWith("/") || to.startsWith("//") || to.includes("\\")) return fallback;
+  if (!isLocalPath(to) || to.includes("\\")) return fallback;
   // Control characters and spaces are stripped by browsers in surprising places.
   if (/[\u0000-\u0020\u007f]/.test(to)) return fallback;
   const base = "http://registry.invalid";
@@ -19,7 +19,15 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   if (url.origin !== base) return fallback;
   // Never back to the sign-in or sign-out pages themselves.
   if (url.pathname === "/login" || url.pathname === "/logout") return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
+  // Judge what is returned, not what came in: resolving dot segments can turn a path
+  // into a protocol-relative address ("/.//evil.example" → "//evil.example").
+  const result = `${url.pathname}${url.search}${url.hash}`;
+  return isLocalPath(result) ? result : fallback;
+}
+
+/** A path a browser resolves on this site: one leading slash, then no slash or backslash. */
+function isLocalPath(path: string): boolean {
+  return path.startsWith("/") && path[1] !== "/" && path[1] !== "\\";
 }
 
 /** The address of the page a request was for, as a redirectTo value (Remix's own query
