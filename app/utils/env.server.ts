@@ -22,6 +22,7 @@ const envSchema = z.object({
   APPLY_LIMIT_PER_HOUR: count(5),
   LOGIN_LIMIT_PER_15MIN: count(10),
   WRITE_LIMIT_PER_MINUTE: count(60),
+  READ_LIMIT_PER_MINUTE: count(120),
   STAFF_MFA: z.enum(["optional", "required"]).default("optional"),
   TRUST_PROXY: z
     .enum(["0", "1", ""])
@@ -32,6 +33,8 @@ const envSchema = z.object({
 
 export type Env = Omit<z.infer<typeof envSchema>, "PUBLIC_URL" | "SESSION_SECRET"> & {
   PUBLIC_URL: string;
+  /** Whether PUBLIC_URL was set, not derived from PORT (origin.server.ts is stricter then). */
+  PUBLIC_URL_CONFIGURED: boolean;
   SESSION_SECRET: string;
 };
 
@@ -48,6 +51,7 @@ export function getEnv(): Env {
   cached = {
     ...env,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    PUBLIC_URL_CONFIGURED: env.PUBLIC_URL !== undefined,
     SESSION_SECRET: sessionSecret(env.SESSION_SECRET, env.NODE_ENV, env.DATABASE_URL),
   };
   return cached;
