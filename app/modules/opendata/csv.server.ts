@@ -1,7 +1,8 @@
 // The directory as CSV (CONTRACT §4): RFC 4180 through csv-stringify, UTF-8 without a
 // byte order mark, CRLF line ends, streamed page by page through the directory's own
 // query module, so the export lists exactly what the directory and the API list, in the
-// same order. db:import reads the same columns (./import.server.ts).
+// same order. Cells a spreadsheet would run as a formula carry a leading ' (CONTRACT §8).
+// db:import reads the same columns (./import.server.ts).
 import { stringify } from "csv-stringify/sync";
 import type { DB } from "~/modules/db/db.server";
 import { knownCodes, searchSignatories, type SignatorySummary } from "~/modules/directory/directory.server";
@@ -21,8 +22,28 @@ const EXPORT_PAGE_SIZE = 5000;
 /** Records per chunk written to the response: the reader gets bytes long before a page ends. */
 const CHUNK_RECORDS = 500;
 
+/**
+ * A value that starts with one of these (after any apostrophes) gets one more leading '
+ * in the file. `=`, `+`, `-`, `@`, tab and carriage return make a spreadsheet read the
+ * cell as a formula (OWASP's CSV injection rule, CONTRACT §8); the apostrophes before them
+ * make the rule reversible: a name that really starts with "'=" is written "''=", so
+ * reading back removes exactly one ' from any cell that starts with ' and then this.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const NEUTRALISED = /^'+[=+\-@\t\r]/;
+
+/** A value as the CSV writes it: neutralised when a spreadsheet would run it. */
+export function csvCell(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/** A cell as read from the CSV: the value csvCell was given (db:import). */
+export function csvCellValue(cell: string): string {
+  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
+}
+
 export function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
-  return {
+  const record: Record<CsvColumn, string> = {
     slug: s.slug,
     name: s.name,
     website: s.website,
@@ -33,6 +54,9 @@ export function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
     status: s.status,
     pledges: s.pledges.map((p) => p.code).join(PLEDGE_SEPARATOR),
   };
+  // Every column, not only the free-text ones: no cell of the file can start a formula.
+  for (const column of CSV_COLUMNS) record[column] = csvCell(record[column]);
+  return record;
 }
 
 /** RFC 4180 lines for these records (with the header line first when asked). */

@@ -10,7 +10,7 @@ import { appendAudit } from "~/modules/audit/audit.server";
 import { isCountryCode } from "~/modules/countries";
 import { immediateTransaction, type DB } from "~/modules/db/db.server";
 import { addEndorsement, createSignatory, setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
-import { CSV_COLUMNS, FOUNDING, PLEDGE_SEPARATOR } from "./csv.server";
+import { CSV_COLUMNS, csvCellValue, FOUNDING, PLEDGE_SEPARATOR } from "./csv.server";
 import { SIGNATORY_STATUSES } from "./schemas";
 
 /** Nobody signed before the accord's launch. */
@@ -221,7 +221,8 @@ export async function importSignatories(
           errors.push({ line, message: `expected ${CSV_COLUMNS.length} fields (${CSV_COLUMNS.join(",")}), found ${fields.length}` });
           continue;
         }
-        const parsed = schema.safeParse(Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, fields[i]])));
+        // A cell the export neutralised ('=…) is read without its leading '.
+        const parsed = schema.safeParse(Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, csvCellValue(fields[i])])));
         if (!parsed.success) {
           errors.push({ line, message: parsed.error.issues.map((i) => i.message).join("; ") });
           continue;
