@@ -229,3 +229,48 @@ describe("badges", () => {
     expect(acme.badge.html).toContain('alt="Acme, &quot;Quoted&quot; &amp; Co: status');
   });
 });
+
+describe("rows stored with characters XML 1.0 forbids (written before the text rule, or by a path it missed)", () => {
+  // PostgreSQL text cannot hold NUL, and both drivers turn an unpaired surrogate into
+  // U+FFFD on the way in, so these are the forbidden characters a row can really hold.
+  const DIRTY = "Dirty\u0001 Con\u0008trol\u000b Chars\u000c Co\u001f\ufffe\uffff";
+  const CLEAN = "Dirty Control Chars Co";
+  let slug: string;
+
+  beforeAll(async () => {
+    const db = getDb();
+    const id = await db.transaction().execute((trx) =>
+      createSignatory(trx, {
+        name: DIRTY,
+        website: "https://dirty.example",
+        country: "DE",
+        sector: "software",
+        description: "Inserted directly\u0007, past every form.",
+        joined_on: "2025-11-01",
+        founding: false,
+        pledges: [],
+      }),
+    );
+    await db.transaction().execute((trx) => setSignatoryStatus(trx, id, "withdrawn", { on: "2025-11-02", reason: "Left\u0002\u001b[2J the accord" }));
+    slug = (await db.selectFrom("signatories").select("slug").where("id", "=", id).executeTakeFirstOrThrow()).slug;
+  });
+
+  it("/feed.xml stays well-formed XML: a strict parser reads it, with the characters left out", async () => {
+    const { entries } = await readFeed();
+    const mine = entries.filter((e) => e.link === `http://registry.test/signatories/${slug}`);
+    expect(mine.map((e) => e.title)).toEqual([
+      `${CLEAN} withdrew from the Cybersecurity Tech Accord`,
+      `${CLEAN} joined the Cybersecurity Tech Accord`,
+    ]);
+    expect(mine[0].content).toContain("Reason given: Left[2J the accord");
+  });
+
+  it("the badge stays well-formed SVG, with the characters left out of its title", async () => {
+    const args = loaderArgs(`/signatories/${slug}/badge.svg`, { slug });
+    const response = await badgeLoader(args);
+    expect(response.status).toBe(200);
+    const svg = await response.text();
+    const doc = new JSDOM(svg, { contentType: "image/svg+xml" }).window.document;
+    expect(doc.querySelector("title")!.textContent).toBe(`${CLEAN}: withdrew from the Cybersecurity Tech Accord on 2 November 2025 (joined 1 November 2025)`);
+  });
+});

@@ -5,6 +5,10 @@
 import { getDomain } from "tldts";
 import { z } from "zod";
 import { isCountryCode } from "~/modules/countries";
+import { forbiddenCharacter, normaliseLine, normaliseText } from "~/modules/text";
+
+// The text rule and its normalisation are shared with the moderator's edit and db:import.
+export { normaliseLine, normaliseText };
 
 /** Every field, in the form's order (messages and focus follow it). */
 export const FIELDS = [
@@ -96,28 +100,6 @@ export const MESSAGES = {
   accept: "Confirm that you have the authority to commit the organisation to the accord.",
 } as const;
 
-// Control characters (tab and line breaks become spaces first), text-direction overrides
-// and isolates (they make a name read differently from what it is), lone surrogates.
-const FORBIDDEN_LINE = /[\p{Cc}\u202A-\u202E\u2066-\u2069\p{Cs}]/u;
-const FORBIDDEN_TEXT = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\p{Cs}]/u;
-
-/** One line: Unicode NFC, runs of white space as one space, trimmed. */
-export function normaliseLine(value: string): string {
-  return value.normalize("NFC").replace(/\s+/gu, " ").trim();
-}
-
-/** Several lines: NFC, line breaks as \n, spaces within a line collapsed, at most one
- * empty line in a row, trimmed. */
-export function normaliseText(value: string): string {
-  return value
-    .normalize("NFC")
-    .replace(/\r\n?|[\u2028\u2029\u0085]/g, "\n")
-    .replace(/[^\S\n]+/gu, " ")
-    .replace(/ ?\n ?/g, "\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
-}
-
 /** Characters as a person counts them (code points, not UTF-16 units). */
 const length = (value: string) => [...value].length;
 
@@ -127,7 +109,8 @@ function text(messages: { empty: string; length: string }, limits: { min: number
     .transform(multiline ? normaliseText : normaliseLine)
     .superRefine((value, ctx) => {
       if (value === "") ctx.addIssue({ code: "custom", message: messages.empty });
-      else if ((multiline ? FORBIDDEN_TEXT : FORBIDDEN_LINE).test(value)) ctx.addIssue({ code: "custom", message: MESSAGES.forbidden });
+      // The shared text rule (app/modules/text.ts): tabs and line breaks became spaces above.
+      else if (forbiddenCharacter(value, multiline ? "text" : "line")) ctx.addIssue({ code: "custom", message: MESSAGES.forbidden });
       else if (length(value) < limits.min || length(value) > limits.max) ctx.addIssue({ code: "custom", message: messages.length });
     });
 }
@@ -160,7 +143,7 @@ const website = z
     const issue = (message: string) => ctx.addIssue({ code: "custom", message });
     if (value === "") return issue(MESSAGES.website.empty);
     if (!/^https:\/\//i.test(value)) return issue(MESSAGES.website.https);
-    if (FORBIDDEN_LINE.test(value) || /\s/.test(value)) return issue(MESSAGES.website.invalid);
+    if (forbiddenCharacter(value, "line") || /\s/.test(value)) return issue(MESSAGES.website.invalid);
     let url: URL;
     try {
       url = new URL(value);

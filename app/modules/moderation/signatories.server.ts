@@ -11,6 +11,7 @@ import { knownCodes, searchSignatories } from "~/modules/directory/directory.ser
 import { parseDirectoryQuery } from "~/modules/directory/query";
 import { setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
 import { day, reasonField, today } from "~/modules/staff/forms";
+import { refuseForbidden, ruledText } from "~/modules/text";
 import { STATUS_INTENTS, type StatusIntent } from "./constants";
 
 type Moderator = Pick<StaffUser, "id" | "actor">;
@@ -19,17 +20,24 @@ const optionalText = (max: number, label: string) =>
   z
     .string()
     .optional()
-    .transform((v) => v?.trim() || null)
+    .transform((v) => v ?? "")
+    .pipe(ruledText(label, "text"))
+    .transform((v) => v || null)
     .pipe(z.string().max(max, { error: `${label} must be at most ${max} characters.` }).nullable());
 
-/** The edit form. Sector codes are checked against the database's list. */
+/** The edit form. Sector codes are checked against the database's list; names, descriptions
+ * and notes follow the registry's text rule (app/modules/text.ts). */
 export function signatorySchema(sectors: readonly string[]) {
   return z.object({
-    name: z.string().trim().min(2, { error: "The name must be at least 2 characters." }).max(120, { error: "The name must be at most 120 characters." }),
+    name: ruledText("The name", "line").pipe(
+      z.string().min(2, { error: "The name must be at least 2 characters." }).max(120, { error: "The name must be at most 120 characters." }),
+    ),
     website: z
       .string()
       .trim()
-      .max(300, { error: "The website address is too long." })
+      // Before the URL parser, which would silently skip a tab or a line break.
+      .superRefine(refuseForbidden("The website address", "line"))
+      .pipe(z.string().max(300, { error: "The website address is too long." }))
       .refine(
         (v) => {
           try {
@@ -47,11 +55,12 @@ export function signatorySchema(sectors: readonly string[]) {
       .toUpperCase()
       .refine(isCountryCode, { error: "Choose the country of the headquarters." }),
     sector: z.string().refine((v) => sectors.includes(v), { error: "Choose one of the sectors." }),
-    description: z
-      .string()
-      .trim()
-      .min(20, { error: "The description must be at least 20 characters." })
-      .max(1000, { error: "The description must be at most 1,000 characters." }),
+    description: ruledText("The description", "text").pipe(
+      z
+        .string()
+        .min(20, { error: "The description must be at least 20 characters." })
+        .max(1000, { error: "The description must be at most 1,000 characters." }),
+    ),
     joined_on: day("The join date"),
     notes: optionalText(2000, "The notes"),
   });

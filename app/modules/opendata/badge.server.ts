@@ -1,6 +1,8 @@
 // The live badge a signatory can embed: an accessible SVG (role="img", a <title> it is
 // labelled by) stating the current status and the join date. Every piece of text is
-// XML-escaped; widths are estimated and pinned with textLength so any font fits.
+// XML-escaped (escapeXml also drops the characters XML 1.0 forbids, so a name stored with
+// one still gives a well-formed image); widths are estimated and pinned with textLength
+// so any font fits.
 import type { SignatoryStatus } from "../../../db/schema";
 import type { DB } from "~/modules/db/db.server";
 import { formatDate } from "~/utils/format";
@@ -31,8 +33,8 @@ function svg(id: string, title: string, value: string, color: string): string {
   const text = (x: number, content: string, length: number) =>
     `<text x="${x}" y="14" textLength="${length}" lengthAdjust="spacingAndGlyphs">${escapeXml(content)}</text>`;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}" role="img" aria-labelledby="${id}">`,
-    `<title id="${id}">${escapeXml(title)}</title>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${HEIGHT}" viewBox="0 0 ${width} ${HEIGHT}" role="img" aria-labelledby="${escapeXml(id)}">`,
+    `<title id="${escapeXml(id)}">${escapeXml(title)}</title>`,
     `<rect width="${labelWidth}" height="${HEIGHT}" rx="3" fill="${COLORS.label}"/>`,
     `<rect x="${labelWidth}" width="${valueWidth}" height="${HEIGHT}" rx="3" fill="${color}"/>`,
     // Squares off the two inner corners where the halves meet.

@@ -71,7 +71,9 @@ export async function buildFeed(db: DB): Promise<string> {
     feed.addItem({
       id: tagUri(`signatory-event:${e.id}`),
       // The feed package marks titles and content as HTML (type="html" in CDATA):
-      // escaping makes a name show as text, and leaves no "]]>" to end the CDATA early.
+      // escaping makes a name show as text, leaves no "]]>" to end the CDATA early, and
+      // drops the characters XML 1.0 forbids (CDATA cannot hold them either). Everything
+      // else the package is given is fixed text, tag URIs or addresses built from slugs.
       title: escapeXml(`${e.name} ${joined ? "joined" : "withdrew from"} the Cybersecurity Tech Accord`),
       link: publicUrl(`/signatories/${e.slug}`),
       date: new Date(e.created_at),

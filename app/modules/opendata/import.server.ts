@@ -10,14 +10,13 @@ import { appendAudit } from "~/modules/audit/audit.server";
 import { isCountryCode } from "~/modules/countries";
 import { immediateTransaction, type DB } from "~/modules/db/db.server";
 import { addEndorsement, createSignatory, setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
+import { codePointLabel, forbiddenCharacter } from "~/modules/text";
 import { CSV_COLUMNS, csvCellValue, FOUNDING, PLEDGE_SEPARATOR } from "./csv.server";
 import { SIGNATORY_STATUSES } from "./schemas";
 
 /** Nobody signed before the accord's launch. */
 export const ACCORD_LAUNCH = "2018-04-17";
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-// Names are one line of text: no control characters (tabs, line breaks, NUL…).
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** A reason to refuse the file: at a line (numbered as an editor does), or about the whole file. */
 export interface LineError {
@@ -50,12 +49,23 @@ export function importRowSchema(ref: Reference, today: string) {
         .string()
         .max(80, { error: "slug must be at most 80 characters" })
         .regex(SLUG, { error: "slug must be lower-case letters and digits in words joined by single hyphens (acme-corp)" }),
+      // The registry's one text rule (app/modules/text.ts), as a file states it: NFC, and
+      // refused (not altered) when it holds a line break, a tab or another forbidden character.
       name: z
         .string()
         .trim()
-        .min(2, { error: "name must be 2 to 120 characters" })
-        .max(120, { error: "name must be 2 to 120 characters" })
-        .refine((v) => !CONTROL.test(v), { error: "name must be one line of text, without control characters" }),
+        .transform((v) => v.normalize("NFC"))
+        .superRefine((v, ctx) => {
+          const found = forbiddenCharacter(v, "line");
+          if (found) {
+            ctx.addIssue({
+              code: "custom",
+              message: `name must be one line of text, without control characters, text-direction overrides or noncharacters (found ${codePointLabel(found)})`,
+              abort: true,
+            });
+          }
+        })
+        .pipe(z.string().min(2, { error: "name must be 2 to 120 characters" }).max(120, { error: "name must be 2 to 120 characters" })),
       website: z.url({
         protocol: /^https$/,
         hostname: z.regexes.domain,

@@ -2,6 +2,7 @@
 // page for its limits, so the two cannot disagree. Shared by server and browser.
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
+import { ruledText } from "~/modules/text";
 
 export const ACCORD_LAUNCH = "2018-04-17";
 export const REASON_MAX = 2000;
@@ -47,7 +48,14 @@ export const day = (label: string) =>
     .refine((v) => v >= ACCORD_LAUNCH, { error: `${label} cannot be before the accord's launch (17 April 2018).` })
     .refine((v) => v <= today(), { error: `${label} cannot be in the future.` });
 
-export const reasonField = text("A reason", 3, REASON_MAX);
+// Reasons reach the public history, the feed and the applicant's mail: the registry's text
+// rule (app/modules/text.ts) applies, several lines allowed.
+export const reasonField = ruledText("A reason", "text").pipe(
+  z
+    .string()
+    .min(3, { error: "A reason must be at least 3 characters." })
+    .max(REASON_MAX, { error: `A reason must be at most ${REASON_MAX} characters.` }),
+);
 
 export const decisionSchema = z.discriminatedUnion("intent", [
   z.object({
