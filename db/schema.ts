@@ -161,6 +161,9 @@ export interface ApplicationEventTable {
   reason: string | null;
   /** "applicant", or "staff:<id>". */
   actor: string;
+  /** JSON: for a "resubmitted" event, what changed (old and new values) and whether the
+   * contact address must be confirmed again (migration 013). */
+  detail: string | null;
   created_at: string;
 }
 

@@ -12,6 +12,7 @@ import {
   applicationDetails,
   findByStatusToken,
   formOptions,
+  mailLimitMessage,
   resendVerification,
   resubmitApplication,
   schemaOptions,
@@ -74,6 +75,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       csrf: csrfToken(context),
       status: application.status,
       resent: url.searchParams.get("resent") === "1",
+      // The last resubmission gave a new contact address (or domain), still to be confirmed.
+      reverifyTo: details.reverifyTo,
       application: {
         name: application.name,
         website: application.website,
@@ -138,6 +141,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         { "Retry-After": String(result.retryAfterSeconds) },
       );
     }
+    if (result.reason === "mail_limited") {
+      return reply({ intent, message: mailLimitMessage(result.limited, { otherAddress: false }), errors: {}, values: null }, 429, {
+        "Retry-After": String(result.limited.retryAfterSeconds),
+      });
+    }
     return reply({ intent, message: "The e-mail address of this application is already confirmed.", errors: {}, values: null }, 409);
   }
 
@@ -150,13 +158,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       exceptApplicationId: application.id,
     });
     if (!validation.ok) return reply({ intent, message: null, errors: validation.errors, values }, 400);
-    const result = await resubmitApplication(db, application.id, validation.data);
+    const result = await resubmitApplication(db, application.id, validation.data, token);
     if (!result.ok) {
-      return "errors" in result
-        ? reply({ intent, message: null, errors: result.errors, values }, 400)
-        : reply({ intent, message: "The moderators are not waiting for changes to this application now.", errors: {}, values }, 409);
+      if (!("errors" in result)) {
+        return reply({ intent, message: "The moderators are not waiting for changes to this application now.", errors: {}, values }, 409);
+      }
+      return result.limited
+        ? reply({ intent, message: null, errors: result.errors, values }, 429, { "Retry-After": String(result.limited.retryAfterSeconds) })
+        : reply({ intent, message: null, errors: result.errors, values }, 400);
     }
-    log.info({ event: "application_resubmitted", requestId: context.requestId, ref: application.ref });
+    log.info({ event: "application_resubmitted", requestId: context.requestId, ref: application.ref, reverify: result.reverify });
     return back();
   }
 
@@ -199,6 +210,15 @@ export default function ApplicationStatusPage() {
       {data.resent ? (
         <div className="notice" role="status">
           <p>We sent a new verification link to the contact address. Earlier links no longer work.</p>
+        </div>
+      ) : null}
+      {data.reverifyTo && !data.resent ? (
+        <div className="notice reverify" role="status">
+          <p>
+            You changed the contact e-mail address, so it must be confirmed before the moderators see the application
+            again. We sent a link to <strong>{data.reverifyTo}</strong>: open it to confirm the new address. Links sent
+            before no longer work.
+          </p>
         </div>
       ) : null}
 
@@ -268,6 +288,9 @@ export default function ApplicationStatusPage() {
               <When iso={event.at} />
               <span>{EVENT_LABEL[event.kind]}</span>
               {event.reason ? <span className="muted">Reason: {event.reason}</span> : null}
+              {event.verificationSentTo ? (
+                <span className="muted">New contact address to confirm: a link was sent to {event.verificationSentTo}</span>
+              ) : null}
             </li>
           ))}
         </ol>

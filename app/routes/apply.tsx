@@ -7,7 +7,7 @@ import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
 import { ApplicationForm } from "~/modules/applications/application-form";
-import { formOptions, schemaOptions, submitApplication } from "~/modules/applications/applications.server";
+import { formOptions, retryTime, schemaOptions, submitApplication } from "~/modules/applications/applications.server";
 import { validateOnServer } from "~/modules/applications/rules.server";
 import { emptyValues, readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
 import { getDb } from "~/modules/db/db.server";
@@ -55,14 +55,6 @@ type Answer = { values: ApplicationValues; errors: FieldErrors; formError: strin
 
 const reply = (body: Answer, status: number, headers: HeadersInit = {}) =>
   json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
-
-/** "14:05 UTC", or with the day when it is not today. */
-function retryTime(seconds: number, now = new Date()): string {
-  const at = new Date(now.getTime() + seconds * 1000);
-  const time = at.toISOString().slice(11, 16);
-  const sameDay = at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
-  return sameDay ? `${time} UTC` : `${time} UTC on ${at.toISOString().slice(0, 10)}`;
-}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   let form: FormData;
@@ -122,6 +114,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!validation.ok) return refuse(400, null, validation.errors);
 
   const result = await submitApplication(db, validation.data, { clientIp: context.clientIp });
+  if (!result.ok && result.limited) {
+    // Too many verification mails to this address or domain: nothing stored, nothing sent.
+    log.warn({ event: "apply_mail_limited", requestId: context.requestId, scope: result.limited.scope, domain: result.limited.domain });
+    return refuse(429, null, result.errors, { "Retry-After": String(result.limited.retryAfterSeconds) });
+  }
   if (!result.ok) return refuse(400, null, result.errors);
   log.info({ event: "application_submitted", requestId: context.requestId, ref: result.ref });
   return redirect(`/apply/received?ref=${result.ref}`, 303);

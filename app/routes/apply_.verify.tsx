@@ -7,7 +7,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
-import { resendVerification, verifyApplication } from "~/modules/applications/applications.server";
+import { mailLimitMessage, resendVerification, verifyApplication } from "~/modules/applications/applications.server";
 import { STATUS_EXPLANATION } from "~/modules/applications/status";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
@@ -84,6 +84,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json(
       { message: `Several links were sent for this application in the last hour. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.` },
       { status: 429, headers: { ...PRIVATE, "Retry-After": String(result.retryAfterSeconds) } },
+    );
+  }
+  if (result.reason === "mail_limited") {
+    return json(
+      { message: mailLimitMessage(result.limited, { otherAddress: false }) },
+      { status: 429, headers: { ...PRIVATE, "Retry-After": String(result.limited.retryAfterSeconds) } },
     );
   }
   return json(

@@ -76,6 +76,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       open: (OPEN_STATUSES as readonly string[]).includes(a.status),
       pledges: detail.pledges,
       events: detail.events,
+      resubmission: detail.resubmission,
       notes: detail.notes,
       signatory: detail.signatory,
       warnings,
@@ -216,6 +217,48 @@ export default function ApplicationPage() {
           </ul>
         )}
       </section>
+
+      {data.resubmission ? (
+        <section aria-labelledby="changes-heading" className="staff-changes">
+          <h2 id="changes-heading">Changed in the last resubmission</h2>
+          <p>
+            The applicant sent the application again on{" "}
+            <time dateTime={data.resubmission.at}>{formatDateTime(data.resubmission.at)}</time>
+            {data.resubmission.recorded && data.resubmission.changes.length === 0 ? " without changing anything." : "."}
+            {data.resubmission.reverify
+              ? a.verified_at && a.verified_at > data.resubmission.at
+                ? " The contact e-mail address or the domain changed; the new address was confirmed."
+                : " The contact e-mail address or the domain changed: the new address is not confirmed yet, so the application is out of the queue until it is."
+              : ""}
+          </p>
+          {data.resubmission.changes.length > 0 ? (
+            <table className="staff-table changes-table">
+              <thead>
+                <tr>
+                  <th scope="col">Field</th>
+                  <th scope="col">Before</th>
+                  <th scope="col">Now</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.resubmission.changes.map((c) => (
+                  <tr key={c.field} data-field={c.field}>
+                    <th scope="row">{c.label}</th>
+                    <td className="prose">
+                      <del>{c.from}</del>
+                    </td>
+                    <td className="prose">
+                      <ins>{c.to}</ins>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : !data.resubmission.recorded ? (
+            <p className="muted">This resubmission was recorded before the registry kept what changed.</p>
+          ) : null}
+        </section>
+      ) : null}
 
       <section aria-labelledby="submitted-heading">
         <h2 id="submitted-heading">What was submitted</h2>

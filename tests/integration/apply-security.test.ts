@@ -1,16 +1,25 @@
 // Bots, floods and forgeries against POST /apply: the cross-site check (403), the
 // honeypot and the minimum fill time (400), the per-address limit (429 with Retry-After),
-// and fields the form does not have.
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+// fields the form does not have, and the registry as a mailer of other people's text
+// (what the first mail says, how many go to one recipient or domain).
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { startMailSender } from "~/modules/mail/sender.server";
 import { HONEYPOT_FIELD, STARTED_FIELD, startedToken } from "~/modules/security/honeypot.server";
 import * as applyRoute from "~/routes/apply";
+import * as statusRoute from "~/routes/applications.$ref";
 import { resetEnvForTests } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { useSeededDatabase } from "../helpers/db";
 import { visitor } from "../helpers/remix";
-import { bodyOf, formRequest, freshVisitor, postForm, renderPage, validFields } from "./apply-fixtures";
+import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
+import { bodyOf, formRequest, freshVisitor, next, postForm, renderPage, validFields, type Fields } from "./apply-fixtures";
 
 const getDb = useSeededDatabase();
+let smtp: TestSmtp;
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+});
+afterAll(() => smtp.close());
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -199,5 +208,151 @@ describe("fields the form does not have", () => {
     expect(response.status).toBe(303);
     const row = await getDb().selectFrom("applications").select("name").where("name", "=", name).executeTakeFirst();
     expect(row?.name).toBe(name);
+  });
+});
+
+/** Delivers the outbox to the test SMTP server; every mail received for `to`. */
+async function deliver(to: string, atLeast = 1) {
+  const sender = startMailSender(getDb(), { smtpUrl: smtp.url, pollMs: 60_000 });
+  await sender.flush();
+  await sender.stop();
+  const until = Date.now() + 10_000;
+  let mails = smtp.mails.filter((m) => m.to === to);
+  while (mails.length < atLeast && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 25));
+    mails = smtp.mails.filter((m) => m.to === to);
+  }
+  return mails;
+}
+
+/** Submits from a client address of its own; the answer and the reference when accepted. */
+async function submit(fields: Fields) {
+  const response = await postForm(applyRoute.action, "/apply", fields, { context: freshVisitor() });
+  const location = response.headers.get("Location");
+  return { response, ref: location ? new URL(location, "http://registry.test").searchParams.get("ref") : null };
+}
+
+/** Closes an application (as its applicant would withdraw it), so its domain is free again. */
+const withdraw = (ref: string) => getDb().updateTable("applications").set({ status: "withdrawn" }).where("ref", "=", ref).execute();
+
+describe("[L6] the first mail carries no text the applicant typed", () => {
+  it("[L6] names the reference and the recipient's own domain, not the organisation, contact name, title or description", async () => {
+    const n = next();
+    const typed = {
+      name: `Quokka Pirate Broadcasting ${n}`,
+      contact_name: "Zebulon Marmalade",
+      contact_title: "Grand Vizier of Wire Transfers",
+      description: "Call +1 555 0100 now to claim your prize at http://phish.example and reply with your password.",
+    };
+    const fields = validFields(typed, n);
+    const { response, ref } = await submit(fields);
+    expect(response.status).toBe(303);
+    const to = String(fields.contact_email);
+    const [mail] = await deliver(to);
+    expect(mail, `a mail to ${to}`).toBeDefined();
+    const everything = `${mail.subject}\n${mail.text}\n${mail.html}`;
+    for (const [field, value] of Object.entries(typed)) {
+      expect(everything, field).not.toContain(value);
+    }
+    expect(everything).not.toContain("Quokka");
+    expect(everything).not.toContain("Zebulon");
+    expect(everything).not.toContain("Vizier");
+    expect(everything).not.toContain("phish.example");
+    // What it does say: the reference, the recipient's own domain, the links.
+    expect(mail.text).toContain(ref!);
+    expect(mail.text).toContain(`northwind-${n}.co.uk`);
+    expect(mail.links.some((l) => l.startsWith("http://registry.test/apply/verify?token="))).toBe(true);
+
+    // A new link from the status page (still unverified): no typed text either.
+    const status = new URL(mail.links.find((l) => l.startsWith("http://registry.test/applications/"))!);
+    const resent = await postForm(statusRoute.action, `/applications/${ref}`, { token: status.searchParams.get("token")!, intent: "resend" }, { params: { ref: ref! } });
+    expect(resent.status).toBe(303);
+    const [, second] = await deliver(to, 2);
+    expect(second, "the resent mail").toBeDefined();
+    for (const [field, value] of Object.entries(typed)) {
+      expect(`${second.subject}\n${second.text}\n${second.html}`, field).not.toContain(value);
+    }
+  });
+});
+
+describe("[L6] verification mails per recipient and per domain", () => {
+  async function counts() {
+    const db = getDb();
+    const count = async (table: "applications" | "mail_outbox") =>
+      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    return { applications: await count("applications"), mails: await count("mail_outbox") };
+  }
+
+  it("[L6] the 4th application to one recipient within 24 h, each from another client address, is refused beside contact_email (429), nothing stored or sent", async () => {
+    const n = next();
+    for (let i = 0; i < 3; i++) {
+      const { response, ref } = await submit(validFields({}, n));
+      expect(response.status, `application ${i + 1}`).toBe(303);
+      await withdraw(ref!);
+    }
+    const before = await counts();
+    const fields = validFields({}, n);
+    const { response } = await submit(fields);
+    expect(response.status).toBe(429);
+    const retryAfter = Number(response.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(23 * 3600);
+    expect(retryAfter).toBeLessThanOrEqual(24 * 3600);
+    const body = await bodyOf(response);
+    expect(Object.keys(body.errors)).toEqual(["contact_email"]);
+    expect(body.errors.contact_email).toMatch(/^Too many e-mails were sent to this address/);
+    expect(await counts()).toEqual(before);
+
+    // Shown again with the message beside the field and what was typed kept.
+    const context = freshVisitor();
+    const page = await renderPage(applyRoute, "/apply", formRequest("/apply", fields, context), context);
+    expect(page.status).toBe(429);
+    const input = page.document!.querySelector<HTMLInputElement>("input[name=contact_email]")!;
+    expect(input.value).toBe(fields.contact_email);
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    const message = page.document!.getElementById(input.getAttribute("aria-describedby")!.split(" ")[0])!;
+    expect(message.textContent).toContain("Too many e-mails were sent to this address");
+    expect(await counts()).toEqual(before);
+
+    // Another address at the same domain is not this recipient's limit.
+    const other = await submit(validFields({ contact_email: `ops@northwind-${n}.co.uk` }, n));
+    expect(other.response.status).toBe(303);
+    await withdraw(other.ref!);
+
+    // A day later the recipient may be written to again.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 24 * 3600 * 1000 + 60_000);
+    expect((await submit(validFields({}, n))).response.status).toBe(303);
+  });
+
+  it("[L6] the 11th verification mail to one domain within 24 h is refused, whoever the recipient", async () => {
+    const n = next();
+    for (let i = 0; i < 10; i++) {
+      const { response, ref } = await submit(validFields({ contact_email: `person-${i}@northwind-${n}.co.uk` }, n));
+      expect(response.status, `application ${i + 1}`).toBe(303);
+      await withdraw(ref!);
+    }
+    const before = await counts();
+    const { response } = await submit(validFields({ contact_email: `person-10@northwind-${n}.co.uk` }, n));
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await bodyOf(response)).errors.contact_email).toMatch(/^Too many e-mails were sent to addresses at northwind-\d+\.co\.uk/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("[L6] new verification links count too: after the first mail and two new links, a third link is refused", async () => {
+    const fields = validFields();
+    const { response, ref } = await submit(fields);
+    expect(response.status).toBe(303);
+    const [mail] = await deliver(String(fields.contact_email));
+    const status = new URL(mail.links.find((l) => l.startsWith("http://registry.test/applications/"))!);
+    const resend = () => postForm(statusRoute.action, `/applications/${ref}`, { token: status.searchParams.get("token")!, intent: "resend" }, { params: { ref: ref! } });
+    expect((await resend()).status).toBe(303);
+    expect((await resend()).status).toBe(303);
+    const before = await counts();
+    const limited = await resend();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(23 * 3600);
+    expect((await bodyOf(limited)).message).toMatch(/^Too many e-mails were sent to this address/);
+    expect(await counts()).toEqual(before);
   });
 });

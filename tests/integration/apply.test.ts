@@ -462,19 +462,31 @@ describe("the status page", () => {
     await apply(validFields({}, n));
   });
 
-  it("sends a new verification link from the status page while unverified, a few times an hour", async () => {
+  it("sends a new verification link from the status page while unverified, within the mail limits", async () => {
     const { ref, row } = await apply();
     const [mail] = await deliver(row.contact_email);
     const link = linksOf(mail).status;
     const fields = { token: link.searchParams.get("token")!, intent: "resend" };
-    for (let i = 0; i < 3; i++) {
-      const response = await postForm(statusRoute.action, `/applications/${ref}`, fields, { params: { ref } });
+    const resend = () => postForm(statusRoute.action, `/applications/${ref}`, fields, { params: { ref } });
+    // Three verification mails per recipient a day: the first and two new links.
+    for (let i = 0; i < 2; i++) {
+      const response = await resend();
       expect(response.status).toBe(303);
       expect(response.headers.get("Location")).toBe(`${pathOf(link)}&resent=1`);
     }
-    const limited = await postForm(statusRoute.action, `/applications/${ref}`, fields, { params: { ref } });
+    const limited = await resend();
     expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(3000);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(23 * 3600);
+    expect((await bodyOf(limited)).message).toMatch(/^Too many e-mails were sent to this address in the last 24 hours/);
+
+    // Without that limit (its count cleared), the application's own: three new links an hour.
+    await getDb().deleteFrom("rate_limit_hits").where("bucket", "=", "verify-mail-to").execute();
+    expect((await resend()).status).toBe(303);
+    const hourly = await resend();
+    expect(hourly.status).toBe(429);
+    expect(Number(hourly.headers.get("Retry-After"))).toBeGreaterThan(3000);
+    expect((await bodyOf(hourly)).message).toMatch(/^Several links were sent for this application in the last hour/);
+
     const mails = (await deliver(mail.to, 4)).slice(1);
     expect(mails.map((m) => m.subject)).toEqual(Array(3).fill(`New verification link for application ${ref}`));
     // Only the newest link verifies; every mail keeps the same status link.

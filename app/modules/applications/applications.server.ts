@@ -2,13 +2,14 @@
 // the status, withdraw, answer a request for changes, get a new verification link.
 // Every change is one transaction with its timeline event and, when it sends one, its
 // mail (the outbox). Moderation decisions are the staff area's (app/modules/moderation).
+import { sql } from "kysely";
 import { OPEN_APPLICATION_DOMAIN_INDEX } from "../../../db/migrations/011_open_application_domain";
 import type { Application, ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 import { allCountries } from "~/modules/countries";
-import type { DB } from "~/modules/db/db.server";
+import { isPostgres, type DB } from "~/modules/db/db.server";
 import { listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
-import { consumeLimit } from "~/modules/security/rate-limit.server";
+import { checkLimit, recordHit, type Limit } from "~/modules/security/rate-limit.server";
 import { verificationMail } from "./mail.server";
 import { nameKey } from "./name-key";
 import { domainErrors, RULE_MESSAGES } from "./rules.server";
@@ -27,8 +28,74 @@ import {
 } from "./tokens.server";
 
 const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 /** New verification links per application per hour. */
 export const RESEND_LIMIT_PER_HOUR = 3;
+/** Verification mails (first mails, new links, a new contact address) per recipient and
+ * per registrable domain in 24 hours: the registry must not become anyone's mailer. */
+export const VERIFICATION_MAILS_PER_RECIPIENT_PER_DAY = 3;
+export const VERIFICATION_MAILS_PER_DOMAIN_PER_DAY = 10;
+
+export type MailLimited = { scope: "recipient" | "domain"; domain: string; retryAfterSeconds: number };
+
+function mailLimits(to: string, domain: string): { scope: MailLimited["scope"]; limit: Limit }[] {
+  return [
+    {
+      scope: "recipient",
+      limit: { bucket: "verify-mail-to", key: to.toLowerCase(), max: VERIFICATION_MAILS_PER_RECIPIENT_PER_DAY, windowMs: DAY },
+    },
+    { scope: "domain", limit: { bucket: "verify-mail-domain", key: domain, max: VERIFICATION_MAILS_PER_DOMAIN_PER_DAY, windowMs: DAY } },
+  ];
+}
+
+/** The first key of the PostgreSQL advisory locks that serialise mail-limit checks. */
+const MAIL_LIMIT_LOCK = 7_263_013;
+
+/**
+ * Whether a verification mail to `to` (at `domain`) is within both daily limits. Checked
+ * and counted (countVerificationMail) inside the transaction that queues the mail, so a
+ * refused or rolled-back submission counts nothing and both limits count the same mails.
+ * Call it before the transaction writes anything else. Concurrent checks take turns: on
+ * SQLite every transaction holds the write lock from its start (BEGIN IMMEDIATE); on
+ * PostgreSQL a transaction-scoped advisory lock per key, taken in one order.
+ */
+async function verificationMailLimited(trx: DB, to: string, domain: string): Promise<MailLimited | null> {
+  const limits = mailLimits(to, domain);
+  if (isPostgres(trx)) {
+    for (const key of limits.map(({ limit }) => `${limit.bucket}\n${limit.key}`).sort()) {
+      await sql`select pg_advisory_xact_lock(${MAIL_LIMIT_LOCK}, hashtext(${key}))`.execute(trx);
+    }
+  }
+  for (const { scope, limit } of limits) {
+    const state = await checkLimit(trx, limit);
+    if (state.limited) return { scope, domain, retryAfterSeconds: state.retryAfterSeconds };
+  }
+  return null;
+}
+
+async function countVerificationMail(trx: DB, to: string, domain: string): Promise<void> {
+  const now = Date.now();
+  for (const { limit } of mailLimits(to, domain)) await recordHit(trx, limit, now);
+}
+
+/** "14:05 UTC", or with the day when it is not today. */
+export function retryTime(seconds: number, now = new Date()): string {
+  const at = new Date(now.getTime() + seconds * 1000);
+  const time = at.toISOString().slice(11, 16);
+  const sameDay = at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
+  return sameDay ? `${time} UTC` : `${time} UTC on ${at.toISOString().slice(0, 10)}`;
+}
+
+/** What the applicant reads when a mail limit stops a verification mail; `otherAddress`:
+ * the form where they could give another address instead. */
+export function mailLimitMessage(limited: MailLimited, { otherAddress = true } = {}): string {
+  const to = limited.scope === "recipient" ? "this address" : `addresses at ${limited.domain}`;
+  return (
+    `Too many e-mails were sent to ${to} in the last 24 hours, so we cannot send the confirmation link now. ` +
+    `Try again after ${retryTime(limited.retryAfterSeconds)}` +
+    (otherAddress && limited.scope === "recipient" ? ", or give another address at the organisation's domain." : ".")
+  );
+}
 
 export interface FormOptions extends ApplicationOptions {
   sectors: string[];
@@ -61,14 +128,23 @@ async function freeRef(trx: DB): Promise<string> {
   }
 }
 
-async function addEvent(trx: DB, applicationId: number, kind: ApplicationEventKind, at: string, reason: string | null = null) {
+async function addEvent(
+  trx: DB,
+  applicationId: number,
+  kind: ApplicationEventKind,
+  at: string,
+  reason: string | null = null,
+  detail: string | null = null,
+) {
   await trx
     .insertInto("application_events")
-    .values({ application_id: applicationId, kind, reason, actor: "applicant", created_at: at })
+    .values({ application_id: applicationId, kind, reason, detail, actor: "applicant", created_at: at })
     .execute();
 }
 
-export type SubmitResult = { ok: true; ref: string; id: number } | { ok: false; errors: FieldErrors };
+export type SubmitResult =
+  | { ok: true; ref: string; id: number }
+  | { ok: false; errors: FieldErrors; limited?: MailLimited };
 
 /**
  * Records a valid application: the row, its pledges, its "submitted" event and the mail
@@ -107,6 +183,8 @@ async function insertApplication(db: DB, input: ApplicationInput, meta: { client
   return db.transaction().execute(async (trx) => {
     const errors = await domainErrors(trx, input.domain);
     if (Object.keys(errors).length > 0) return { ok: false as const, errors };
+    const limited = await verificationMailLimited(trx, input.contact_email, input.domain);
+    if (limited) return { ok: false as const, errors: { contact_email: mailLimitMessage(limited) }, limited };
     const now = new Date();
     const at = now.toISOString();
     const ref = await freeRef(trx);
@@ -149,17 +227,10 @@ async function insertApplication(db: DB, input: ApplicationInput, meta: { client
         .execute();
     }
     await addEvent(trx, id, "submitted", at);
+    await countVerificationMail(trx, input.contact_email, input.domain);
     await enqueueMail(
       trx,
-      verificationMail({
-        to: input.contact_email,
-        ref,
-        organisation: input.name,
-        contactName: input.contact_name,
-        verifyToken,
-        statusToken,
-        expiresAt,
-      }),
+      verificationMail({ to: input.contact_email, ref, domain: input.domain, verifyToken, statusToken, expiresAt }),
     );
     return { ok: true as const, ref, id };
   });
@@ -219,7 +290,8 @@ export async function verifyApplication(db: DB, token: unknown, now = new Date()
 export type ResendResult =
   | { ok: true; ref: string }
   | { ok: false; reason: "unknown" | "not_unverified" }
-  | { ok: false; reason: "limited"; retryAfterSeconds: number };
+  | { ok: false; reason: "limited"; retryAfterSeconds: number }
+  | { ok: false; reason: "mail_limited"; limited: MailLimited };
 
 /**
  * A new verification link for an unverified application, mailed with the status link:
@@ -241,13 +313,18 @@ export async function resendVerification(
   }
   if (!application) return { ok: false, reason: "unknown" };
   if (application.status !== "unverified") return { ok: false, reason: "not_unverified" };
-  const limit = await consumeLimit(db, { bucket: "apply-resend", key: String(application.id), max: RESEND_LIMIT_PER_HOUR, windowMs: HOUR });
-  if (limit.limited) return { ok: false, reason: "limited", retryAfterSeconds: limit.retryAfterSeconds };
   const app = application;
+  const perApplication: Limit = { bucket: "apply-resend", key: String(app.id), max: RESEND_LIMIT_PER_HOUR, windowMs: HOUR };
   const verifyToken = newToken();
   const now = new Date();
   const expiresAt = new Date(now.getTime() + VERIFY_TTL_MS).toISOString();
-  const done = await db.transaction().execute(async (trx) => {
+  // Every limit is checked before, and counted with, the mail it allows: a refused
+  // request counts against none of them.
+  const done = await db.transaction().execute(async (trx): Promise<ResendResult> => {
+    const limit = await checkLimit(trx, perApplication);
+    if (limit.limited) return { ok: false, reason: "limited", retryAfterSeconds: limit.retryAfterSeconds };
+    const limited = await verificationMailLimited(trx, app.contact_email, app.domain);
+    if (limited) return { ok: false, reason: "mail_limited", limited };
     const result = await trx
       .updateTable("applications")
       .set({
@@ -259,23 +336,24 @@ export async function resendVerification(
       .where("id", "=", app.id)
       .where("status", "=", "unverified")
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (Number(result.numUpdatedRows) !== 1) return { ok: false, reason: "not_unverified" };
+    await recordHit(trx, perApplication);
+    await countVerificationMail(trx, app.contact_email, app.domain);
     await enqueueMail(
       trx,
       verificationMail({
         to: app.contact_email,
         ref: app.ref,
-        organisation: app.name,
-        contactName: app.contact_name,
+        domain: app.domain,
         verifyToken,
         statusToken,
         expiresAt,
-        resent: true,
+        occasion: "resent",
       }),
     );
-    return true;
+    return { ok: true, ref: app.ref };
   });
-  return done ? { ok: true, ref: app.ref } : { ok: false, reason: "not_unverified" };
+  return done;
 }
 
 /** Withdraws an open application; false when it was no longer open (decided meanwhile). */
@@ -294,18 +372,99 @@ export async function withdrawApplication(db: DB, applicationId: number): Promis
   });
 }
 
-export type ResubmitResult = { ok: true } | { ok: false; errors: FieldErrors } | { ok: false; conflict: true };
+export type ResubmitResult =
+  | { ok: true; reverify: boolean }
+  | { ok: false; errors: FieldErrors; limited?: MailLimited }
+  | { ok: false; conflict: true };
 
-/** Answers a request for changes: the new facts, back to the queue ("pending"). */
-export async function resubmitApplication(db: DB, applicationId: number, input: ApplicationInput): Promise<ResubmitResult> {
-  return openDomainTaken(input.domain, () => updateApplication(db, applicationId, input));
+/** The facts a resubmission can change, in the form's order. */
+export const RESUBMISSION_FIELDS = [
+  "name",
+  "website",
+  "country",
+  "sector",
+  "description",
+  "contact_name",
+  "contact_title",
+  "contact_email",
+  "pledges",
+] as const;
+export type ResubmissionField = (typeof RESUBMISSION_FIELDS)[number];
+
+/** What a "resubmitted" event keeps (its `detail`, migration 013). Pledges are their codes,
+ * sorted and joined with ", ". */
+export interface ResubmissionDetail {
+  changes: { field: ResubmissionField; from: string; to: string }[];
+  /** The contact address or the domain changed: the address had to be confirmed again. */
+  reverify: boolean;
+  /** Where the new verification link went (when `reverify`). */
+  sentTo: string | null;
 }
 
-async function updateApplication(db: DB, applicationId: number, input: ApplicationInput): Promise<ResubmitResult> {
-  return db.transaction().execute(async (trx) => {
+/** A resubmitted event's detail, or null for any other event (or one written before 013). */
+export function readResubmissionDetail(detail: string | null): ResubmissionDetail | null {
+  if (!detail) return null;
+  try {
+    const value: unknown = JSON.parse(detail);
+    if (typeof value !== "object" || value === null || !Array.isArray((value as ResubmissionDetail).changes)) return null;
+    const v = value as ResubmissionDetail;
+    const changes = v.changes.filter(
+      (c) => (RESUBMISSION_FIELDS as readonly string[]).includes(c?.field) && typeof c.from === "string" && typeof c.to === "string",
+    );
+    return { changes, reverify: v.reverify === true, sentTo: typeof v.sentTo === "string" ? v.sentTo : null };
+  } catch {
+    return null;
+  }
+}
+
+const pledgeList = (codes: readonly string[]) => [...new Set(codes)].sort().join(", ");
+
+/**
+ * Answers a request for changes with the new facts. The address moderators rely on must be
+ * one the applicant controls: when the contact e-mail or the registrable domain changes,
+ * the application goes back to "unverified" (out of the queue) and a new verification
+ * link goes to the new address, with the status link re-sealed under it; otherwise back to
+ * "pending". The "resubmitted" event keeps the old and new values of what changed.
+ * `statusToken` (the status page's) is sealed under the new link, so the verification
+ * page can link the status page again; without it the page asks to use the e-mail's link.
+ */
+export async function resubmitApplication(
+  db: DB,
+  applicationId: number,
+  input: ApplicationInput,
+  statusToken: string | null = null,
+): Promise<ResubmitResult> {
+  return openDomainTaken(input.domain, () => updateApplication(db, applicationId, input, statusToken));
+}
+
+async function updateApplication(
+  db: DB,
+  applicationId: number,
+  input: ApplicationInput,
+  statusToken: string | null,
+): Promise<ResubmitResult> {
+  return db.transaction().execute(async (trx): Promise<ResubmitResult> => {
     const errors = await domainErrors(trx, input.domain, { exceptApplicationId: applicationId });
-    if (Object.keys(errors).length > 0) return { ok: false as const, errors };
-    const at = new Date().toISOString();
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    const before = await trx.selectFrom("applications").selectAll().where("id", "=", applicationId).executeTakeFirst();
+    if (!before || before.status !== "changes_requested") return { ok: false, conflict: true };
+    const pledgesBefore = await trx
+      .selectFrom("application_pledges")
+      .select("pledge_code")
+      .where("application_id", "=", applicationId)
+      .execute();
+    const old: Record<ResubmissionField, string> = { ...before, pledges: pledgeList(pledgesBefore.map((p) => p.pledge_code)) };
+    const after: Record<ResubmissionField, string> = { ...input, pledges: pledgeList(input.pledges) };
+    const changes = RESUBMISSION_FIELDS.filter((f) => old[f] !== after[f]).map((field) => ({ field, from: old[field], to: after[field] }));
+    // Compared as stored (the e-mail's domain is lower case): any other address is a new one.
+    const reverify = before.contact_email !== input.contact_email || before.domain !== input.domain;
+    if (reverify) {
+      const limited = await verificationMailLimited(trx, input.contact_email, input.domain);
+      if (limited) return { ok: false, errors: { contact_email: mailLimitMessage(limited) }, limited };
+    }
+    const at = new Date();
+    const verifyToken = newToken();
+    const expiresAt = new Date(at.getTime() + VERIFY_TTL_MS).toISOString();
     const result = await trx
       .updateTable("applications")
       .set({
@@ -319,13 +478,23 @@ async function updateApplication(db: DB, applicationId: number, input: Applicati
         contact_name: input.contact_name,
         contact_title: input.contact_title,
         contact_email: input.contact_email,
-        status: "pending",
-        updated_at: at,
+        updated_at: at.toISOString(),
+        ...(reverify
+          ? {
+              status: "unverified" as const,
+              verified_at: null,
+              // A new link, and the status link sealed under it (as a resend does): earlier
+              // verification links stop working, the applicant's status link keeps working.
+              verify_token_hash: hashToken(verifyToken),
+              verify_expires_at: expiresAt,
+              status_token_sealed: statusToken ? sealStatusToken(statusToken, verifyToken) : null,
+            }
+          : { status: "pending" as const }),
       })
       .where("id", "=", applicationId)
       .where("status", "=", "changes_requested")
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return { ok: false as const, conflict: true as const };
+    if (Number(result.numUpdatedRows) !== 1) return { ok: false, conflict: true };
     await trx.deleteFrom("application_pledges").where("application_id", "=", applicationId).execute();
     if (input.pledges.length > 0) {
       await trx
@@ -333,8 +502,24 @@ async function updateApplication(db: DB, applicationId: number, input: Applicati
         .values(input.pledges.map((code) => ({ application_id: applicationId, pledge_code: code })))
         .execute();
     }
-    await addEvent(trx, applicationId, "resubmitted", at);
-    return { ok: true as const };
+    const detail: ResubmissionDetail = { changes, reverify, sentTo: reverify ? input.contact_email : null };
+    await addEvent(trx, applicationId, "resubmitted", at.toISOString(), null, JSON.stringify(detail));
+    if (reverify) {
+      await countVerificationMail(trx, input.contact_email, input.domain);
+      await enqueueMail(
+        trx,
+        verificationMail({
+          to: input.contact_email,
+          ref: before.ref,
+          domain: input.domain,
+          verifyToken,
+          statusToken,
+          expiresAt,
+          occasion: "changed",
+        }),
+      );
+    }
+    return { ok: true, reverify };
   });
 }
 
@@ -343,6 +528,8 @@ export interface TimelineEntry {
   at: string;
   reason: string | null;
   byStaff: boolean;
+  /** A resubmission that changed the contact address: where the new link went. */
+  verificationSentTo: string | null;
 }
 
 /** What the status page shows: the facts, the pledges, the timeline, the latest reason. */
@@ -357,7 +544,7 @@ export async function applicationDetails(db: DB, application: Application) {
       .execute(),
     db
       .selectFrom("application_events")
-      .select(["kind", "created_at", "reason", "actor"])
+      .select(["kind", "created_at", "reason", "actor", "detail"])
       .where("application_id", "=", application.id)
       .orderBy("created_at")
       .orderBy("id")
@@ -366,12 +553,19 @@ export async function applicationDetails(db: DB, application: Application) {
       ? Promise.resolve(undefined)
       : db.selectFrom("signatories").select(["slug", "name"]).where("id", "=", application.signatory_id).executeTakeFirst(),
   ]);
-  const timeline: TimelineEntry[] = events.map((e) => ({
-    kind: e.kind,
-    at: e.created_at,
-    reason: e.reason,
-    byStaff: e.actor.startsWith("staff:"),
-  }));
+  const timeline: TimelineEntry[] = events.map((e) => {
+    const resubmission = e.kind === "resubmitted" ? readResubmissionDetail(e.detail) : null;
+    return {
+      kind: e.kind,
+      at: e.created_at,
+      reason: e.reason,
+      byStaff: e.actor.startsWith("staff:"),
+      verificationSentTo: resubmission?.reverify ? resubmission.sentTo : null,
+    };
+  });
+  // Unverified again because the last resubmission gave a new address: say which.
+  const last = timeline.at(-1);
+  const reverifyTo = application.status === "unverified" && last?.kind === "resubmitted" ? last.verificationSentTo : null;
   // The moderators' word on the current status (a request for changes, a decision): the
   // reason of their latest event, else the one stored with the decision.
   const decided = ["changes_requested", "approved", "rejected"].includes(application.status);
@@ -394,5 +588,6 @@ export async function applicationDetails(db: DB, application: Application) {
     reason: decided ? staffReason : null,
     signatory: signatory ?? null,
     values,
+    reverifyTo,
   };
 }

@@ -2,6 +2,8 @@
 // submitted, its timeline, internal notes, and warnings about names and domains the
 // registry already knows.
 import type { ApplicationStatus } from "../../../db/schema";
+import { readResubmissionDetail, type ResubmissionField } from "~/modules/applications/applications.server";
+import { countryName } from "~/modules/countries";
 import type { DB } from "~/modules/db/db.server";
 import { OPEN_STATUSES, type QueueFilter } from "./constants";
 import { compareNames, foldName, type NameMatch } from "./similarity";
@@ -70,7 +72,7 @@ export async function getApplicationDetail(db: DB, ref: string) {
       .execute(),
     db
       .selectFrom("application_events")
-      .select(["kind", "reason", "actor", "created_at"])
+      .select(["kind", "reason", "actor", "detail", "created_at"])
       .where("application_id", "=", application.id)
       .orderBy("created_at")
       .orderBy("id")
@@ -87,12 +89,57 @@ export async function getApplicationDetail(db: DB, ref: string) {
       : Promise.resolve(undefined),
   ]);
   const staffNames = await namesOfActors(db, events.map((e) => e.actor));
+  const lastResubmission = events.filter((e) => e.kind === "resubmitted").at(-1);
   return {
     application,
     pledges: pledges.map((p) => ({ code: p.code, title: p.title, required: p.required === 1, chosen: p.chosen !== null })),
-    events: events.map((e) => ({ ...e, actorName: staffNames.get(e.actor) ?? (e.actor === "applicant" ? "Applicant" : e.actor) })),
+    events: events.map(({ detail: _detail, ...e }) => ({
+      ...e,
+      actorName: staffNames.get(e.actor) ?? (e.actor === "applicant" ? "Applicant" : e.actor),
+    })),
     notes,
     signatory: signatory ?? null,
+    resubmission: lastResubmission ? await describeResubmission(db, lastResubmission, pledges) : null,
+  };
+}
+
+const CHANGED_FIELD_LABEL: Record<ResubmissionField, string> = {
+  name: "Name",
+  website: "Website",
+  country: "Headquarters",
+  sector: "Sector",
+  description: "Description",
+  contact_name: "Contact name",
+  contact_title: "Contact title",
+  contact_email: "Contact e-mail",
+  pledges: "Pledges",
+};
+
+/**
+ * What the applicant's last resubmission changed, old and new values in words a
+ * moderator reads (country names, sector names, pledge titles), and whether the contact
+ * address had to be confirmed again. Events from before migration 013 carry no detail.
+ */
+async function describeResubmission(
+  db: DB,
+  event: { created_at: string; detail: string | null },
+  pledges: { code: string; title: string }[],
+) {
+  const detail = readResubmissionDetail(event.detail);
+  if (!detail) return { at: event.created_at, recorded: false, reverify: false, changes: [] };
+  const sectors = new Map((await db.selectFrom("sectors").select(["code", "name"]).execute()).map((s) => [s.code, s.name]));
+  const titles = new Map(pledges.map((p) => [p.code, p.title]));
+  const shown = (field: ResubmissionField, value: string) => {
+    if (field === "country") return value ? countryName(value) : value;
+    if (field === "sector") return sectors.get(value) ?? value;
+    if (field === "pledges") return value ? value.split(", ").map((code) => titles.get(code) ?? code).join("; ") : "none";
+    return value;
+  };
+  return {
+    at: event.created_at,
+    recorded: true,
+    reverify: detail.reverify,
+    changes: detail.changes.map((c) => ({ field: c.field, label: CHANGED_FIELD_LABEL[c.field], from: shown(c.field, c.from), to: shown(c.field, c.to) })),
   };
 }
 
