@@ -203,6 +203,8 @@ export interface StaffTable {
   totp_last_step: number | null;
   created_at: string;
   last_sign_in_at: string | null;
+  /** 1: the password was set by an admin; the account must change it before anything else. */
+  must_change_password: Generated<number>;
 }
 
 export interface StaffSessionTable {
@@ -219,7 +221,8 @@ export interface StaffSessionTable {
 export interface StaffRecoveryCodeTable {
   id: Generated<number>;
   staff_id: number;
-  /** SHA-256 (hex) of the normalised code. */
+  /** "hmac:" + HMAC-SHA-256 (hex) of the normalised code, keyed from SESSION_SECRET; rows
+   * written before that hold its plain SHA-256 (hex), still accepted. */
   code_hash: string;
   used_at: string | null;
   created_at: string;

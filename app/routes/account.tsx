@@ -1,13 +1,16 @@
-import { json, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
 import { enrolAuthenticator } from "~/modules/auth/enrol.server";
+import { changePassword } from "~/modules/auth/password-change.server";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { newTotpSecret, qrCodeDataUrl, sealEnrolment, totpUri, unsealEnrolment, unusedRecoveryCodes } from "~/modules/auth/mfa.server";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
+import { REAUTH_MAX, fieldErrors, passwordChangeSchema, type FieldErrors } from "~/modules/staff/forms";
 import { FormAlert, StaffErrorBoundary, StaffFrame, TextField } from "~/modules/staff/ui";
 import { getEnv } from "~/utils/env.server";
 import staffStyles from "~/styles/staff.css?url";
@@ -28,13 +31,16 @@ async function enrolment(staffId: number, email: string, secret = newTotpSecret(
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const me = await requireStaff(request, context, undefined, { allowWithoutMfa: true });
+  const me = await requireStaff(request, context, undefined, { allowUnfinished: true });
+  const done = new URL(request.url).searchParams.get("done");
   return json(
     {
       me: { name: me.name, email: me.email, role: me.role },
       csrf: csrfToken(context),
       mfaEnrolled: me.mfaEnrolled,
       mfaRequired: getEnv().STAFF_MFA === "required",
+      mustChangePassword: me.mustChangePassword,
+      done: done === "password" ? ("password" as const) : null,
       recoveryCodesLeft: me.mfaEnrolled ? await unusedRecoveryCodes(getDb(), me.id) : 0,
       enrolment: await enrolment(me.id, me.email),
     },
@@ -42,47 +48,80 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
+type ActionData =
+  | { intent: "enrol"; ok: true; recoveryCodes: string[] }
+  | { intent: "enrol"; ok: false; message: string; field: "code" | "form" | "reauth"; enrolment: Awaited<ReturnType<typeof enrolment>> | null }
+  | { intent: "password"; ok: false; errors: FieldErrors; message?: string }
+  | { intent: "none"; ok: false; message: string };
+
+function reply(data: ActionData, status = 200, headers: Record<string, string> = {}) {
+  return json(data, { status, headers: { ...NO_STORE, ...headers } });
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   assertSameSite(request, context, form);
-  const me = await requireStaff(request, context, undefined, { allowWithoutMfa: true });
-  if (form.get("intent") !== "enrol") {
-    return json({ ok: false as const, message: "Choose what to do.", enrolment: null, recoveryCodes: null }, { status: 400, headers: NO_STORE });
+  const me = await requireStaff(request, context, undefined, { allowUnfinished: true });
+  const db = getDb();
+  const intent = form.get("intent");
+
+  if (intent === "password") {
+    const parsed = passwordChangeSchema.safeParse({
+      current_password: form.get("current_password") ?? undefined,
+      new_password: form.get("new_password") ?? undefined,
+      confirm_password: form.get("confirm_password") ?? undefined,
+    });
+    if (!parsed.success) return reply({ intent, ok: false, errors: fieldErrors(parsed.error) }, 400);
+    const result = await changePassword(db, me, { current: parsed.data.current_password, next: parsed.data.new_password }, context.requestId);
+    if (result.ok) return redirect("/account?done=password", { status: 303, headers: NO_STORE });
+    if (result.field === "form") {
+      return reply({ intent, ok: false, errors: {}, message: result.message }, 429, { "Retry-After": String(result.retryAfterSeconds) });
+    }
+    return reply({ intent, ok: false, errors: { [result.field]: result.message } }, 400);
   }
+
+  if (intent !== "enrol") return reply({ intent: "none", ok: false, message: "Choose what to do." }, 400);
   const sealed = String(form.get("sealed") ?? "");
   const code = String(form.get("code") ?? "").slice(0, 20);
-  const result = await enrolAuthenticator(getDb(), me, sealed, code);
+  const reauth = String(form.get("reauth") ?? "").slice(0, REAUTH_MAX);
+  const result = await enrolAuthenticator(db, me, { sealed, code, reauth }, context.requestId);
   if (result.ok) {
     // Shown once, in this response only; they are stored hashed.
-    return json({ ok: true as const, message: null, enrolment: null, recoveryCodes: result.recoveryCodes }, { headers: NO_STORE });
+    return reply({ intent, ok: true, recoveryCodes: result.recoveryCodes });
   }
   // Keep the QR code the person already scanned, unless the form had expired.
   const secret = unsealEnrolment(sealed, me.id);
-  return json(
-    {
-      ok: false as const,
-      message: result.message,
-      field: result.field,
-      enrolment: secret ? await enrolment(me.id, me.email, secret) : null,
-      recoveryCodes: null,
-    },
-    { status: 400, headers: NO_STORE },
-  );
+  const data: ActionData = {
+    intent,
+    ok: false,
+    message: result.message,
+    field: result.field,
+    enrolment: secret ? await enrolment(me.id, me.email, secret) : null,
+  };
+  if (result.retryAfterSeconds) return reply(data, 429, { "Retry-After": String(result.retryAfterSeconds) });
+  return reply(data, 400);
 }
 
 export default function Account() {
   const data = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const enrolment = (answer && !answer.ok ? answer.enrolment : null) ?? data.enrolment;
-  const codeError = answer && !answer.ok && "field" in answer && answer.field === "code" ? answer.message : undefined;
-  const formError = answer && !answer.ok && !codeError ? answer.message : null;
+  const enrolAnswer = answer?.intent === "enrol" ? answer : null;
+  const failedEnrol = enrolAnswer && !enrolAnswer.ok ? enrolAnswer : null;
+  const enrolment = failedEnrol?.enrolment ?? data.enrolment;
+  const codeError = failedEnrol?.field === "code" ? failedEnrol.message : undefined;
+  const reauthError = failedEnrol?.field === "reauth" ? failedEnrol.message : undefined;
+  const formError = failedEnrol?.field === "form" ? failedEnrol.message : answer?.intent === "none" ? answer.message : null;
+  const passwordAnswer = answer?.intent === "password" ? answer : null;
+  const passwordErrors: FieldErrors = passwordAnswer?.errors ?? {};
   const codesRef = useRef<HTMLElement>(null);
+  const passwordAlertRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (answer?.ok) codesRef.current?.focus();
-  }, [answer]);
+    if (enrolAnswer?.ok) codesRef.current?.focus();
+    if (passwordAnswer?.message) passwordAlertRef.current?.focus();
+  }, [enrolAnswer, passwordAnswer]);
 
-  if (answer?.ok && answer.recoveryCodes) {
+  if (enrolAnswer?.ok) {
     return (
       <StaffFrame me={data.me} csrf={data.csrf}>
         <h1>Two-step sign-in is on</h1>
@@ -93,7 +132,7 @@ export default function Account() {
             password manager: <strong>they are shown only this once.</strong>
           </p>
           <ul className="code-list">
-            {answer.recoveryCodes.map((c) => (
+            {enrolAnswer.recoveryCodes.map((c) => (
               <li key={c}>
                 <code>{c}</code>
               </li>
@@ -109,12 +148,69 @@ export default function Account() {
     );
   }
 
+  const passwordSection = (
+    <section aria-labelledby="password-heading" className="staff-password">
+      <h2 id="password-heading">Change your password</h2>
+      <p>Changing your password signs out your other sessions.</p>
+      {passwordAnswer?.message ? (
+        <div ref={passwordAlertRef} tabIndex={-1}>
+          <FormAlert>{passwordAnswer.message}</FormAlert>
+        </div>
+      ) : null}
+      <Form method="post" className="staff-form" noValidate>
+        <CsrfField token={data.csrf} />
+        <input type="hidden" name="intent" value="password" />
+        {/* Lets password managers file the new password under the right account. */}
+        <input type="hidden" name="username" autoComplete="username" value={data.me.email} />
+        <TextField
+          name="current_password"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          error={passwordErrors.current_password}
+          maxLength={1024}
+          required
+        />
+        <TextField
+          name="new_password"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          error={passwordErrors.new_password}
+          hint={`At least ${MIN_PASSWORD_LENGTH} characters. A phrase of several unrelated words is easy to remember and hard to guess; common passwords, repeated words and your name are refused.`}
+          maxLength={MAX_PASSWORD_LENGTH}
+          required
+        />
+        <TextField
+          name="confirm_password"
+          label="New password again"
+          type="password"
+          autoComplete="new-password"
+          error={passwordErrors.confirm_password}
+          maxLength={MAX_PASSWORD_LENGTH}
+          required
+        />
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={busy}>
+            Change password
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+
   return (
     <StaffFrame me={data.me} csrf={data.csrf}>
       <h1>Your account</h1>
-      {data.mfaRequired && !data.mfaEnrolled ? (
+      {data.done === "password" && !answer ? (
+        <FormAlert tone="success">Your password has been changed. Your other sessions have been signed out.</FormAlert>
+      ) : null}
+      {data.mustChangePassword ? (
+        <FormAlert tone="info">An administrator set your password. Choose your own below to reach the staff area.</FormAlert>
+      ) : data.mfaRequired && !data.mfaEnrolled ? (
         <FormAlert tone="info">The registry requires two-step sign-in for staff. Set it up below to reach the staff area.</FormAlert>
       ) : null}
+      {data.mustChangePassword ? passwordSection : null}
       <dl className="staff-facts">
         <div>
           <dt>Name</dt>
@@ -168,6 +264,18 @@ export default function Account() {
                 error={codeError}
                 required
               />
+              {data.mfaEnrolled ? (
+                <TextField
+                  name="reauth"
+                  label="Your current code, a recovery code or your password"
+                  type="password"
+                  autoComplete="current-password"
+                  hint="To prove it is you: the code your current authenticator shows now, one of your unused recovery codes, or your password."
+                  maxLength={1024}
+                  error={reauthError}
+                  required
+                />
+              ) : null}
               <div className="form-actions">
                 <button type="submit" className="button" disabled={busy}>
                   {data.mfaEnrolled ? "Replace authenticator" : "Turn on two-step sign-in"}
@@ -177,6 +285,7 @@ export default function Account() {
           </li>
         </ol>
       </section>
+      {data.mustChangePassword ? null : passwordSection}
     </StaffFrame>
   );
 }

@@ -43,7 +43,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const parsed = newStaffSchema.safeParse(raw);
     if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values }, 400);
     try {
-      await db.transaction().execute((trx) => createStaff(trx, parsed.data, me.actor));
+      // The admin knows this password: the person sets their own at first sign-in.
+      await db.transaction().execute((trx) => createStaff(trx, { ...parsed.data, mustChangePassword: true }, me.actor));
     } catch (error) {
       if (error instanceof StaffError && error.code === "duplicate_email") return reply({ intent, errors: { email: error.message }, values }, 400);
       if (error instanceof StaffError && error.code === "weak_password") return reply({ intent, errors: { password: error.message }, values }, 400);
@@ -71,7 +72,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 const DONE: Record<string, string> = {
-  created: "Account created. Give the person their initial password in person or by another safe channel.",
+  created:
+    "Account created. Give the person their initial password in person or by another safe channel; they must choose their own when they first sign in.",
   deactivated: "Account deactivated. Its sessions have ended.",
   reactivated: "Account reactivated.",
 };
@@ -163,7 +165,7 @@ export default function StaffAccounts() {
             type="password"
             autoComplete="new-password"
             error={errors.password}
-            hint={`At least ${MIN_PASSWORD_LENGTH} characters; common passwords are refused. Tell the person through another channel.`}
+            hint={`At least ${MIN_PASSWORD_LENGTH} characters; common passwords are refused. Tell the person through another channel; they must change it when they first sign in.`}
             required
           />
           <div className="form-actions">

@@ -34,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const filter = parsed.data;
   const db = getDb();
   const [list, actors, chain] = await Promise.all([
-    listAudit(db, filter),
+    listAudit(db, filter, me),
     auditActors(db),
     filter.verify ? verifyAuditChain(db) : Promise.resolve(null),
   ]);
@@ -140,9 +140,15 @@ export default function AuditLog() {
                     <code>{e.action}</code>
                   </td>
                   <td>
-                    <Link to={params({ target: `${e.target_type}:${e.target_id}`, page: "" })}>
-                      {e.target_type}:{e.target_id}
-                    </Link>
+                    {e.hidden ? (
+                      <>
+                        {e.target_type}: <em className="muted">{e.target_id}</em>
+                      </>
+                    ) : (
+                      <Link to={params({ target: `${e.target_type}:${e.target_id}`, page: "" })}>
+                        {e.target_type}:{e.target_id}
+                      </Link>
+                    )}
                   </td>
                   <td>
                     {e.reason ? <p className="audit-reason">{e.reason}</p> : null}

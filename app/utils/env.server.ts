@@ -23,7 +23,9 @@ const envSchema = z.object({
   LOGIN_LIMIT_PER_15MIN: count(10),
   WRITE_LIMIT_PER_MINUTE: count(60),
   READ_LIMIT_PER_MINUTE: count(120),
-  STAFF_MFA: z.enum(["optional", "required"]).default("optional"),
+  // Unset: "required" when NODE_ENV=production (a deployment should not depend on each
+  // person choosing to turn on a second factor), "optional" elsewhere. A value set wins.
+  STAFF_MFA: z.enum(["optional", "required"]).optional(),
   TRUST_PROXY: z
     .enum(["0", "1", ""])
     .optional()
@@ -31,7 +33,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "PUBLIC_URL" | "SESSION_SECRET"> & {
+export type Env = Omit<z.infer<typeof envSchema>, "PUBLIC_URL" | "SESSION_SECRET" | "STAFF_MFA"> & {
+  STAFF_MFA: "optional" | "required";
   PUBLIC_URL: string;
   /** Whether PUBLIC_URL was set, not derived from PORT (origin.server.ts is stricter then). */
   PUBLIC_URL_CONFIGURED: boolean;
@@ -53,6 +56,7 @@ export function getEnv(): Env {
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     PUBLIC_URL_CONFIGURED: env.PUBLIC_URL !== undefined,
     SESSION_SECRET: sessionSecret(env.SESSION_SECRET, env.NODE_ENV, env.DATABASE_URL),
+    STAFF_MFA: env.STAFF_MFA ?? (env.NODE_ENV === "production" ? "required" : "optional"),
   };
   return cached;
 }

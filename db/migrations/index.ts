@@ -6,6 +6,7 @@ import * as m009 from "./009_data_version";
 import * as m010 from "./010_signatory_updated_event";
 import * as m011 from "./011_open_application_domain";
 import * as m012 from "./012_directory_order_indexes";
+import * as m012b from "./012_password_change";
 import * as m013 from "./013_resubmission_changes";
 import * as m002 from "./002_applications_mail_limits";
 import * as m003 from "./003_audit_log";
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "010_signatory_updated_event": m010,
   "011_open_application_domain": m011,
   "012_directory_order_indexes": m012,
+  "012_password_change": m012b,
   "013_resubmission_changes": m013,
 };
 

@@ -26,7 +26,7 @@ let admin: TestStaff;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  [server, browser] = await Promise.all([startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, STAFF_MFA: "optional" }), launchBrowser()]);
   db = openDatabase(dbPath);
   moderator = await createStaffUser(db, { name: "Mira Moderator" });
   admin = await createStaffUser(db, { role: "admin", name: "Ada Administrator" });

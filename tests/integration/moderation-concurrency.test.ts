@@ -28,7 +28,7 @@ beforeAll(async () => {
   dbPath = await freshDatabaseUrl("staff-http");
   // Ten moderators share this machine's address here; the general write limit (per
   // address) is not what these tests are about.
-  server = await startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, LOG_LEVEL: "info", WRITE_LIMIT_PER_MINUTE: "0" });
+  server = await startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, LOG_LEVEL: "info", WRITE_LIMIT_PER_MINUTE: "0", STAFF_MFA: "optional" });
   db = openDatabase(dbPath);
   clients = [];
   for (let i = 0; i < MODERATORS; i++) {

@@ -129,6 +129,8 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
       SMTP_URL: smtp.url,
       APPLY_LIMIT_PER_HOUR: String(APPLY_LIMIT),
       TRUST_PROXY: "1",
+      // Staff here sign in with a password alone (production would otherwise require a second factor).
+      STAFF_MFA: "optional",
     };
     // Both at once, on an empty database: both migrate and seed at start-up.
     [a, b] = await Promise.all([startServer(shared), startServer(shared)]);

@@ -74,7 +74,8 @@ const INTENTS: Record<string, string>[] = [
   { intent: "suspend", reason: "Complaint." },
   { intent: "create", name: "Eve Intruder", email: "eve@registry.test", role: "admin", password: "a long and unusual passphrase" },
   { intent: "deactivate", staff_id: "1" },
-  { intent: "enrol", sealed: "x", code: "123456" },
+  { intent: "enrol", sealed: "x", code: "123456", reauth: "a long and unusual passphrase" },
+  { intent: "password", current_password: "a long and unusual passphrase", new_password: "glacier pepper mosaic lanterns", confirm_password: "glacier pepper mosaic lanterns" },
 ];
 
 const routes = Object.entries(modules).map(([file, mod]) => ({ file: file.replace("../../app/routes/", ""), mod }));

@@ -28,7 +28,7 @@ let db: DB;
 beforeAll(async () => {
   smtp = await startTestSmtp();
   // The most talkative level: whatever is logged at all is checked.
-  server = await startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, SESSION_SECRET: SECRET, LOG_LEVEL: "trace" });
+  server = await startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, SESSION_SECRET: SECRET, LOG_LEVEL: "trace", STAFF_MFA: "optional" });
   db = openDatabase(dbPath);
 }, 60_000);
 

@@ -21,7 +21,7 @@ let db: DB;
 
 beforeAll(async () => {
   // Behind a (pretend) proxy, so each test speaks from addresses of its own.
-  server = await spawnServer({ DATABASE_URL: dbPath, TRUST_PROXY: "1" });
+  server = await spawnServer({ DATABASE_URL: dbPath, TRUST_PROXY: "1", STAFF_MFA: "optional" });
   db = openDatabase(dbPath);
 }, 60_000);
 

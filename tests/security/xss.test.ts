@@ -48,7 +48,7 @@ const tally = { checks: 0, places: new Set<string>() };
 beforeAll(async () => {
   smtp = await startTestSmtp();
   [server, browser] = await Promise.all([
-    startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, TRUST_PROXY: "1", APPLY_LIMIT_PER_HOUR: "0" }),
+    startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, TRUST_PROXY: "1", APPLY_LIMIT_PER_HOUR: "0", STAFF_MFA: "optional" }),
     launchBrowser(),
   ]);
   db = openDatabase(dbPath);

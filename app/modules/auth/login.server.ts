@@ -1,11 +1,18 @@
 // Signing in: the password step, then (when the account has an authenticator) the code
-// step. Failed attempts are counted per client address and per e-mail in the database
-// (LOGIN_LIMIT_PER_15MIN each); the attempt after the limit is refused with a wait, and
-// the window slides, so nobody is locked out for good. Unknown e-mail, wrong password and
-// deactivated account look the same from outside and cost the same work.
+// step. Failed attempts are counted in the database, in two budgets of
+// LOGIN_LIMIT_PER_15MIN each: per client address, and per account and client address.
+// So one address can neither try many accounts nor hammer one, while failures from
+// elsewhere never lock the owner out (a budget keyed by the e-mail alone let anyone do
+// that). Failures on an account from all addresses together are only counted, and a
+// warning is logged once per window when they reach the budget.
+// Each attempt reserves its place in the budgets before the password is verified (so
+// parallel attempts cannot all pass one check) and gives it back when it succeeds (so
+// successes spend nothing). The window slides: nobody is locked out for good. Unknown
+// e-mail, wrong password and deactivated account look the same from outside and cost
+// the same work.
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/db/db.server";
-import { checkLimit, consumeLimit, recordHit, type Limit, type LimitState } from "~/modules/security/rate-limit.server";
+import { checkLimit, recordHit, releaseHits, reserveHits, type Limit } from "~/modules/security/rate-limit.server";
 import { normaliseEmail, staffActor, type Actor } from "~/modules/staff/staff.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
@@ -15,47 +22,82 @@ import { createSession, deleteSession, pruneSessions } from "./session.server";
 
 const WINDOW_MS = 15 * 60 * 1000;
 
-function limits(email: string, ip: string): Limit[] {
+/** The budgets an attempt from `ip` on the account `email` spends. */
+function budgets(email: string, ip: string): Limit[] {
   const max = getEnv().LOGIN_LIMIT_PER_15MIN;
   return [
     { bucket: "login-ip", key: ip, max, windowMs: WINDOW_MS },
-    { bucket: "login-email", key: email, max, windowMs: WINDOW_MS },
+    { bucket: "login-account-ip", key: `${email} ${ip}`, max, windowMs: WINDOW_MS },
   ];
+}
+
+/** Failures on an account from every address: counted to be noticed, never to refuse. */
+function accountFailures(email: string): Limit {
+  return { bucket: "login-email", key: email, max: getEnv().LOGIN_LIMIT_PER_15MIN, windowMs: WINDOW_MS };
 }
 
 const anonymous = (ip: string): Actor => ({ actor: "anonymous", actorLabel: "Not signed in", ip });
 
-/** Limited when either the address or the e-mail has used up its failures. */
-async function loginLimited(db: DB, email: string, ip: string, requestId: string): Promise<LimitState> {
-  let worst: LimitState = { limited: false };
-  for (const limit of limits(email, ip)) {
-    const state = await checkLimit(db, limit);
-    if (state.limited && (!worst.limited || state.retryAfterSeconds > worst.retryAfterSeconds)) worst = state;
+export type Attempt = { ok: true; ids: number[] } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * Reserves one failure in the budgets of `email` from `ip` before a secret is checked;
+ * refused (with the wait) when either is used up. The reservation stays when the secret
+ * was wrong and is given back (settleAttempt) when it was right.
+ */
+export async function beginAttempt(db: DB, email: string, ip: string, requestId: string): Promise<Attempt> {
+  const reservation = await reserveHits(db, budgets(email, ip));
+  if (!reservation.limited) return { ok: true, ids: reservation.ids };
+  log.warn({ event: "sign_in_rate_limited", ip, requestId });
+  // One audit entry per address per window, however many e-mails it tries: the log is
+  // append-only, so what an attacker types must not be able to fill it. The e-mail that
+  // met the limit is the entry's target (shown to admins only); the reason is ours.
+  const first = await reserveHits(db, [{ bucket: "login-limited-audit", key: ip, max: 1, windowMs: WINDOW_MS }]);
+  if (!first.limited) {
+    await db.transaction().execute((trx) =>
+      appendAudit(trx, {
+        ...anonymous(ip),
+        action: "auth.rate_limited",
+        targetType: "login",
+        targetId: email.slice(0, 254),
+        reason: `too many failed sign-ins from this address; refused for ${reservation.retryAfterSeconds} s`,
+      }),
+    );
   }
-  if (worst.limited) {
-    log.warn({ event: "sign_in_rate_limited", ip, requestId });
-    // One audit entry per address and e-mail per window, however often the door is tried.
-    const first = await consumeLimit(db, { bucket: "login-limited-audit", key: `${ip} ${email}`, max: 1, windowMs: WINDOW_MS });
-    if (!first.limited) {
-      await db.transaction().execute((trx) =>
-        appendAudit(trx, {
-          ...anonymous(ip),
-          action: "auth.rate_limited",
-          targetType: "login",
-          targetId: email,
-          reason: `too many failed sign-ins; refused for ${worst.limited ? worst.retryAfterSeconds : 0} s`,
-        }),
-      );
-    }
-  }
-  return worst;
+  return { ok: false, retryAfterSeconds: reservation.retryAfterSeconds };
 }
 
-async function recordFailure(db: DB, email: string, ip: string, targetId: string, reason: string, requestId: string) {
-  for (const limit of limits(email, ip)) await recordHit(db, limit);
+/** A right secret takes its reservation back: successes spend no budget. */
+export async function settleAttempt(db: DB, attempt: { ids: number[] }): Promise<void> {
+  await releaseHits(db, attempt.ids);
+}
+
+/**
+ * A wrong secret: its reservation stays; the account's failures from all addresses are
+ * counted, and reaching the budget is logged once per window (a sign of a distributed
+ * guess at one account, which the per-address budgets alone do not show).
+ */
+export async function failedAttempt(db: DB, email: string, staffId: number | null, ip: string, requestId: string): Promise<void> {
+  const all = accountFailures(email);
+  await recordHit(db, all);
+  if (staffId === null || !(await checkLimit(db, all)).limited) return;
+  const first = await reserveHits(db, [{ bucket: "login-saturated-log", key: email, max: 1, windowMs: WINDOW_MS }]);
+  if (!first.limited) {
+    log.warn({ event: "sign_in_account_saturated", staffId, username: email, failures: all.max, windowMinutes: WINDOW_MS / 60_000, ip, requestId });
+  }
+}
+
+async function recordFailure(db: DB, email: string, staffId: number | null, ip: string, reason: string, requestId: string) {
+  await failedAttempt(db, email, staffId, ip, requestId);
   log.warn({ event: "sign_in_failed", username: email, ip, requestId, reason });
   await db.transaction().execute((trx) =>
-    appendAudit(trx, { ...anonymous(ip), action: "auth.sign_in_failed", targetType: "staff", targetId, reason }),
+    appendAudit(trx, {
+      ...anonymous(ip),
+      action: "auth.sign_in_failed",
+      targetType: "staff",
+      targetId: staffId === null ? "unknown" : String(staffId),
+      reason,
+    }),
   );
 }
 
@@ -89,17 +131,18 @@ export async function signInWithPassword(
   input: { email: string; password: string; ip: string; requestId: string },
 ): Promise<SignInResult> {
   const email = normaliseEmail(input.email);
-  const limited = await loginLimited(db, email, input.ip, input.requestId);
-  if (limited.limited) return { kind: "limited", retryAfterSeconds: limited.retryAfterSeconds };
+  const attempt = await beginAttempt(db, email, input.ip, input.requestId);
+  if (!attempt.ok) return { kind: "limited", retryAfterSeconds: attempt.retryAfterSeconds };
 
   const staff = await db.selectFrom("staff").selectAll().where("email", "=", email).executeTakeFirst();
   // Always one argon2 verification: against the account's hash, or a dummy one.
   const passwordOk = await verifyPassword(staff?.password_hash ?? null, input.password);
   if (!staff || !passwordOk || staff.active !== 1) {
     const why = !staff ? "unknown e-mail" : !passwordOk ? "wrong password" : "account deactivated";
-    await recordFailure(db, email, input.ip, staff ? String(staff.id) : "unknown", why, input.requestId);
+    await recordFailure(db, email, staff ? staff.id : null, input.ip, why, input.requestId);
     return { kind: "invalid" };
   }
+  await settleAttempt(db, attempt);
   if (needsRehash(staff.password_hash)) {
     await db.updateTable("staff").set({ password_hash: await hashPassword(input.password) }).where("id", "=", staff.id).execute();
   }
@@ -126,8 +169,8 @@ export async function signInWithSecondFactor(
     await deleteSession(db, input.sessionHash);
     return { kind: "invalid" };
   }
-  const limited = await loginLimited(db, staff.email, input.ip, input.requestId);
-  if (limited.limited) return { kind: "limited", retryAfterSeconds: limited.retryAfterSeconds };
+  const attempt = await beginAttempt(db, staff.email, input.ip, input.requestId);
+  if (!attempt.ok) return { kind: "limited", retryAfterSeconds: attempt.retryAfterSeconds };
 
   const secret = decryptTotpSecret(staff.totp_secret);
   let how: string | null = null;
@@ -146,9 +189,10 @@ export async function signInWithSecondFactor(
   }
   if (!how && (await useRecoveryCode(db, staff.id, input.code))) how = "password and recovery code";
   if (!how) {
-    await recordFailure(db, staff.email, input.ip, String(staff.id), "wrong authentication code", input.requestId);
+    await recordFailure(db, staff.email, staff.id, input.ip, "wrong authentication code", input.requestId);
     return { kind: "invalid" };
   }
+  await settleAttempt(db, attempt);
   await deleteSession(db, input.sessionHash);
   const session = await completeSignIn(db, staff, input.ip, how, input.requestId);
   return { kind: "signed_in", setCookie: session.setCookie };

@@ -1,9 +1,11 @@
 // The second factor: a TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30 s, what every
 // authenticator app understands) and ten one-time recovery codes. The TOTP secret is
 // stored encrypted (AES-256-GCM, key derived from SESSION_SECRET), recovery codes as
-// SHA-256 hashes; neither is ever shown again after enrolment.
+// HMAC-SHA-256 with another key derived from it, so a copy of the database alone is not
+// enough to test guesses against them (codes stored before that as plain SHA-256 are
+// still accepted); neither is ever shown again after enrolment.
 import { generateTOTP, getTOTPAuthUri, verifyTOTP } from "@epic-web/totp";
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomInt } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt } from "node:crypto";
 import QRCode from "qrcode";
 import type { DB } from "~/modules/db/db.server";
 import { getEnv } from "~/utils/env.server";
@@ -123,12 +125,20 @@ function newRecoveryCode(): string {
   return `${code.slice(0, 5)}-${code.slice(5)}`;
 }
 
+const normaliseRecoveryCode = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** How a recovery code is stored: "hmac:" and HMAC-SHA-256 (hex) keyed from SESSION_SECRET. */
 export function hashRecoveryCode(code: string): string {
-  return createHash("sha256").update(code.toLowerCase().replace(/[^a-z0-9]/g, "")).digest("hex");
+  return `hmac:${createHmac("sha256", key("recovery-codes")).update(normaliseRecoveryCode(code)).digest("hex")}`;
+}
+
+/** How codes were stored before (plain SHA-256, hex): still accepted, never written. */
+function legacyRecoveryCodeHash(code: string): string {
+  return createHash("sha256").update(normaliseRecoveryCode(code)).digest("hex");
 }
 
 export function looksLikeRecoveryCode(code: string): boolean {
-  return /^[a-z0-9]{10}$/.test(code.toLowerCase().replace(/[^a-z0-9]/g, ""));
+  return /^[a-z0-9]{10}$/.test(normaliseRecoveryCode(code));
 }
 
 /** Replaces the account's recovery codes with ten new ones; returns them (shown once). */
@@ -150,10 +160,10 @@ export async function useRecoveryCode(db: DB, staffId: number, code: string): Pr
     .updateTable("staff_recovery_codes")
     .set({ used_at: new Date().toISOString() })
     .where("staff_id", "=", staffId)
-    .where("code_hash", "=", hashRecoveryCode(code))
+    .where("code_hash", "in", [hashRecoveryCode(code), legacyRecoveryCodeHash(code)])
     .where("used_at", "is", null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return Number(result.numUpdatedRows) >= 1;
 }
 
 export async function unusedRecoveryCodes(db: DB, staffId: number): Promise<number> {

@@ -16,6 +16,8 @@ export interface StaffUser {
   name: string;
   role: StaffRole;
   mfaEnrolled: boolean;
+  /** The password was set by an admin: it must be changed before anything else. */
+  mustChangePassword: boolean;
   /** SHA-256 of the session id (for sign-out). */
   sessionHash: string;
   /** Who this is in the audit log, with the request's client address. */
@@ -31,7 +33,7 @@ export async function signedInStaff(request: Request, context: Context): Promise
   if (!session || session.stage !== "full") return null;
   const staff = await db
     .selectFrom("staff")
-    .select(["id", "email", "name", "role", "active", "totp_enrolled_at"])
+    .select(["id", "email", "name", "role", "active", "totp_enrolled_at", "must_change_password"])
     .where("id", "=", session.staffId)
     .executeTakeFirst();
   if (!staff || staff.active !== 1) return null;
@@ -41,6 +43,7 @@ export async function signedInStaff(request: Request, context: Context): Promise
     name: staff.name,
     role: staff.role,
     mfaEnrolled: staff.totp_enrolled_at !== null,
+    mustChangePassword: staff.must_change_password === 1,
     sessionHash: session.idHash,
     actor: staffActor(staff, context.clientIp),
   };
@@ -49,13 +52,14 @@ export async function signedInStaff(request: Request, context: Context): Promise
 /**
  * The signed-in staff member, or a thrown response: 303 to /login?redirectTo=… without a
  * (live) session, 403 when a role is required that the account does not have, 303 to
- * /account to enrol a second factor first when STAFF_MFA=required.
+ * /account to change an admin-set password first, or to enrol a second factor first when
+ * STAFF_MFA=required. Only /account itself opens before those (`allowUnfinished`).
  */
 export async function requireStaff(
   request: Request,
   context: Context,
   role?: StaffRole,
-  options: { allowWithoutMfa?: boolean } = {},
+  options: { allowUnfinished?: boolean } = {},
 ): Promise<StaffUser> {
   const staff = await signedInStaff(request, context);
   const path = new URL(request.url).pathname;
@@ -74,7 +78,10 @@ export async function requireStaff(
       headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" },
     });
   }
-  if (!staff.mfaEnrolled && !options.allowWithoutMfa && getEnv().STAFF_MFA === "required") {
+  if (staff.mustChangePassword && !options.allowUnfinished) {
+    throw new Response(null, { status: 303, headers: { ...NO_STORE, Location: "/account?password=change" } });
+  }
+  if (!staff.mfaEnrolled && !options.allowUnfinished && getEnv().STAFF_MFA === "required") {
     throw new Response(null, { status: 303, headers: { ...NO_STORE, Location: "/account?mfa=required" } });
   }
   return staff;

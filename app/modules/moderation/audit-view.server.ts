@@ -1,8 +1,17 @@
 // Reading the audit log for /moderation/audit: newest first, filtered by actor, action
-// and target, a page at a time.
+// and target, a page at a time. What someone typed at a failed sign-in (the e-mail
+// address of an auth.rate_limited entry: often a mistyped address or even a password
+// typed in the wrong field) is shown to admins only; moderators see it redacted.
+import type { StaffRole } from "../../../db/schema";
 import type { DB } from "~/modules/db/db.server";
 
 export const AUDIT_PAGE_SIZE = 50;
+
+/** What a moderator sees instead of text typed at a failed sign-in. */
+export const HIDDEN_FROM_MODERATORS = "hidden: admins only";
+
+/** Target types whose id is text someone typed at the sign-in form, not a record of ours. */
+const TYPED_TARGET_TYPES = ["login"];
 
 export interface AuditFilter {
   actor?: string;
@@ -12,7 +21,8 @@ export interface AuditFilter {
   page: number;
 }
 
-export async function listAudit(db: DB, filter: AuditFilter) {
+export async function listAudit(db: DB, filter: AuditFilter, viewer: { role: StaffRole }) {
+  const admin = viewer.role === "admin";
   let base = db.selectFrom("audit_log");
   if (filter.actor) base = base.where("actor", "=", filter.actor);
   if (filter.action) base = base.where("action", "=", filter.action);
@@ -22,6 +32,8 @@ export async function listAudit(db: DB, filter: AuditFilter) {
       at > 0
         ? base.where("target_type", "=", filter.target.slice(0, at)).where("target_id", "=", filter.target.slice(at + 1))
         : base.where("target_id", "=", filter.target);
+    // Filtering on a typed text would tell a moderator whether it was typed.
+    if (!admin) base = base.where("target_type", "not in", TYPED_TARGET_TYPES);
   }
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
   const rows = await base
@@ -31,7 +43,11 @@ export async function listAudit(db: DB, filter: AuditFilter) {
     .offset((filter.page - 1) * AUDIT_PAGE_SIZE)
     .execute();
   const count = Number(total);
-  return { rows, total: count, page: filter.page, pages: Math.max(1, Math.ceil(count / AUDIT_PAGE_SIZE)) };
+  const shown = rows.map((row) => {
+    const hidden = !admin && TYPED_TARGET_TYPES.includes(row.target_type);
+    return hidden ? { ...row, target_id: HIDDEN_FROM_MODERATORS, before_json: null, after_json: null, hidden } : { ...row, hidden };
+  });
+  return { rows: shown, total: count, page: filter.page, pages: Math.max(1, Math.ceil(count / AUDIT_PAGE_SIZE)) };
 }
 
 /** Everyone who appears in the log, with the latest label they had, for the filter. */

@@ -43,4 +43,6 @@ export const AUDIT_ACTIONS = [
   "auth.sign_out",
   "auth.rate_limited",
   "auth.mfa_enrolled",
+  "auth.password_changed",
+  "auth.reauth_failed",
 ] as const;

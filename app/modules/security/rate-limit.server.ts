@@ -1,6 +1,10 @@
 // Sliding-window rate limits counted in the database (not in memory), so a limit holds
 // across restarts and across server instances.
-import type { DB } from "~/modules/db/db.server";
+import { sql } from "kysely";
+import { immediateTransaction, isPostgres, type DB } from "~/modules/db/db.server";
+
+/** The first key of reserveHits's PostgreSQL advisory locks (the second is the limit's key hashed). */
+const RESERVE_LOCK = 7_263_002;
 
 export interface Limit {
   /** What is limited ("apply", "login-ip", "login-email"). */
@@ -53,4 +57,47 @@ export async function pruneHits(db: DB, now = Date.now()): Promise<void> {
 /** The 429 page or JSON body's companion header. */
 export function retryAfterHeaders(state: { retryAfterSeconds: number }): HeadersInit {
   return { "Retry-After": String(state.retryAfterSeconds) };
+}
+
+export type Reservation = { limited: false; ids: number[] } | { limited: true; retryAfterSeconds: number };
+
+/**
+ * Checks every limit and, only when none is used up, counts a hit on each, as one step:
+ * parallel callers take turns (BEGIN IMMEDIATE on SQLite, a transaction-scoped advisory
+ * lock per key on PostgreSQL), so N requests at once never all see "one hit left".
+ * The ids returned let the caller take the hits back (releaseHits) when the attempt
+ * turns out not to count, e.g. a sign-in that succeeded.
+ */
+export async function reserveHits(db: DB, limits: Limit[], now = Date.now()): Promise<Reservation> {
+  const counted = limits.filter((l) => l.max > 0);
+  if (counted.length === 0) return { limited: false, ids: [] };
+  return immediateTransaction(db, async (trx) => {
+    if (isPostgres(trx)) {
+      // Always in the same order, so two callers never wait on each other in a circle.
+      const keys = [...new Set(counted.map((l) => `${l.bucket}\n${l.key}`))].sort();
+      for (const key of keys) await sql`select pg_advisory_xact_lock(${RESERVE_LOCK}, hashtext(${key}))`.execute(trx);
+    }
+    let worst: LimitState = { limited: false };
+    for (const limit of counted) {
+      const state = await checkLimit(trx, limit, now);
+      if (state.limited && (!worst.limited || state.retryAfterSeconds > worst.retryAfterSeconds)) worst = state;
+    }
+    if (worst.limited) return worst;
+    const ids: number[] = [];
+    for (const limit of counted) {
+      const row = await trx
+        .insertInto("rate_limit_hits")
+        .values({ bucket: limit.bucket, key: limit.key, at_ms: now })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      ids.push(Number(row.id));
+    }
+    return { limited: false, ids };
+  });
+}
+
+/** Takes back the hits of a reservation. */
+export async function releaseHits(db: DB, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.deleteFrom("rate_limit_hits").where("id", "in", ids).execute();
 }

@@ -93,3 +93,22 @@ export const newStaffSchema = z.object({
     .min(MIN_PASSWORD_LENGTH, { error: `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.` })
     .max(MAX_PASSWORD_LENGTH, { error: `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.` }),
 });
+
+/** Changing one's own password at /account. The policy beyond length is checked on the server. */
+export const passwordChangeSchema = z
+  .object({
+    current_password: z
+      .string({ error: "Enter your current password." })
+      .min(1, { error: "Enter your current password." })
+      .max(1024, { error: "That password is too long." }),
+    new_password: z
+      .string({ error: "Choose a new password." })
+      .min(MIN_PASSWORD_LENGTH, { error: `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.` })
+      .max(MAX_PASSWORD_LENGTH, { error: `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.` }),
+    confirm_password: z.string({ error: "Type the new password again." }).min(1, { error: "Type the new password again." }),
+  })
+  .refine((v) => v.confirm_password === v.new_password, { path: ["confirm_password"], error: "The two new passwords are not the same." })
+  .refine((v) => v.new_password !== v.current_password, { path: ["new_password"], error: "Choose a new password, not the one you have now." });
+
+/** What proves it is still you before the authenticator is replaced. */
+export const REAUTH_MAX = 1024;

@@ -2,7 +2,7 @@
 // Every change is audited in the transaction that makes it.
 import type { StaffRole } from "../../../db/schema";
 import { appendAudit } from "~/modules/audit/audit.server";
-import { passwordProblem } from "~/modules/auth/password-policy";
+import { passwordProblem } from "~/modules/auth/password-policy.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { deleteSessionsOf } from "~/modules/auth/session.server";
 import type { DB } from "~/modules/db/db.server";
@@ -38,13 +38,25 @@ export interface NewStaff {
   name: string;
   role: StaffRole;
   password: string;
+  /**
+   * The password was chosen by someone else (an admin at /admin/users), who still knows
+   * it: the account must set its own before it reaches the staff area. Not for the
+   * operator's `npm run user:create`, where the person types their own.
+   */
+  mustChangePassword?: boolean;
+}
+
+/** The words a staff member's password must not contain: their e-mail name and their names. */
+export function personalWords(staff: { email: string; name: string }): string[] {
+  return [staff.email.split("@")[0], ...staff.name.trim().split(/\s+/)];
 }
 
 /** Creates an account; throws StaffError for a taken e-mail or a weak password. */
 export async function createStaff(trx: DB, input: NewStaff, by: Actor): Promise<number> {
   const email = normaliseEmail(input.email);
   const name = input.name.trim();
-  const problem = passwordProblem(input.password, [email.split("@")[0], ...name.split(/\s+/)]);
+  const mustChangePassword = input.mustChangePassword === true;
+  const problem = await passwordProblem(input.password, personalWords({ email, name }));
   if (problem) throw new StaffError("weak_password", problem);
   const taken = await trx.selectFrom("staff").select("id").where("email", "=", email).executeTakeFirst();
   if (taken) throw new StaffError("duplicate_email", `A staff account with the e-mail ${email} already exists.`);
@@ -62,6 +74,7 @@ export async function createStaff(trx: DB, input: NewStaff, by: Actor): Promise<
       totp_last_step: null,
       created_at: now,
       last_sign_in_at: null,
+      must_change_password: mustChangePassword ? 1 : 0,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -70,7 +83,7 @@ export async function createStaff(trx: DB, input: NewStaff, by: Actor): Promise<
     action: "staff.create",
     targetType: "staff",
     targetId: String(id),
-    after: { email, name, role: input.role, active: true },
+    after: { email, name, role: input.role, active: true, ...(mustChangePassword ? { must_change_password: true } : {}) },
   });
   return id;
 }

@@ -1,0 +1,67 @@
+// Proving it is still you, for changes that decide how the account signs in (replacing
+// the authenticator, changing the password): a session alone is not enough, since it may
+// have been left open or stolen (ASVS 7.5.1). Wrong answers spend the same budgets as
+// failed sign-ins from that address and are audited.
+import { appendAudit } from "~/modules/audit/audit.server";
+import type { DB } from "~/modules/db/db.server";
+import { log } from "~/utils/log.server";
+import { beginAttempt, failedAttempt, settleAttempt } from "./login.server";
+import { decryptTotpSecret, looksLikeRecoveryCode, useRecoveryCode, verifyTotp } from "./mfa.server";
+import { verifyPassword } from "./password.server";
+import type { StaffUser } from "./require-staff.server";
+
+export type ReauthResult = { ok: true } | { ok: false; limited: false } | { ok: false; limited: true; retryAfterSeconds: number };
+
+/** What the person may answer with. */
+export type ReauthMethods = { password: boolean; secondFactor: boolean };
+
+/**
+ * Checks `answer` as the account's password and, when `methods.secondFactor`, also as a
+ * current authenticator code (each accepted once) or an unused recovery code (used up).
+ * `purpose` says in the audit log and the logs what it was for.
+ */
+export async function reauthenticate(
+  db: DB,
+  me: StaffUser,
+  answer: string,
+  methods: ReauthMethods,
+  purpose: string,
+  requestId: string,
+): Promise<ReauthResult> {
+  const ip = me.actor.ip ?? "unknown";
+  const attempt = await beginAttempt(db, me.email, ip, requestId);
+  if (!attempt.ok) return { ok: false, limited: true, retryAfterSeconds: attempt.retryAfterSeconds };
+  const staff = await db.selectFrom("staff").select(["id", "password_hash", "totp_secret", "totp_last_step"]).where("id", "=", me.id).executeTakeFirstOrThrow();
+
+  let ok = false;
+  const otp = answer.replace(/\s+/g, "");
+  if (methods.secondFactor && /^\d{6}$/.test(otp)) {
+    const secret = staff.totp_secret ? decryptTotpSecret(staff.totp_secret) : null;
+    const step = secret ? await verifyTotp(secret, otp, staff.totp_last_step) : null;
+    if (step !== null) {
+      // Conditional, as at sign-in: a code is accepted once.
+      const claimed = await db
+        .updateTable("staff")
+        .set({ totp_last_step: step })
+        .where("id", "=", staff.id)
+        .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", step)]))
+        .executeTakeFirst();
+      ok = Number(claimed.numUpdatedRows) === 1;
+    }
+  } else {
+    if (methods.secondFactor && looksLikeRecoveryCode(answer)) ok = await useRecoveryCode(db, staff.id, answer);
+    // Passwords are at least 12 characters, so never 6 digits; one may look like a recovery code.
+    if (!ok && methods.password) ok = await verifyPassword(staff.password_hash, answer);
+  }
+
+  if (ok) {
+    await settleAttempt(db, attempt);
+    return { ok: true };
+  }
+  await failedAttempt(db, me.email, me.id, ip, requestId);
+  log.warn({ event: "reauth_failed", actorId: me.id, ip, requestId, purpose });
+  await db.transaction().execute((trx) =>
+    appendAudit(trx, { ...me.actor, action: "auth.reauth_failed", targetType: "staff", targetId: String(me.id), reason: purpose }),
+  );
+  return { ok: false, limited: false };
+}
