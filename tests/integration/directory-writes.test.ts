@@ -52,6 +52,22 @@ describe("writes", () => {
     expect(await names("?status=withdrawn")).toEqual(["Alpha Withdrawn GmbH"]);
   });
 
+  it("gives ten same-named companies created at the same moment ten distinct slugs (side by side on PostgreSQL)", async () => {
+    const db = getDb();
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        db.transaction().execute((trx) =>
+          createSignatory(trx, { ...later, name: "Twin Guard Systems", website: `https://twin-guard-${i}.example`, joined_on: "2023-03-01" }),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    const rows = await db.selectFrom("signatories").select("slug").where("name", "=", "Twin Guard Systems").execute();
+    expect(rows.map((r) => r.slug).sort()).toEqual(
+      ["twin-guard-systems", ...Array.from({ length: 9 }, (_, i) => `twin-guard-systems-${i + 2}`)].sort(),
+    );
+  });
+
   it("gives a second company of the same name its own slug", async () => {
     const db = getDb();
     const id = await db

@@ -1,7 +1,7 @@
 // Decisions happen exactly once, over real HTTP against the production server: ten
 // moderators pressing "Approve" on one application at the same moment make one signatory,
 // one audit entry, one mail to the applicant, one 303 and nine 409s; approve against
-// reject likewise. Also over HTTP: sign-in cookies, no-store, logs without secrets, and
+// reject likewise; ten same-named organisations approved at once get ten slugs. Also over HTTP: sign-in cookies, no-store, logs without secrets, and
 // the sign-in limit that a spoofed X-Forwarded-For cannot reset. [2.3.3, 2.3.4, 6.3.1, 15.3.4]
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { openDatabase, type DB } from "~/modules/db/db.server";
+import { slugify } from "~/modules/directory/slug";
 import { startServer, type TestServer } from "../helpers/server";
 import { dropDatabase, freshDatabaseUrl } from "../helpers/engine";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
@@ -124,6 +125,30 @@ describe("ten moderators decide one application at the same moment", () => {
     console.log(run.stdout.trim());
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`intact, ${check.count} entries`);
+  });
+});
+
+describe("ten organisations of the same name approved at the same moment", () => {
+  it.each([1, 2])("get ten signatories with ten distinct slugs: ten 303s, no 5xx (round %i)", async (round) => {
+    // Different domains (insertApplication's default), one name: only the slug collides.
+    const name = `Twin Shield ${round} ${randomUUID().slice(0, 6)}`;
+    const apps: TestApplication[] = [];
+    for (let i = 0; i < MODERATORS; i++) apps.push(await insertApplication(db, { name }));
+    const responses = await Promise.all(
+      apps.map((app, i) => clients[i].post(`/moderation/applications/${app.ref}`, { intent: "approve", joined_on: "" })),
+    );
+    const statuses = responses.map((r) => r.response.status);
+    console.log(`approve ten "${name}" at once: statuses ${statuses.join(", ")}`);
+    expect(statuses).toEqual(Array(MODERATORS).fill(303));
+    responses.forEach((r, i) => expect(r.response.headers.get("Location")).toBe(`/moderation/applications/${apps[i].ref}?done=approved`));
+    const signatories = await db.selectFrom("signatories").select(["id", "slug"]).where("name", "=", name).execute();
+    expect(signatories).toHaveLength(MODERATORS);
+    const base = slugify(name);
+    expect(signatories.map((s) => s.slug).sort()).toEqual([base, ...Array.from({ length: MODERATORS - 1 }, (_, i) => `${base}-${i + 2}`)].sort());
+    const rows = await db.selectFrom("applications").select(["status", "signatory_id"]).where("ref", "in", apps.map((a) => a.ref)).execute();
+    expect(rows.every((r) => r.status === "approved")).toBe(true);
+    expect(new Set(rows.map((r) => r.signatory_id))).toEqual(new Set(signatories.map((s) => s.id)));
+    expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 });
 

@@ -2,7 +2,8 @@
 // with one SQLite connection that would wait on itself) and re-indexes what it
 // changed inside it, so search never disagrees with a committed row.
 import { getDomain } from "tldts";
-import type { SignatoryStatus } from "../../../db/schema";
+import { sql, type Insertable } from "kysely";
+import type { Database, SignatoryStatus } from "../../../db/schema";
 import type { DB } from "~/modules/db/db.server";
 import { searchIndex } from "~/modules/db/search.server";
 import { slugify } from "./slug";
@@ -22,7 +23,8 @@ export interface NewSignatoryInput {
   pledges: { code: string; endorsed_on: string }[];
 }
 
-/** A slug for the name that no other signatory has ("acme", then "acme-2", …). */
+/** A slug for the name that no other signatory has ("acme", then "acme-2", …), as far as
+ * committed rows and the transaction's own tell: see createSignatory for two at once. */
 export async function freeSlug(trx: DB, name: string): Promise<string> {
   const base = slugify(name);
   const taken = new Set(
@@ -39,29 +41,68 @@ export async function freeSlug(trx: DB, name: string): Promise<string> {
   return slug;
 }
 
+/** More candidates than any real race needs: each retry means another writer took a slug. */
+const SLUG_ATTEMPTS = 50;
+
+/** The unique violation of signatories.slug: pg's SQLSTATE and constraint, or SQLite's message. */
+function isSlugTaken(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  if (e?.code === "23505") return e.constraint === "signatories_slug_key";
+  return typeof e?.message === "string" && e.message.includes("UNIQUE constraint failed: signatories.slug");
+}
+
+/**
+ * Inserts with the next free slug for the name. On PostgreSQL (READ COMMITTED, several
+ * instances) two writers can both find "acme" free before either commits; the second
+ * insert then waits for the first to commit and fails on the unique index. A savepoint
+ * keeps that failure from aborting the caller's transaction: it rolls back to it and
+ * takes the next free slug, which the committed row now shows. (A failed insert fires no
+ * statement trigger, so it takes no lock, such as the data version's, that another writer
+ * could be waiting for.) Plain SQL savepoints: the same on SQLite, where it never races.
+ */
+async function insertWithFreeSlug(trx: DB, name: string, row: (slug: string) => Insertable<Database["signatories"]>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const slug = await freeSlug(trx, name);
+    await sql`savepoint new_signatory_slug`.execute(trx);
+    try {
+      const { id } = await trx.insertInto("signatories").values(row(slug)).returning("id").executeTakeFirstOrThrow();
+      await sql`release savepoint new_signatory_slug`.execute(trx);
+      return id;
+    } catch (error) {
+      if (!isSlugTaken(error) || attempt >= SLUG_ATTEMPTS) throw error;
+      await sql`rollback to savepoint new_signatory_slug`.execute(trx);
+      await sql`release savepoint new_signatory_slug`.execute(trx);
+    }
+  }
+}
+
+/**
+ * Adds a signatory with the given slug (seed, db:import: theirs), or with the next free
+ * slug for its name (an approval), taken safely when another writer takes it first.
+ */
 export async function createSignatory(trx: DB, input: NewSignatoryInput, slug?: string) {
   const now = new Date().toISOString();
-  const { id } = await trx
-    .insertInto("signatories")
-    .values({
-      slug: slug ?? (await freeSlug(trx, input.name)),
-      name: input.name,
-      website: input.website,
-      country: input.country,
-      sector: input.sector,
-      description: input.description,
-      joined_on: input.joined_on,
-      founding: input.founding ? 1 : 0,
-      status: input.status ?? "active",
-      withdrawn_on: null,
-      former_names: input.former_names ?? null,
-      notes: input.notes ?? null,
-      domain: getDomain(input.website),
-      created_at: now,
-      updated_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const row = (slug: string) => ({
+    slug,
+    name: input.name,
+    website: input.website,
+    country: input.country,
+    sector: input.sector,
+    description: input.description,
+    joined_on: input.joined_on,
+    founding: input.founding ? 1 : 0,
+    status: input.status ?? "active",
+    withdrawn_on: null,
+    former_names: input.former_names ?? null,
+    notes: input.notes ?? null,
+    domain: getDomain(input.website),
+    created_at: now,
+    updated_at: now,
+  });
+  const id =
+    slug === undefined
+      ? await insertWithFreeSlug(trx, input.name, row)
+      : (await trx.insertInto("signatories").values(row(slug)).returning("id").executeTakeFirstOrThrow()).id;
   await trx
     .insertInto("signatory_events")
     .values({
