@@ -122,6 +122,7 @@ export default function StaffAccounts() {
                 <td data-label="Last sign-in">{s.last_sign_in_at ? <time dateTime={s.last_sign_in_at}>{formatDateTime(s.last_sign_in_at)}</time> : "Never"}</td>
                 <td data-label="Status">
                   <span className={`badge ${s.active ? "badge-active" : "badge-withdrawn"}`}>{s.active ? "Active" : "Deactivated"}</span>
+                  {s.initialPassword ? <span className="muted staff-domain">Still has the initial password</span> : null}
                   {s.id !== data.me.id ? (
                     <Form method="post" className="inline-form">
                       <CsrfField token={data.csrf} />

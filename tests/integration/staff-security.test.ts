@@ -259,6 +259,11 @@ describe("changing one's password", () => {
       postAs("/admin/users", { intent: "create", name: "Nora Newcomer", email: "nora@registry.test", role: "admin", password: "saffron kettle drums at dawn" }, adminCookie),
     );
     expect(created.status).toBe(303);
+    const initialPassword = async () =>
+      ((await (await respond(adminUsers.loader, getAs("/admin/users", adminCookie))).json()).staff as { email: string; initialPassword: boolean }[]).find(
+        (s) => s.email === "nora@registry.test",
+      )!.initialPassword;
+    expect(await initialPassword()).toBe(true);
     const signedIn = await signIn("nora@registry.test", "saffron kettle drums at dawn");
     expect(signedIn.status).toBe(303);
     const cookie = cookieOf(signedIn)!;
@@ -275,6 +280,7 @@ describe("changing one's password", () => {
       postAs("/account", { intent: "password", current_password: "saffron kettle drums at dawn", new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD }, cookie),
     );
     expect(changed.status).toBe(303);
+    expect(await initialPassword()).toBe(false);
     expect((await respond(queue.loader, getAs("/moderation", cookie))).status).toBe(200);
     expect((await respond(adminUsers.loader, getAs("/admin/users", cookie))).status).toBe(200);
   });

@@ -140,9 +140,14 @@ export async function setStaffActive(
 export async function listStaff(db: DB) {
   const rows = await db
     .selectFrom("staff")
-    .select(["id", "email", "name", "role", "active", "totp_enrolled_at", "created_at", "last_sign_in_at"])
+    .select(["id", "email", "name", "role", "active", "totp_enrolled_at", "created_at", "last_sign_in_at", "must_change_password"])
     .orderBy("active", "desc")
     .orderBy("name")
     .execute();
-  return rows.map((r) => ({ ...r, active: r.active === 1, mfa: r.totp_enrolled_at !== null }));
+  return rows.map(({ must_change_password, ...r }) => ({
+    ...r,
+    active: r.active === 1,
+    mfa: r.totp_enrolled_at !== null,
+    initialPassword: must_change_password === 1,
+  }));
 }
