@@ -23,7 +23,7 @@ const loadBuild = () =>
   vite ? vite.ssrLoadModule("virtual:remix/server-build") : import(`./${buildDir}/server/index.js`);
 
 const build = await loadBuild();
-/** @type {{ getEnv(): any, log: any, startBackground(): { stop(): Promise<void> }, shutdown(): Promise<void>, consumeWriteLimit(ip: string, requestId?: string): Promise<{ limited: boolean, retryAfterSeconds?: number }> }} */
+/** @type {typeof import("./app/entry.server")} */
 const app$ = build.entry.module;
 let env;
 try {
@@ -36,6 +36,12 @@ try {
 const log = app$.log;
 const https = env.PUBLIC_URL.startsWith("https:");
 const csrfCookie = https ? CSRF_COOKIE : "csrf";
+const staffCookie = app$.sessionCookieName();
+const site = app$.siteOf(env);
+// Which addresses the response cache answers, and under which canonical key: declared by
+// the routes themselves (`handle.cache`, see cache-policy.ts).
+const cacheKeyOf = app$.createCacheRouter(build.routes);
+const readLimit = new app$.ReadLimit(env.READ_LIMIT_PER_MINUTE);
 
 const handle = createRequestHandler(vite ? loadBuild : build, vite ? "development" : "production");
 
@@ -83,14 +89,30 @@ app.use((req, res, next) => {
   next();
 });
 
+// Requests for another host name (DNS rebinding) and malformed addresses are refused
+// before anything else reads them (origin.server.ts, request-checks.server.ts). Load
+// balancers may ask /healthz by any name.
+app.use((req, res, next) => {
+  if (!site.hostAllowed(req.headers.host) && req.path !== "/healthz") {
+    log.info({ event: "host_refused", requestId: res.locals.requestId, host: String(req.headers.host ?? "").slice(0, 100) });
+    res.status(421).type("text/plain").send("This server does not answer for that host name.");
+    return;
+  }
+  const problem = app$.requestTargetProblem(req.url);
+  if (problem) {
+    res.status(400).type("text/plain").send(problem);
+    return;
+  }
+  next();
+});
+
 // Cross-site submissions are refused before any action runs (CONTRACT §7: 403). Actions
 // check the form's anti-forgery token as well (csrf.server.ts).
 const publicOrigin = new URL(env.PUBLIC_URL).origin;
 app.use((req, res, next) => {
   if (req.method !== "POST") return next();
   const origin = req.headers.origin;
-  const sameOrigin = [publicOrigin, `http://${req.headers.host}`, `https://${req.headers.host}`];
-  if ((origin !== undefined && !sameOrigin.includes(origin)) || req.headers["sec-fetch-site"] === "cross-site") {
+  if ((origin !== undefined && !site.originAllowed(origin, req.headers.host)) || req.headers["sec-fetch-site"] === "cross-site") {
     log.warn({ event: "csrf_rejected", requestId: res.locals.requestId, reason: "origin", path: req.path });
     res.status(403).type("text/plain").send("This form could not be accepted: it was sent from another site.");
     return;
@@ -106,7 +128,7 @@ app.use((req, res, next) => {
 
 /** The visitor's anti-forgery cookie value; a new visitor gets one. */
 function visitorCsrfId(req, res) {
-  const csrfId = parseCookies(req.headers.cookie)[csrfCookie];
+  const csrfId = app$.readCookie(req.headers.cookie, csrfCookie);
   if (csrfId && /^[A-Za-z0-9_-]{43}$/.test(csrfId)) return csrfId;
   const fresh = randomBytes(32).toString("base64url");
   res.append("Set-Cookie", `${csrfCookie}=${fresh}; Path=/; HttpOnly; SameSite=Lax${https ? "; Secure" : ""}`);
@@ -115,36 +137,55 @@ function visitorCsrfId(req, res) {
 
 const contextFor = (req, res, csrfId) => ({ nonce: res.locals.nonce, csrfId, clientIp: req.ip ?? "unknown", requestId: res.locals.requestId });
 
+/** Anonymous GET or HEAD of an address a route declared cacheable: its cache key, else null. */
+function cacheableKey(req) {
+  if (vite || (req.method !== "GET" && req.method !== "HEAD")) return null;
+  if (app$.readCookie(req.headers.cookie, staffCookie) !== undefined) return null;
+  return cacheKeyOf(req.url ?? "/");
+}
+
+/** Counts a render against the client's read budget; answers 429 and returns false past it. */
+function withinReadLimit(req, res) {
+  const state = readLimit.take(req.ip ?? "unknown");
+  if (!state.limited) return true;
+  log.warn({ event: "read_rate_limited", requestId: res.locals.requestId, ip: req.ip });
+  res
+    .set({ "Retry-After": String(state.retryAfterSeconds), "Cache-Control": "no-store" })
+    .status(429)
+    .type("text/plain")
+    .send(`Too many pages were requested from your network address in the last minute. Try again in ${state.retryAfterSeconds} s.`);
+  return false;
+}
+
 // Anonymous reads of public pages are answered from the response cache, first and
 // cheaply (docs/performance.md); staff, who may see more, and every write go to the app.
-// Cached pages are shared, so they carry no anti-forgery identity: their render gets an
-// empty csrfId (no form on them posts; a token derived from it matches no visitor), and
-// the cookie is set by the pages with forms.
-const cache = new app$.ResponseCache();
-const STAFF_COOKIE = /(^|;\s*)(__Host-)?staff_session=/;
+// A miss is rendered for the canonical address (only the parameters the route reads),
+// without the visitor's cookies or conditional headers, so the entry depends on nothing
+// but its key. Cached pages are shared, so they carry no anti-forgery identity: the
+// render gets a random one that no visitor has, and the cookie is set by the pages
+// with forms.
+const cache = new app$.ResponseCache(SECURITY_HEADERS);
 app.use(async (req, res, next) => {
-  if (vite || (req.method !== "GET" && req.method !== "HEAD") || STAFF_COOKIE.test(req.headers.cookie ?? "") || !app$.isCacheablePath(req.path)) {
-    return next();
-  }
+  const key = cacheableKey(req);
+  if (key === null) return next();
   try {
-    const key = cacheKey(req.originalUrl);
     // Read before rendering: see response-cache.server.ts for why that order is safe.
     const version = await app$.currentDataVersion();
-    let entry = cache.get(key, version);
-    let state = "hit";
-    if (!entry) {
-      // Rendered as a GET even for HEAD, so the entry has the body later GETs need.
-      const response = await handle(toRequest(req, res, "GET"), contextFor(req, res, ""));
-      const filed = await cache.put(key, version, response, res.get("Content-Security-Policy"));
-      if (!filed.entry) {
-        setHeaders(res, response);
-        res.end(req.method === "HEAD" ? undefined : filed.body);
-        return;
-      }
-      entry = filed.entry;
-      state = "miss";
+    const entry = cache.get(dated(key), version);
+    if (entry) return writeEntry(req, res, entry, "hit", res.locals.requestId);
+    if (!withinReadLimit(req, res)) return;
+    // Rendered as a GET even for HEAD, so the entry has the body later GETs need.
+    const request = toRequest(req, res, { method: "GET", path: key, anonymous: true });
+    const response = await handle(request, contextFor(req, res, randomBytes(32).toString("base64url")));
+    const filed = await cache.put(dated(key), version, response, res.get("Content-Security-Policy"));
+    if (filed.entry) return writeEntry(req, res, filed.entry, "miss", res.locals.requestId);
+    if (req.method === "HEAD") {
+      setHeaders(res, filed.response);
+      await filed.response.body?.cancel();
+      res.end();
+    } else {
+      await sendResponse(res, filed.response);
     }
-    writeEntry(req, res, entry, state, res.locals.requestId);
   } catch (error) {
     next(error);
   }
@@ -157,6 +198,12 @@ if (vite) {
   app.use("/assets", express.static(`${buildDir}/client/assets`, { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static(`${buildDir}/client`, { maxAge: "1h", index: false, dotfiles: "ignore" }));
 }
+
+// Every other read that renders counts against the same budget as cache misses.
+app.use((req, res, next) => {
+  if ((req.method === "GET" || req.method === "HEAD") && req.path !== "/healthz" && !withinReadLimit(req, res)) return;
+  next();
+});
 
 // The general write limit: 60 POSTs a minute per client address, across every form
 // (write-limit.server.ts), checked before the body is read.
@@ -173,6 +220,16 @@ app.use(async (req, res, next) => {
   } catch (error) {
     next(error);
   }
+});
+
+// Every action reads a form: another kind of body is a 415 before anything reads it.
+app.use((req, res, next) => {
+  if (req.method !== "POST" || app$.isFormContentType(req.headers["content-type"])) return next();
+  res
+    .set("Connection", "close")
+    .status(415)
+    .type("text/plain")
+    .send("Send forms as application/x-www-form-urlencoded or multipart/form-data, as a browser does.");
 });
 
 // Bodies are read whole, up to the cap (forms here are small); beyond it, 413 without
@@ -197,36 +254,18 @@ app.all("*", async (req, res, next) => {
 });
 
 // The day is part of a cache key: some pages (years up to this one) change with the date.
-const cacheKey = (url) => `${new Date().toISOString().slice(0, 10)} ${url}`;
-
-// Each entry's response head, for each encoding and for 304, is built once and kept with
-// the entry: a hit then costs one array copy, not a dozen header objects (the profile in
-// docs/performance.md). The arrays are Node's flat [name, value, name, value, …] form.
-const heads = new WeakMap();
-function headOf(entry, kind) {
-  let byKind = heads.get(entry);
-  if (!byKind) heads.set(entry, (byKind = {}));
-  if (!byKind[kind]) {
-    const headers = { ...SECURITY_HEADERS, ...entry.headers, "Content-Security-Policy": entry.csp, ETag: entry.etag, Vary: "Accept-Encoding" };
-    if (kind !== "304") {
-      if (kind !== "identity") headers["Content-Encoding"] = kind;
-      headers["Content-Length"] = String(entry[kind].length);
-    }
-    byKind[kind] = Object.entries(headers).flat();
-  }
-  return byKind[kind];
-}
+const dated = (key) => `${new Date().toISOString().slice(0, 10)} ${key}`;
 
 /** Answers a GET or HEAD from a cache entry: 304 when the client has it, else its bytes
  * in the encoding the client prefers. */
 function writeEntry(req, res, entry, state, requestId) {
   const match = req.headers["if-none-match"];
   if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === entry.etag)) {
-    res.writeHead(304, [...headOf(entry, "304"), "X-Cache", state, "X-Request-Id", requestId]).end();
+    res.writeHead(304, [...entry.heads["304"], "X-Cache", state, "X-Request-Id", requestId]).end();
     return;
   }
   const encoding = app$.chooseEncoding(req.headers["accept-encoding"]);
-  res.writeHead(entry.status, [...headOf(entry, encoding), "X-Cache", state, "X-Request-Id", requestId]);
+  res.writeHead(entry.status, [...entry.heads[encoding], "X-Cache", state, "X-Request-Id", requestId]);
   res.end(req.method === "HEAD" ? undefined : entry[encoding]);
 }
 
@@ -235,20 +274,19 @@ app.use((error, _req, res, _next) => {
   if (!res.headersSent) res.status(500).type("text/plain").send(`Something went wrong (error id ${res.locals.requestId})`);
 });
 
-function parseCookies(header = "") {
-  const cookies = {};
-  for (const part of header.split(";")) {
-    const at = part.indexOf("=");
-    if (at > 0) cookies[part.slice(0, at).trim()] = part.slice(at + 1).trim();
-  }
-  return cookies;
-}
+// What a shared (cached) render must not depend on: who asks and what they hold.
+const PERSONAL_HEADERS = new Set(["cookie", "if-none-match", "if-modified-since", "authorization"]);
 
-/** A Fetch Request for Remix. The origin is PUBLIC_URL's (never a client's Host header). */
-function toRequest(req, res, method = req.method) {
-  const url = new URL(req.originalUrl, env.PUBLIC_URL);
+/**
+ * A Fetch Request for Remix. The origin is PUBLIC_URL's (never a client's Host header).
+ * `path` replaces the request's address (the canonical one for a cached render);
+ * `anonymous` leaves out the visitor's cookies and conditional headers.
+ */
+function toRequest(req, res, { method = req.method, path = req.originalUrl, anonymous = false } = {}) {
+  const url = new URL(path, env.PUBLIC_URL);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
+    if (anonymous && PERSONAL_HEADERS.has(name)) continue;
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
@@ -286,16 +324,16 @@ async function sendResponse(res, response) {
  * headers, same rules as the cache middleware above; anything else goes to Express.
  */
 function answerFromCache(req, res) {
-  if (vite || stopping || (req.method !== "GET" && req.method !== "HEAD")) return false;
-  if (STAFF_COOKIE.test(req.headers.cookie ?? "")) return false;
+  if (stopping || !site.hostAllowed(req.headers.host)) return false;
+  const key = cacheableKey(req);
+  if (key === null) return false;
+  const version = app$.committedDataVersion();
+  if (version === undefined) return false;
+  const entry = cache.get(dated(key), version);
+  if (!entry) return false;
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
-  if (!app$.isCacheablePath(path)) return false;
-  const version = app$.committedDataVersion();
-  if (version === undefined) return false;
-  const entry = cache.get(cacheKey(url), version);
-  if (!entry) return false;
   const requestId = randomUUID();
   if (logHits) {
     const started = process.hrtime.bigint();

@@ -3,7 +3,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { log } from "~/utils/log.server";
@@ -13,8 +13,14 @@ import { RequestIdProvider } from "~/utils/request-id";
 export { getEnv } from "~/utils/env.server";
 export { log } from "~/utils/log.server";
 export { committedDataVersion, currentDataVersion, shutdown, startBackground, startup } from "~/modules/db/lifecycle.server";
-export { ResponseCache, chooseEncoding, isCacheablePath } from "~/modules/cache/response-cache.server";
+export { ResponseCache, chooseEncoding } from "~/modules/cache/response-cache.server";
+export { createCacheRouter } from "~/modules/cache/cache-policy";
 export { consumeWriteLimit } from "~/modules/security/write-limit.server";
+export { ReadLimit } from "~/modules/security/read-limit.server";
+export { siteOf } from "~/modules/security/origin.server";
+export { isFormContentType, requestTargetProblem } from "~/modules/security/request-checks.server";
+export { sessionCookieName } from "~/modules/auth/session.server";
+export { readCookie } from "~/utils/cookies";
 
 const ABORT_DELAY = 5_000;
 
@@ -62,8 +68,18 @@ export default function handleRequest(
   });
 }
 
-/** Unexpected errors in loaders and actions: logged with the request id the error page shows. */
+/**
+ * Unexpected errors in loaders and actions: logged with the request id the error page
+ * shows. Remix's own 4xx answers (no such route, a method a route lacks) are the
+ * client's mistake: logged at info without a stack, so anonymous clients cannot flood
+ * the error log.
+ */
 export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   if (request.signal.aborted) return;
-  log.error({ event: "unhandled_error", requestId: context.requestId, path: new URL(request.url).pathname, err: error });
+  const path = new URL(request.url).pathname;
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    log.info({ event: "client_error", requestId: context.requestId, path, status: error.status });
+    return;
+  }
+  log.error({ event: "unhandled_error", requestId: context.requestId, path, err: error });
 }

@@ -1,6 +1,7 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { LineChart } from "~/components/charts/line-chart";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { countByStatus, joinsByYear, latestJoiners, listPledges } from "~/modules/directory/directory.server";
@@ -8,6 +9,9 @@ import { lineChart } from "~/modules/opendata/charts.server";
 import { continuousYears } from "~/modules/opendata/stats.server";
 import stylesheet from "~/styles/opendata.css?url";
 import { formatDate, plural } from "~/utils/format";
+
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+export const handle = cacheable();
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 

@@ -1,8 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { knownCodes } from "~/modules/directory/directory.server";
 import { CACHE, openDataJson, preflight } from "~/modules/opendata/http.server";
 import { openApiDocument } from "~/modules/opendata/openapi.server";
+
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+export const handle = cacheable();
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const options = preflight(request);

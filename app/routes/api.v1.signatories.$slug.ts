@@ -1,8 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { toApiSignatory } from "~/modules/directory/api.server";
 import { getSignatory } from "~/modules/directory/directory.server";
 import { CACHE, openDataError, openDataJson, preflight } from "~/modules/opendata/http.server";
+
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+export const handle = cacheable();
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const options = preflight(request);

@@ -1,9 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { toApiSignatory } from "~/modules/directory/api.server";
 import { loadDirectory } from "~/modules/directory/load.server";
 import { CACHE, openDataError, openDataJson, preflight } from "~/modules/opendata/http.server";
 import { publicUrl } from "~/utils/env.server";
+import { DIRECTORY_PARAMS } from "~/modules/directory/query";
+
+// Cached for anonymous visitors (cache-policy.ts): the directory's parameters are all it reads.
+export const handle = cacheable(DIRECTORY_PARAMS);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const options = preflight(request);

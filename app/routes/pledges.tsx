@@ -1,8 +1,12 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { countByStatus, listPledges } from "~/modules/directory/directory.server";
 import { formatDate, plural } from "~/utils/format";
+
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+export const handle = cacheable();
 
 export const meta: MetaFunction = () => [
   { title: "Pledges · Accord Registry" },

@@ -1,7 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { badgeSvg, findBadgeSignatory, unknownBadgeSvg } from "~/modules/opendata/badge.server";
 import { CACHE, preflight, textWithEtag } from "~/modules/opendata/http.server";
+
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+export const handle = cacheable();
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const options = preflight(request);

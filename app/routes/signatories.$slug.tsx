@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { StatusBadge } from "~/components/status-badge";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { getSignatory } from "~/modules/directory/directory.server";
@@ -9,6 +10,9 @@ import stylesheet from "~/styles/opendata.css?url";
 import { publicUrl } from "~/utils/env.server";
 import { displayHost, formatDate } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
+
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+export const handle = cacheable();
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 

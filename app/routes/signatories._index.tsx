@@ -3,13 +3,17 @@ import { Link, useLoaderData, useLocation, useNavigation, useSubmit } from "@rem
 import { useEffect, useRef } from "react";
 import { FilterForm, type FilterValues } from "~/components/filter-form";
 import { SignatoryCard } from "~/components/signatory-card";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { directoryFacets, joinYears, listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { loadDirectory } from "~/modules/directory/load.server";
-import type { DirectoryQuery } from "~/modules/directory/query";
+import { DIRECTORY_PARAMS, type DirectoryQuery } from "~/modules/directory/query";
 import { plural } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
+
+// Cached for anonymous visitors (cache-policy.ts): the directory's parameters are all it reads.
+export const handle = cacheable(DIRECTORY_PARAMS);
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.q ? `“${data.q}” in the directory · Accord Registry` : "Directory of signatories · Accord Registry" },

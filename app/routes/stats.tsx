@@ -5,6 +5,7 @@ import { ColumnChart } from "~/components/charts/column-chart";
 import { CountTable } from "~/components/charts/count-table";
 import { LineChart } from "~/components/charts/line-chart";
 import { WorldMap } from "~/components/charts/world-map";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { countByStatus, listPledges, listSectors } from "~/modules/directory/directory.server";
@@ -12,6 +13,9 @@ import { barChart, columnChart, lineChart, worldMap } from "~/modules/opendata/c
 import { getStats } from "~/modules/opendata/stats.server";
 import stylesheet from "~/styles/opendata.css?url";
 import { plural } from "~/utils/format";
+
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+export const handle = cacheable();
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 

@@ -1,8 +1,12 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { transparencyFigures } from "~/modules/opendata/stats.server";
 import stylesheet from "~/styles/opendata.css?url";
+
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+export const handle = cacheable();
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 

@@ -3,7 +3,7 @@
 // engine.ts) that the server migrates and seeds at start-up, exactly as `npm start` does.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,15 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // BUILD_DIR lets several builds live side by side (as server.mjs and vite.config.ts read it).
 const SERVER_BUILD = join(ROOT, process.env.BUILD_DIR ?? "build", "server", "index.js");
 const START_TIMEOUT_MS = 30_000;
+
+/** node's arguments exactly as `npm start` runs the server (its flags included), as the
+ * bench does: memory figures measured in tests are those of the real server. */
+export const SERVER_ARGS: string[] = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
+  .split("&&")
+  .at(-1)!
+  .trim()
+  .split(/\s+/)
+  .slice(1);
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface TestServer {
@@ -75,7 +84,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   };
   for (const key of Object.keys(env)) if (key.startsWith("VITEST") || key === "TEST") delete env[key];
 
-  const child = spawn(process.execPath, ["server.mjs"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, SERVER_ARGS, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));

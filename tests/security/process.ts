@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../helpers/server";
+import { freePort, SERVER_ARGS } from "../helpers/server";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BUILD_DIR = process.env.BUILD_DIR ?? "build";
@@ -43,11 +43,11 @@ export function serverEnv(extra: Record<string, string | undefined>): NodeJS.Pro
   return env;
 }
 
-/** Runs `node server.mjs` and waits until it is listening (or exited). */
+/** Runs the server as `npm start` does and waits until it is listening (or exited). */
 export async function spawnServer(extra: Record<string, string | undefined>, { waitReady = true } = {}): Promise<ServerProcess> {
   const port = extra.PORT ? Number(extra.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["server.mjs"], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: serverEnv({ PORT: String(port), PUBLIC_URL: url, ...extra }),
     stdio: ["ignore", "pipe", "pipe"],

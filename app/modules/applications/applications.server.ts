@@ -2,18 +2,17 @@
 // the status, withdraw, answer a request for changes, get a new verification link.
 // Every change is one transaction with its timeline event and, when it sends one, its
 // mail (the outbox). Moderation decisions are the staff area's (app/modules/moderation).
-import { sql } from "kysely";
 import { OPEN_APPLICATION_DOMAIN_INDEX } from "../../../db/migrations/011_open_application_domain";
 import type { Application, ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 import { allCountries } from "~/modules/countries";
-import { isPostgres, type DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/db/db.server";
 import { listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
-import { checkLimit, recordHit, type Limit } from "~/modules/security/rate-limit.server";
+import { checkLimit, lockLimits, recordHit, type Limit } from "~/modules/security/rate-limit.server";
 import { verificationMail } from "./mail.server";
 import { nameKey } from "./name-key";
 import { domainErrors, RULE_MESSAGES } from "./rules.server";
-import type { ApplicationInput, ApplicationOptions, ApplicationValues, FieldErrors } from "./schema";
+import { FIELDS, type ApplicationInput, type ApplicationOptions, type ApplicationValues, type FieldErrors } from "./schema";
 import { OPEN_STATUSES } from "./status";
 import {
   hashToken,
@@ -48,24 +47,16 @@ function mailLimits(to: string, domain: string): { scope: MailLimited["scope"]; 
   ];
 }
 
-/** The first key of the PostgreSQL advisory locks that serialise mail-limit checks. */
-const MAIL_LIMIT_LOCK = 7_263_013;
-
 /**
  * Whether a verification mail to `to` (at `domain`) is within both daily limits. Checked
  * and counted (countVerificationMail) inside the transaction that queues the mail, so a
  * refused or rolled-back submission counts nothing and both limits count the same mails.
- * Call it before the transaction writes anything else. Concurrent checks take turns: on
- * SQLite every transaction holds the write lock from its start (BEGIN IMMEDIATE); on
- * PostgreSQL a transaction-scoped advisory lock per key, taken in one order.
+ * Call it before the transaction writes anything else: concurrent checks take turns
+ * (lockLimits) until the transaction ends.
  */
 async function verificationMailLimited(trx: DB, to: string, domain: string): Promise<MailLimited | null> {
   const limits = mailLimits(to, domain);
-  if (isPostgres(trx)) {
-    for (const key of limits.map(({ limit }) => `${limit.bucket}\n${limit.key}`).sort()) {
-      await sql`select pg_advisory_xact_lock(${MAIL_LIMIT_LOCK}, hashtext(${key}))`.execute(trx);
-    }
-  }
+  await lockLimits(trx, limits.map(({ limit }) => limit));
   for (const { scope, limit } of limits) {
     const state = await checkLimit(trx, limit);
     if (state.limited) return { scope, domain, retryAfterSeconds: state.retryAfterSeconds };
@@ -378,17 +369,7 @@ export type ResubmitResult =
   | { ok: false; conflict: true };
 
 /** The facts a resubmission can change, in the form's order. */
-export const RESUBMISSION_FIELDS = [
-  "name",
-  "website",
-  "country",
-  "sector",
-  "description",
-  "contact_name",
-  "contact_title",
-  "contact_email",
-  "pledges",
-] as const;
+export const RESUBMISSION_FIELDS = FIELDS.filter((f): f is Exclude<(typeof FIELDS)[number], "accept"> => f !== "accept");
 export type ResubmissionField = (typeof RESUBMISSION_FIELDS)[number];
 
 /** What a "resubmitted" event keeps (its `detail`, migration 013). Pledges are their codes,

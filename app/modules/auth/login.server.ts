@@ -16,7 +16,7 @@ import { checkLimit, recordHit, releaseHits, reserveHits, type Limit } from "~/m
 import { normaliseEmail, staffActor, type Actor } from "~/modules/staff/staff.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
-import { decryptTotpSecret, useRecoveryCode, verifyTotp } from "./mfa.server";
+import { claimTotpCode, useRecoveryCode } from "./mfa.server";
 import { hashPassword, needsRehash, verifyPassword } from "./password.server";
 import { createSession, deleteSession, pruneSessions } from "./session.server";
 
@@ -172,21 +172,7 @@ export async function signInWithSecondFactor(
   const attempt = await beginAttempt(db, staff.email, input.ip, input.requestId);
   if (!attempt.ok) return { kind: "limited", retryAfterSeconds: attempt.retryAfterSeconds };
 
-  const secret = decryptTotpSecret(staff.totp_secret);
-  let how: string | null = null;
-  if (secret) {
-    const step = await verifyTotp(secret, input.code, staff.totp_last_step);
-    if (step !== null) {
-      // Conditional: of two requests with the same code, one wins.
-      const claimed = await db
-        .updateTable("staff")
-        .set({ totp_last_step: step })
-        .where("id", "=", staff.id)
-        .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", step)]))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 1) how = "password and authenticator code";
-    }
-  }
+  let how: string | null = (await claimTotpCode(db, staff, input.code)) ? "password and authenticator code" : null;
   if (!how && (await useRecoveryCode(db, staff.id, input.code))) how = "password and recovery code";
   if (!how) {
     await recordFailure(db, staff.email, staff.id, input.ip, "wrong authentication code", input.requestId);

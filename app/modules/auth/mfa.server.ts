@@ -118,6 +118,28 @@ export async function verifyTotp(secret: string, code: string, lastStep: number 
   return lastStep !== null && step <= lastStep ? null : step;
 }
 
+/**
+ * Accepts a code from the account's authenticator once: right now (verifyTotp) and newer
+ * than the last one accepted, claimed with a conditional update so that of two requests
+ * carrying the same code only one wins.
+ */
+export async function claimTotpCode(
+  db: DB,
+  staff: { id: number; totp_secret: string | null; totp_last_step: number | null },
+  code: string,
+): Promise<boolean> {
+  const secret = staff.totp_secret ? decryptTotpSecret(staff.totp_secret) : null;
+  const step = secret ? await verifyTotp(secret, code, staff.totp_last_step) : null;
+  if (step === null) return false;
+  const claimed = await db
+    .updateTable("staff")
+    .set({ totp_last_step: step })
+    .where("id", "=", staff.id)
+    .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", step)]))
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
+}
+
 /** "k7m2q-9xh4d": 10 characters from 31 unambiguous ones (about 50 bits). */
 function newRecoveryCode(): string {
   let code = "";

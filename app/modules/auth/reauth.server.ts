@@ -6,7 +6,7 @@ import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/db/db.server";
 import { log } from "~/utils/log.server";
 import { beginAttempt, failedAttempt, settleAttempt } from "./login.server";
-import { decryptTotpSecret, looksLikeRecoveryCode, useRecoveryCode, verifyTotp } from "./mfa.server";
+import { claimTotpCode, looksLikeRecoveryCode, useRecoveryCode } from "./mfa.server";
 import { verifyPassword } from "./password.server";
 import type { StaffUser } from "./require-staff.server";
 
@@ -36,18 +36,7 @@ export async function reauthenticate(
   let ok = false;
   const otp = answer.replace(/\s+/g, "");
   if (methods.secondFactor && /^\d{6}$/.test(otp)) {
-    const secret = staff.totp_secret ? decryptTotpSecret(staff.totp_secret) : null;
-    const step = secret ? await verifyTotp(secret, otp, staff.totp_last_step) : null;
-    if (step !== null) {
-      // Conditional, as at sign-in: a code is accepted once.
-      const claimed = await db
-        .updateTable("staff")
-        .set({ totp_last_step: step })
-        .where("id", "=", staff.id)
-        .where((eb) => eb.or([eb("totp_last_step", "is", null), eb("totp_last_step", "<", step)]))
-        .executeTakeFirst();
-      ok = Number(claimed.numUpdatedRows) === 1;
-    }
+    ok = await claimTotpCode(db, staff, otp);
   } else {
     if (methods.secondFactor && looksLikeRecoveryCode(answer)) ok = await useRecoveryCode(db, staff.id, answer);
     // Passwords are at least 12 characters, so never 6 digits; one may look like a recovery code.

@@ -3,6 +3,7 @@
 // session. Sign-out, deactivation and expiry are enforced here, on the server.
 import { createHash, randomBytes } from "node:crypto";
 import type { DB } from "~/modules/db/db.server";
+import { readCookie } from "~/utils/cookies";
 import { getEnv } from "~/utils/env.server";
 
 export const IDLE_MS = 2 * 60 * 60 * 1000;
@@ -38,17 +39,8 @@ export function clearSessionCookie(): string {
 
 /** The raw session id the request's cookie carries, if it looks like one of ours. */
 export function sessionIdFrom(request: Request): string | null {
-  const header = request.headers.get("Cookie");
-  if (!header) return null;
-  const name = sessionCookieName();
-  for (const part of header.split(";")) {
-    const at = part.indexOf("=");
-    if (at > 0 && part.slice(0, at).trim() === name) {
-      const value = part.slice(at + 1).trim();
-      return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
-    }
-  }
-  return null;
+  const value = readCookie(request.headers.get("Cookie"), sessionCookieName());
+  return value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
 }
 
 export type SessionStage = "mfa" | "full";

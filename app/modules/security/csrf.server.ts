@@ -3,10 +3,20 @@
 // A token taken from another visitor does not match this visitor's cookie.
 import type { AppLoadContext } from "@remix-run/node";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { getEnv } from "~/utils/env.server";
+import { getEnv, type Env } from "~/utils/env.server";
+import { siteOf, type Site } from "./origin.server";
 import { log } from "~/utils/log.server";
 
 export const CSRF_FIELD = "csrf";
+
+const sites = new WeakMap<Env, Site>();
+/** This site's rules for origins (origin.server.ts), for the configuration in force. */
+function currentSite(): Site {
+  const env = getEnv();
+  let site = sites.get(env);
+  if (!site) sites.set(env, (site = siteOf(env)));
+  return site;
+}
 
 /** The token a form carries in its hidden `csrf` field. */
 export function csrfToken(context: Pick<AppLoadContext, "csrfId">): string {
@@ -16,12 +26,9 @@ export function csrfToken(context: Pick<AppLoadContext, "csrfId">): string {
 /** Throws a 403 Response unless the request comes from this site with this visitor's token. */
 export function assertSameSite(request: Request, context: Pick<AppLoadContext, "csrfId" | "requestId">, form: FormData) {
   const origin = request.headers.get("Origin");
-  const site = request.headers.get("Sec-Fetch-Site");
-  // Same origin: the public address, or the host the browser itself addressed (a page
-  // on another site cannot make a browser send this host with its own origin).
-  const host = request.headers.get("Host");
-  const sameOrigin = [new URL(getEnv().PUBLIC_URL).origin, ...(host ? [`http://${host}`, `https://${host}`] : [])];
-  const crossSite = (origin !== null && !sameOrigin.includes(origin)) || site === "cross-site";
+  const crossSite =
+    (origin !== null && !currentSite().originAllowed(origin, request.headers.get("Host") ?? undefined)) ||
+    request.headers.get("Sec-Fetch-Site") === "cross-site";
   const given = form.get(CSRF_FIELD);
   const expected = csrfToken(context);
   const tokenOk =

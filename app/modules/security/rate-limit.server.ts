@@ -3,8 +3,8 @@
 import { sql } from "kysely";
 import { immediateTransaction, isPostgres, type DB } from "~/modules/db/db.server";
 
-/** The first key of reserveHits's PostgreSQL advisory locks (the second is the limit's key hashed). */
-const RESERVE_LOCK = 7_263_002;
+/** The first key of the PostgreSQL advisory locks on limits (the second is the limit's key hashed). */
+const LIMIT_LOCK = 7_263_002;
 
 export interface Limit {
   /** What is limited ("apply", "login-ip", "login-email"). */
@@ -59,6 +59,18 @@ export function retryAfterHeaders(state: { retryAfterSeconds: number }): Headers
   return { "Retry-After": String(state.retryAfterSeconds) };
 }
 
+/**
+ * Makes concurrent transactions that check and count the same limits take turns, until
+ * the transaction `trx` ends: on SQLite every transaction here already holds the write lock
+ * from its start (BEGIN IMMEDIATE); on PostgreSQL a transaction-scoped advisory lock per
+ * limit, always taken in the same order so two callers never wait on each other in a circle.
+ */
+export async function lockLimits(trx: DB, limits: Limit[]): Promise<void> {
+  if (!isPostgres(trx)) return;
+  const keys = [...new Set(limits.map((l) => `${l.bucket}\n${l.key}`))].sort();
+  for (const key of keys) await sql`select pg_advisory_xact_lock(${LIMIT_LOCK}, hashtext(${key}))`.execute(trx);
+}
+
 export type Reservation = { limited: false; ids: number[] } | { limited: true; retryAfterSeconds: number };
 
 /**
@@ -72,11 +84,7 @@ export async function reserveHits(db: DB, limits: Limit[], now = Date.now()): Pr
   const counted = limits.filter((l) => l.max > 0);
   if (counted.length === 0) return { limited: false, ids: [] };
   return immediateTransaction(db, async (trx) => {
-    if (isPostgres(trx)) {
-      // Always in the same order, so two callers never wait on each other in a circle.
-      const keys = [...new Set(counted.map((l) => `${l.bucket}\n${l.key}`))].sort();
-      for (const key of keys) await sql`select pg_advisory_xact_lock(${RESERVE_LOCK}, hashtext(${key}))`.execute(trx);
-    }
+    await lockLimits(trx, counted);
     let worst: LimitState = { limited: false };
     for (const limit of counted) {
       const state = await checkLimit(trx, limit, now);
