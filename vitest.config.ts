@@ -8,6 +8,9 @@ export default defineConfig({
     include: ["tests/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}"],
     // The slow ones run apart: npm run test:resilience (vitest.resilience.config.ts).
     exclude: ["**/node_modules/**", "tests/resilience/**"],
+    // Builds first when a test that runs the production build is in the run and the
+    // sources changed since the last build (tests/helpers/global-setup.ts).
+    globalSetup: ["tests/helpers/global-setup.ts"],
     setupFiles: ["tests/helpers/setup.ts"],
     environment: "node",
     testTimeout: 30_000,

@@ -8,6 +8,9 @@ export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   test: {
     include: ["tests/resilience/**/*.test.ts"],
+    // Builds first when a test that runs the production build is in the run and the
+    // sources changed since the last build (tests/helpers/global-setup.ts).
+    globalSetup: ["tests/helpers/global-setup.ts"],
     setupFiles: ["tests/helpers/setup.ts"],
     environment: "node",
     fileParallelism: false,
