@@ -3,6 +3,11 @@
 // rows read identically on SQLite and PostgreSQL.
 import type { Generated, Insertable, Selectable } from "kysely";
 
+/** A boolean as the database stores it: 0 or 1 (better-sqlite3 binds no booleans). Plain
+ * `number` to the compiler; tests/integration/schema.test.ts reads the name and expects an
+ * integer column with CHECK (column in (0, 1)). */
+export type BooleanInteger = number;
+
 export type SignatoryStatus = "active" | "withdrawn" | "suspended";
 export type SignatoryEventKind =
   | "joined"
@@ -24,7 +29,7 @@ export interface PledgeTable {
   title: string;
   summary: string;
   introduced_on: string;
-  required: number;
+  required: BooleanInteger;
   position: number;
 }
 
@@ -37,7 +42,7 @@ export interface SignatoryTable {
   sector: string;
   description: string;
   joined_on: string;
-  founding: number;
+  founding: BooleanInteger;
   status: SignatoryStatus;
   withdrawn_on: string | null;
   former_names: string | null;
@@ -94,7 +99,7 @@ export interface MailAttemptTable {
   id: Generated<number>;
   mail_id: number;
   at: string;
-  ok: number;
+  ok: BooleanInteger;
   error: string | null;
 }
 
@@ -193,7 +198,7 @@ export interface StaffTable {
   email: string;
   name: string;
   role: StaffRole;
-  active: Generated<number>;
+  active: Generated<BooleanInteger>;
   /** argon2id, PHC string. */
   password_hash: string;
   /** AES-256-GCM ciphertext of the base32 secret (never the secret itself). */
@@ -204,7 +209,7 @@ export interface StaffTable {
   created_at: string;
   last_sign_in_at: string | null;
   /** 1: the password was set by an admin; the account must change it before anything else. */
-  must_change_password: Generated<number>;
+  must_change_password: Generated<BooleanInteger>;
 }
 
 export interface StaffSessionTable {

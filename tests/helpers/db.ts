@@ -1,7 +1,7 @@
 // The per-file test database (see setup.ts): migrated and seeded with the real data,
 // through the same code as `npm start`.
 import { afterAll, beforeAll } from "vitest";
-import { closeDb, getDb } from "~/modules/db/db.server";
+import { closeDb, getDb, migrateToLatest } from "~/modules/db/db.server";
 import { prepareDatabase } from "~/modules/db/startup.server";
 import { dropDatabase } from "./engine";
 
@@ -9,9 +9,20 @@ export function useSeededDatabase() {
   beforeAll(async () => {
     await prepareDatabase(getDb(), () => {});
   });
-  afterAll(async () => {
-    await closeDb();
-    await dropDatabase(process.env.DATABASE_URL!);
-  });
+  afterAll(dropTestDatabase);
   return getDb;
+}
+
+/** The per-file database migrated to the latest version, without the seed data. */
+export function useMigratedDatabase() {
+  beforeAll(async () => {
+    await migrateToLatest(getDb());
+  });
+  afterAll(dropTestDatabase);
+  return getDb;
+}
+
+async function dropTestDatabase() {
+  await closeDb();
+  await dropDatabase(process.env.DATABASE_URL!);
 }
