@@ -2,7 +2,7 @@
 // gain 'updated'. SQLite cannot alter a CHECK constraint, so the table is rebuilt.
 import { sql, type Kysely } from "kysely";
 import { isPostgres } from "./dialect";
-import { VERSIONED_TABLES } from "./009_data_version";
+import { makePublicData } from "./public-data";
 
 const KINDS = ["joined", "pledge_endorsed", "withdrawn", "suspended", "reinstated", "updated"];
 
@@ -37,11 +37,5 @@ async function rebuild(db: Kysely<any>, kinds: string[]) {
   await sql`alter table signatory_events_new rename to signatory_events`.execute(db);
   await db.schema.createIndex("signatory_events_signatory_idx").on("signatory_events").columns(["signatory_id", "occurred_on"]).execute();
   // The data-version triggers went with the old table (migration 009).
-  if (VERSIONED_TABLES.includes("signatory_events")) {
-    const bump = sql`begin update data_version set version = version + 1 where id = 1; end`;
-    const t = sql.table("signatory_events");
-    await sql`create trigger ${sql.id("signatory_events_insert_data_version")} after insert on ${t} ${bump}`.execute(db);
-    await sql`create trigger ${sql.id("signatory_events_update_data_version")} after update on ${t} ${bump}`.execute(db);
-    await sql`create trigger ${sql.id("signatory_events_delete_data_version")} after delete on ${t} ${bump}`.execute(db);
-  }
+  await makePublicData(db, "signatory_events");
 }
