@@ -1,7 +1,10 @@
 // Any address no other route claims: a real 404 status with the shared error page.
 import type { MetaFunction } from "@remix-run/node";
+import { notCached } from "~/modules/cache/cache-policy";
 import { ErrorPage } from "~/root";
 import { httpError } from "~/utils/http.server";
+
+export const handle = notCached("a 404 for any address no other route claims: cached, every address could take an entry");
 
 export const meta: MetaFunction = () => [{ title: "Page not found · Accord Registry" }];
 

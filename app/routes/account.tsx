@@ -8,12 +8,15 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "~/modules/auth/passwor
 import { newTotpSecret, qrCodeDataUrl, sealEnrolment, totpUri, unsealEnrolment, unusedRecoveryCodes } from "~/modules/auth/mfa.server";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { REAUTH_MAX, fieldErrors, passwordChangeSchema, type FieldErrors } from "~/modules/staff/forms";
 import { FormAlert, StaffErrorBoundary, StaffFrame, TextField } from "~/modules/staff/ui";
 import { getEnv } from "~/utils/env.server";
 import staffStyles from "~/styles/staff.css?url";
+
+export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction = () => [{ title: "Your account · Accord Registry" }, { name: "robots", content: "noindex" }];

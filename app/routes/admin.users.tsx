@@ -5,6 +5,7 @@ import { CsrfField } from "~/components/csrf-field";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply } from "~/modules/staff/actions.server";
 import { getDb } from "~/modules/db/db.server";
 import { csrfToken } from "~/modules/security/csrf.server";
@@ -12,6 +13,8 @@ import { fieldErrors, newStaffSchema, REASON_MAX, type FieldErrors } from "~/mod
 import { StaffError, createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.server";
 import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextField, formatDateTime } from "~/modules/staff/ui";
 import staffStyles from "~/styles/staff.css?url";
+
+export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction = () => [{ title: "Staff accounts · Accord Registry" }, { name: "robots", content: "noindex" }];

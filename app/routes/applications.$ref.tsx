@@ -21,6 +21,7 @@ import {
 import { validateOnServer } from "~/modules/applications/rules.server";
 import { readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
 import { EVENT_LABEL, isOpen, STATUS_EXPLANATION } from "~/modules/applications/status";
+import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
@@ -29,6 +30,8 @@ import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";
 import applyStyles from "~/styles/apply.css?url";
 import { formatDate } from "~/utils/format";
 import { log } from "~/utils/log.server";
+
+export const handle = notCached("an applicant's private status page (its token is in the address)");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
 

@@ -10,6 +10,7 @@ import { ApplicationForm } from "~/modules/applications/application-form";
 import { formOptions, retryTime, schemaOptions, submitApplication } from "~/modules/applications/applications.server";
 import { validateOnServer } from "~/modules/applications/rules.server";
 import { emptyValues, readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { checkFillTime, HONEYPOT_FIELD, honeypotFilled, startedToken, STARTED_FIELD } from "~/modules/security/honeypot.server";
@@ -17,6 +18,8 @@ import { consumeLimit } from "~/modules/security/rate-limit.server";
 import applyStyles from "~/styles/apply.css?url";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
+
+export const handle = notCached("a form with the visitor's anti-forgery token");
 
 const HOUR = 60 * 60 * 1000;
 

@@ -3,9 +3,12 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { refExists } from "~/modules/applications/applications.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import applyStyles from "~/styles/apply.css?url";
 import { httpError } from "~/utils/http.server";
+
+export const handle = notCached("an applicant's page, like every page of applying (issue 6)");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
 

@@ -9,12 +9,15 @@ import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "
 import { CsrfField } from "~/components/csrf-field";
 import { mailLimitMessage, resendVerification, verifyApplication } from "~/modules/applications/applications.server";
 import { STATUS_EXPLANATION } from "~/modules/applications/status";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/root";
 import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";
 import applyStyles from "~/styles/apply.css?url";
 import { log } from "~/utils/log.server";
+
+export const handle = notCached("a private verification link, and following it confirms the application");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
 

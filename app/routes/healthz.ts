@@ -1,5 +1,8 @@
 import { sql } from "kysely";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
+
+export const handle = notCached("asks the database on every request, for load balancers");
 
 export async function loader() {
   const headers = { "Cache-Control": "no-store" };

@@ -7,11 +7,14 @@ import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { safeRedirect } from "~/modules/auth/redirect";
 import { signedInStaff } from "~/modules/auth/require-staff.server";
 import { clearSessionCookie, currentSession, deleteSession } from "~/modules/auth/session.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { codeSchema, fieldErrors, loginSchema, type FieldErrors } from "~/modules/staff/forms";
 import { FormAlert, StaffErrorBoundary, TextField } from "~/modules/staff/ui";
 import staffStyles from "~/styles/staff.css?url";
+
+export const handle = notCached("a form with the visitor's anti-forgery token");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction = () => [{ title: "Staff sign-in · Accord Registry" }, { name: "robots", content: "noindex" }];

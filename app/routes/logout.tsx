@@ -2,8 +2,11 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { signOut } from "~/modules/auth/login.server";
 import { NO_STORE } from "~/modules/auth/no-store";
 import { clearSessionCookie, currentSession } from "~/modules/auth/session.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { assertSameSite } from "~/modules/security/csrf.server";
+
+export const handle = notCached("a redirect to the sign-in page (signing out is a POST)");
 
 // Signing out changes state, so it is a POST (with the anti-forgery token); a GET only
 // points to the sign-in page.

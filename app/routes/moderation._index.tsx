@@ -1,6 +1,7 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
@@ -11,6 +12,8 @@ import { csrfToken } from "~/modules/security/csrf.server";
 import { ApplicationStatusBadge, StaffErrorBoundary, StaffFrame, Pagination, ageText, formatDateTime } from "~/modules/staff/ui";
 import { httpError } from "~/utils/http.server";
 import staffStyles from "~/styles/staff.css?url";
+
+export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction = () => [{ title: "Moderation queue · Accord Registry" }, { name: "robots", content: "noindex" }];

@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply } from "~/modules/staff/actions.server";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
@@ -31,6 +32,8 @@ import {
 } from "~/modules/staff/ui";
 import { displayHost } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
+
+export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

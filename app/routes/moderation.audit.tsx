@@ -4,6 +4,7 @@ import { z } from "zod";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { auditActors, listAudit } from "~/modules/moderation/audit-view.server";
 import { AUDIT_ACTIONS } from "~/modules/moderation/constants";
@@ -11,6 +12,8 @@ import { csrfToken } from "~/modules/security/csrf.server";
 import { FormAlert, Pagination, SelectField, StaffErrorBoundary, StaffFrame, TextField, formatDateTime } from "~/modules/staff/ui";
 import { httpError } from "~/utils/http.server";
 import staffStyles from "~/styles/staff.css?url";
+
+export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction = () => [{ title: "Audit log · Moderation · Accord Registry" }, { name: "robots", content: "noindex" }];

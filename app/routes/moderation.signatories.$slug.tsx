@@ -5,6 +5,7 @@ import { CsrfField } from "~/components/csrf-field";
 import { StatusBadge } from "~/components/status-badge";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply } from "~/modules/staff/actions.server";
 import { allCountries } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
@@ -16,6 +17,8 @@ import { fieldErrors, REASON_MAX, today, type FieldErrors } from "~/modules/staf
 import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextArea, TextField, formatDateTime } from "~/modules/staff/ui";
 import { formatDate } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
+
+export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

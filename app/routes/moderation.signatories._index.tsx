@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { StatusBadge } from "~/components/status-badge";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/db/db.server";
 import { listForManagement } from "~/modules/moderation/signatories.server";
@@ -11,6 +12,8 @@ import { Pagination, SelectField, StaffErrorBoundary, StaffFrame, TextField } fr
 import { formatDate } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
 import staffStyles from "~/styles/staff.css?url";
+
+export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction = () => [{ title: "Manage signatories · Accord Registry" }, { name: "robots", content: "noindex" }];

@@ -1,7 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/db/db.server";
 import { csvFileName, exportCsv } from "~/modules/opendata/csv.server";
 import { CACHE, openDataError, preflight, withCors } from "~/modules/opendata/http.server";
+
+export const handle = notCached("the whole register, streamed: larger than any answer the cache keeps (decision 011)");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const options = preflight(request);

@@ -19,6 +19,16 @@ export function cacheable(params: readonly string[] = []): { cache: CachePolicy 
   return { cache: { params } };
 }
 
+/**
+ * A route module's `handle` that keeps it out of the cache, saying why:
+ * `export const handle = notCached("staff page")`. The server treats it as a route with no
+ * policy at all; it exists so that every route with a loader decides, and
+ * tests/unit/route-cache-decisions.test.ts fails for one that does not.
+ */
+export function notCached(reason: string): { cache: null; notCachedBecause: string } {
+  return { cache: null, notCachedBecause: reason };
+}
+
 /** Remix's own parameter: the loader data of one route, fetched by the browser's router. */
 const REMIX_PARAMS = ["_data"];
 
