@@ -1,26 +1,36 @@
-// Remix's Node entry (streaming render; bots get the whole document at once), plus
-// the start-up hook that server.mjs calls before it listens.
+// Remix's Node entry (streaming render; bots get the whole document at once), plus the
+// hooks through which the HTTP server (server/) reaches the app: one typed object, read
+// from the build at start-up (server/remix.ts, docs/decisions/013-typed-server.md).
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import type { ServerHooks } from "../server/hooks";
+import { sessionCookieName } from "~/modules/auth/session.server";
+import { ResponseCache, chooseEncoding } from "~/modules/cache/response-cache.server";
+import { committedDataVersion, currentDataVersion, shutdown, startBackground, startup } from "~/modules/db/lifecycle.server";
+import { consumeWriteLimit } from "~/modules/security/write-limit.server";
+import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { NonceProvider } from "~/utils/nonce";
 import { RequestIdProvider } from "~/utils/request-id";
 
-export { getEnv } from "~/utils/env.server";
-export { log } from "~/utils/log.server";
-export { committedDataVersion, currentDataVersion, shutdown, startBackground, startup } from "~/modules/db/lifecycle.server";
-export { ResponseCache, chooseEncoding } from "~/modules/cache/response-cache.server";
-export { createCacheRouter } from "~/modules/cache/cache-policy";
-export { consumeWriteLimit } from "~/modules/security/write-limit.server";
-export { ReadLimit } from "~/modules/security/read-limit.server";
-export { siteOf } from "~/modules/security/origin.server";
-export { isFormContentType, requestTargetProblem } from "~/modules/security/request-checks.server";
-export { sessionCookieName } from "~/modules/auth/session.server";
-export { readCookie } from "~/utils/cookies";
+/** What the server needs of the app (the interface is in server/hooks.ts). */
+export const hooks = {
+  getEnv,
+  log,
+  startup,
+  startBackground,
+  shutdown,
+  currentDataVersion,
+  committedDataVersion,
+  createResponseCache: (headers) => new ResponseCache(headers),
+  chooseEncoding,
+  consumeWriteLimit,
+  sessionCookieName,
+} satisfies ServerHooks;
 
 const ABORT_DELAY = 5_000;
 

@@ -6,8 +6,15 @@ import { createServer as netServer } from "node:net";
 
 export const say = (msg) => console.log(`bench: ${msg}`);
 
-// The server runs exactly as `npm start` runs it: its last command, node's flags included.
-export const SERVER_ARGS = JSON.parse(readFileSync("package.json", "utf8")).scripts.start.split("&&").at(-1).trim().split(/\s+/).slice(1);
+// The server runs exactly as `npm start` runs it: its last command, node's flags included,
+// with the script's `${BUILD_DIR:-build}` expanded as the shell would.
+export const SERVER_ARGS = JSON.parse(readFileSync("package.json", "utf8"))
+  .scripts.start.split("&&")
+  .at(-1)
+  .trim()
+  .split(/\s+/)
+  .slice(1)
+  .map((arg) => arg.replace("${BUILD_DIR:-build}", process.env.BUILD_DIR ?? "build"));
 
 export function freePort() {
   return new Promise((resolve) => {

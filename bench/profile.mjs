@@ -5,6 +5,8 @@
 // loaded for BENCH_SECONDS (default 10) by autocannon, or with --uncached by sequential
 // requests each after a commit (so every one searches and renders anew). Prints the
 // functions with the most self time and keeps the .cpuprofile (for Chrome's DevTools).
+// The server's own functions are in BUILD_DIR/server-main.js (server/, bundled without
+// minifying, so they keep their names), the app's in BUILD_DIR/server/index.js.
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { execFileSync } from "node:child_process";

@@ -1,6 +1,6 @@
 // Builds only when the build is missing or older than the sources: `npm start` runs this
 // file, and the tests' global setup (tests/helpers/global-setup.ts) imports buildIfNeeded.
-// BUILD_DIR names the build (default ./build), as server.mjs and vite.config.ts read it.
+// BUILD_DIR names the build (default ./build), as vite.config.ts and server/build.ts write it.
 import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -9,10 +9,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** What the build is made from: a change to any of these makes the build stale. */
-export const SOURCES = ["app", "db", "server", "public", "vite.config.ts", "package.json"];
+export const SOURCES = ["app", "db", "server", "public", "vite.config.ts", "tsconfig.json", "package.json"];
 
-/** What `npm run build` writes, relative to the build directory. */
-export const OUTPUTS = ["server/index.js"];
+/** What `npm run build` writes, relative to the build directory: the Remix build and the
+ * server's bundle (server/build.ts). */
+export const OUTPUTS = ["server/index.js", "server-main.js"];
 
 export function buildDir() {
   return resolve(ROOT, process.env.BUILD_DIR ?? "build");

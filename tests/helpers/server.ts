@@ -1,27 +1,33 @@
-// The production server (`node server.mjs` over ./build) in a child process, for the
-// browser and HTTP tests: a free port on 127.0.0.1 and a throw-away database (see
-// engine.ts) that the server migrates and seeds at start-up, exactly as `npm start` does.
+// The production server (`node build/server-main.js`, as `npm start` runs it) in a child
+// process, for the browser and HTTP tests: a free port on 127.0.0.1 and a throw-away
+// database (see engine.ts) that the server migrates and seeds at start-up, exactly as
+// `npm start` does.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dropDatabase, freshDatabaseUrl } from "./engine";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-// BUILD_DIR lets several builds live side by side (as server.mjs and vite.config.ts read it).
-const SERVER_BUILD = join(ROOT, process.env.BUILD_DIR ?? "build", "server", "index.js");
+// BUILD_DIR lets several builds live side by side (as npm run build and npm start read it).
+const BUILD_DIR = process.env.BUILD_DIR ?? "build";
 const START_TIMEOUT_MS = 30_000;
 
 /** node's arguments exactly as `npm start` runs the server (its flags included), as the
- * bench does: memory figures measured in tests are those of the real server. */
+ * bench does: memory figures measured in tests are those of the real server. The script's
+ * `${BUILD_DIR:-build}` is expanded as the shell would. */
 export const SERVER_ARGS: string[] = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
   .split("&&")
   .at(-1)!
   .trim()
   .split(/\s+/)
-  .slice(1);
+  .slice(1)
+  .map((arg) => arg.replace("${BUILD_DIR:-build}", BUILD_DIR));
+
+/** What the server runs: the Remix build and the server's bundle beside it. */
+const BUILD_OUTPUTS = [join(BUILD_DIR, "server", "index.js"), SERVER_ARGS.at(-1)!].map((file) => resolve(ROOT, file));
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface TestServer {
@@ -59,9 +65,10 @@ function exited(child: ChildProcess): Promise<void> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<TestServer> {
-  if (!existsSync(SERVER_BUILD)) {
+  const missing = BUILD_OUTPUTS.find((file) => !existsSync(file));
+  if (missing) {
     throw new Error(
-      `The production build is missing (${SERVER_BUILD}). Run \`npm run build\` first ` +
+      `The production build is missing (${missing}). Run \`npm run build\` first ` +
         "(`npm test` builds before it runs the tests).",
     );
   }

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "~/modules/db/db.server";
-import { startServer, type TestServer } from "../helpers/server";
+import { SERVER_ARGS, startServer, type TestServer } from "../helpers/server";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
 import { createStaffUser } from "../integration/staff-fixtures";
 import { applicationFields, Client, fillTime } from "./client";
@@ -174,7 +174,7 @@ describe("start-up refuses an unsafe configuration [ASVS 13.3.1, catalogue 50]",
     ["a short SESSION_SECRET", "changeme", /SESSION_SECRET must be at least 32 characters long/],
   ])("with %s: exits non-zero and says why", (_what, secret, message) => {
     const file = join(tmpdir(), `accord-startup-${randomUUID()}.db`);
-    const run = spawnSync(process.execPath, ["server.mjs"], {
+    const run = spawnSync(process.execPath, SERVER_ARGS, {
       cwd: ROOT,
       env: serverEnv({ SESSION_SECRET: secret, DATABASE_URL: file, PORT: "0" }),
       encoding: "utf8",
