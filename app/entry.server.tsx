@@ -10,7 +10,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import type { ServerHooks } from "../server/hooks";
 import { sessionCookieName } from "~/modules/auth/session.server";
 import { ResponseCache, chooseEncoding } from "~/modules/cache/response-cache.server";
-import { committedDataVersion, currentDataVersion, shutdown, startBackground, startup } from "~/modules/db/lifecycle.server";
+import { committedDataVersion, currentDataVersion, shutdown, startBackground, startup } from "~/modules/lifecycle.server";
 import { consumeWriteLimit } from "~/modules/security/write-limit.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";

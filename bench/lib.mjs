@@ -63,7 +63,7 @@ export function stopApp(app) {
 
 /** Adds `count` synthetic signatories to the database at `dbPath` (npm run db:synth). */
 export const synth = (dbPath, count) =>
-  execFileSync(process.execPath, ["--import", "tsx", "db/cli/synth.ts", "--count", String(count)], {
+  execFileSync(process.execPath, ["--import", "tsx", "app/cli/synth.ts", "--count", String(count)], {
     env: { ...process.env, DATABASE_URL: dbPath, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { LineChart } from "~/components/charts/line-chart";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { countByStatus, joinsByYear, latestJoiners, listPledges } from "~/modules/directory/directory.server";
 import { lineChart } from "~/modules/opendata/charts.server";
 import { continuousYears } from "~/modules/opendata/stats.server";

@@ -9,7 +9,7 @@ import { newTotpSecret, qrCodeDataUrl, sealEnrolment, totpUri, unsealEnrolment, 
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { REAUTH_MAX, fieldErrors, passwordChangeSchema, type FieldErrors } from "~/modules/staff/forms";
 import { FormAlert, StaffErrorBoundary, StaffFrame, TextField } from "~/modules/staff/ui";

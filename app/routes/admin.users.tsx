@@ -7,7 +7,7 @@ import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply } from "~/modules/staff/actions.server";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { csrfToken } from "~/modules/security/csrf.server";
 import { fieldErrors, newStaffSchema, REASON_MAX, type FieldErrors } from "~/modules/staff/forms";
 import { StaffError, createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.server";

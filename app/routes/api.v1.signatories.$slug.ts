@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { cacheable } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { toApiSignatory } from "~/modules/directory/api.server";
 import { getSignatory } from "~/modules/directory/directory.server";
 import { CACHE, openDataError, openDataJson, preflight } from "~/modules/opendata/http.server";

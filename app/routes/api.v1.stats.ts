@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { cacheable } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { CACHE, openDataJson, preflight } from "~/modules/opendata/http.server";
 import { getStats } from "~/modules/opendata/stats.server";
 

@@ -23,7 +23,7 @@ import { readApplicationForm, type ApplicationValues, type FieldErrors } from "~
 import { EVENT_LABEL, isOpen, STATUS_EXPLANATION } from "~/modules/applications/status";
 import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/root";
 import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";

@@ -11,7 +11,7 @@ import { formOptions, retryTime, schemaOptions, submitApplication } from "~/modu
 import { validateOnServer } from "~/modules/applications/rules.server";
 import { emptyValues, readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { checkFillTime, HONEYPOT_FIELD, honeypotFilled, startedToken, STARTED_FIELD } from "~/modules/security/honeypot.server";
 import { consumeLimit } from "~/modules/security/rate-limit.server";

@@ -4,7 +4,7 @@ import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction }
 import { Link, useLoaderData } from "@remix-run/react";
 import { refExists } from "~/modules/applications/applications.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import applyStyles from "~/styles/apply.css?url";
 import { httpError } from "~/utils/http.server";
 

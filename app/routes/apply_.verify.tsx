@@ -10,7 +10,7 @@ import { CsrfField } from "~/components/csrf-field";
 import { mailLimitMessage, resendVerification, verifyApplication } from "~/modules/applications/applications.server";
 import { STATUS_EXPLANATION } from "~/modules/applications/status";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/root";
 import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";

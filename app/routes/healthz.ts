@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 
 export const handle = notCached("asks the database on every request, for load balancers");
 

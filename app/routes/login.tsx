@@ -8,7 +8,7 @@ import { safeRedirect } from "~/modules/auth/redirect";
 import { signedInStaff } from "~/modules/auth/require-staff.server";
 import { clearSessionCookie, currentSession, deleteSession } from "~/modules/auth/session.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { codeSchema, fieldErrors, loginSchema, type FieldErrors } from "~/modules/staff/forms";
 import { FormAlert, StaffErrorBoundary, TextField } from "~/modules/staff/ui";

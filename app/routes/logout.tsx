@@ -3,7 +3,7 @@ import { signOut } from "~/modules/auth/login.server";
 import { NO_STORE } from "~/modules/auth/no-store";
 import { clearSessionCookie, currentSession } from "~/modules/auth/session.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { assertSameSite } from "~/modules/security/csrf.server";
 
 export const handle = notCached("a redirect to the sign-in page (signing out is a POST)");

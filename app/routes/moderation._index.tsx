@@ -5,7 +5,7 @@ import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { QUEUE_FILTERS, type QueueFilter } from "~/modules/moderation/constants";
 import { countApplicationsByStatus, listApplications } from "~/modules/moderation/queue.server";
 import { csrfToken } from "~/modules/security/csrf.server";

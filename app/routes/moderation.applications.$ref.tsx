@@ -7,7 +7,7 @@ import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply } from "~/modules/staff/actions.server";
 import { countryName } from "~/modules/countries";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import {
   AlreadyDecided,
   ApplicationNotFound,

@@ -5,7 +5,7 @@ import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { auditActors, listAudit } from "~/modules/moderation/audit-view.server";
 import { AUDIT_ACTIONS } from "~/modules/moderation/constants";
 import { csrfToken } from "~/modules/security/csrf.server";

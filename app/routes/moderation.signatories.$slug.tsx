@@ -8,7 +8,7 @@ import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply } from "~/modules/staff/actions.server";
 import { allCountries } from "~/modules/countries";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { getSignatory, listSectors } from "~/modules/directory/directory.server";
 import { STATUS_INTENTS, type StatusIntent } from "~/modules/moderation/constants";
 import { changeSignatoryStatus, saveSignatory, signatorySchema, statusSchema } from "~/modules/moderation/signatories.server";

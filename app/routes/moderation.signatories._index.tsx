@@ -5,7 +5,7 @@ import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { listForManagement } from "~/modules/moderation/signatories.server";
 import { csrfToken } from "~/modules/security/csrf.server";
 import { Pagination, SelectField, StaffErrorBoundary, StaffFrame, TextField } from "~/modules/staff/ui";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { cacheable } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { badgeSvg, findBadgeSignatory, unknownBadgeSvg } from "~/modules/opendata/badge.server";
 import { CACHE, preflight, textWithEtag } from "~/modules/opendata/http.server";
 

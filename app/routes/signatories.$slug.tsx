@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { StatusBadge } from "~/components/status-badge";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { getSignatory } from "~/modules/directory/directory.server";
 import { badgeEmbed } from "~/modules/opendata/badge.server";
 import stylesheet from "~/styles/opendata.css?url";

@@ -5,7 +5,7 @@ import { FilterForm, type FilterValues } from "~/components/filter-form";
 import { SignatoryCard } from "~/components/signatory-card";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { directoryFacets, joinYears, listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { loadDirectory } from "~/modules/directory/load.server";
 import { DIRECTORY_PARAMS, type DirectoryQuery } from "~/modules/directory/query";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { notCached } from "~/modules/cache/cache-policy";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { csvFileName, exportCsv } from "~/modules/opendata/csv.server";
 import { CACHE, openDataError, preflight, withCors } from "~/modules/opendata/http.server";
 

@@ -7,7 +7,7 @@ import { LineChart } from "~/components/charts/line-chart";
 import { WorldMap } from "~/components/charts/world-map";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { countByStatus, listPledges, listSectors } from "~/modules/directory/directory.server";
 import { barChart, columnChart, lineChart, worldMap } from "~/modules/opendata/charts.server";
 import { getStats } from "~/modules/opendata/stats.server";

@@ -37,7 +37,7 @@ export const PRIVATE_TABLES: Readonly<Record<string, string>> = {
   kysely_migration_lock: "Kysely's migration lock",
   // SQLite's full-text index over signatories (on PostgreSQL a column of signatories). A
   // virtual table takes no triggers; it is rewritten in the transaction of every write to
-  // signatories (app/modules/db/search.server.ts), whose triggers bump the version.
+  // signatories (app/modules/database/search.server.ts), whose triggers bump the version.
   signatory_search: "derived from signatories, written with them",
   signatory_search_config: "FTS5 shadow table of signatory_search",
   signatory_search_content: "FTS5 shadow table of signatory_search",

@@ -1,8 +1,8 @@
 // The per-file test database (see setup.ts): migrated and seeded with the real data,
 // through the same code as `npm start`.
 import { afterAll, beforeAll } from "vitest";
-import { closeDb, getDb, migrateToLatest } from "~/modules/db/db.server";
-import { prepareDatabase } from "~/modules/db/startup.server";
+import { closeDb, getDb, migrateToLatest } from "~/modules/database/db.server";
+import { prepareDatabase } from "~/modules/database/startup.server";
 import { dropDatabase } from "./engine";
 
 export function useSeededDatabase() {

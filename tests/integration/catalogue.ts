@@ -2,7 +2,7 @@
 // sqlite_master and pragma table_info; PostgreSQL's information_schema and pg_catalog),
 // in one shape for both engines. Used by schema.test.ts and public-tables.test.ts.
 import { sql } from "kysely";
-import { isPostgres, type DB } from "~/modules/db/db.server";
+import { isPostgres, type DB } from "~/modules/database/db.server";
 
 /** How a column's values are stored: the families db/schema.ts can name. */
 export type Family = "text" | "integer" | "real" | "boolean-as-integer" | `other: ${string}`;

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
-import { openDatabase, type DB } from "~/modules/db/db.server";
+import { openDatabase, type DB } from "~/modules/database/db.server";
 import { slugify } from "~/modules/directory/slug";
 import { startServer, type TestServer } from "../helpers/server";
 import { dropDatabase, freshDatabaseUrl } from "../helpers/engine";

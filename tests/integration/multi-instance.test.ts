@@ -21,7 +21,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resubmitApplication, submitApplication } from "~/modules/applications/applications.server";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
-import { openDatabase, type DB } from "~/modules/db/db.server";
+import { openDatabase, type DB } from "~/modules/database/db.server";
 import { slugify } from "~/modules/directory/slug";
 import { STARTED_FIELD, startedToken } from "~/modules/security/honeypot.server";
 import { describeOnPostgres, dropDatabase, freshDatabaseUrl } from "../helpers/engine";

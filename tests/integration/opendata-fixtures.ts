@@ -1,6 +1,6 @@
 // Later joiners for the open-data tests, on top of the seeded founding signatories: names
 // that CSV must quote, accents and another script, and every status.
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { createSignatory, setSignatoryStatus } from "~/modules/directory/write.server";
 
 const PRINCIPLES = ["stronger-defense", "no-offense", "capacity-building", "collective-action"];

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
-import { migrateToLatest, openDatabase, type DB } from "~/modules/db/db.server";
+import { migrateToLatest, openDatabase, type DB } from "~/modules/database/db.server";
 import { createSignatory } from "~/modules/directory/write.server";
 import { csvCell, csvCellValue, exportCsvText } from "~/modules/opendata/csv.server";
 import { importSignatories, readCsv } from "~/modules/opendata/import.server";
@@ -46,7 +46,7 @@ function runImport(file: string, databaseUrl: string): Promise<{ code: number | 
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn" };
     for (const key of Object.keys(env)) if (key.startsWith("VITEST")) delete env[key];
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["db/cli/import.ts", file], { cwd: ROOT, env });
+    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["app/cli/import.ts", file], { cwd: ROOT, env });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

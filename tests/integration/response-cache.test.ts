@@ -2,7 +2,7 @@
 // (here: another process's connection, as a CLI or a second instance would), and never
 // caches staff or applicant pages.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "~/modules/db/db.server";
+import { openDatabase, type DB } from "~/modules/database/db.server";
 import { setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
 import { startServer, type TestServer } from "../helpers/server";
 

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
-import { isPostgres } from "~/modules/db/db.server";
+import { isPostgres } from "~/modules/database/db.server";
 import { useMigratedDatabase } from "../helpers/db";
 import { onPostgres } from "../helpers/engine";
 import { columnsOf, tableNames, type CatalogueColumn, type Family } from "./catalogue";
@@ -21,7 +21,7 @@ const TABLES_OUTSIDE_THE_SCHEMA: Record<string, string> = {
   kysely_migration: "Kysely's record of applied migrations",
   kysely_migration_lock: "Kysely's migration lock",
   // SQLite's full-text index (migration 001) and the shadow tables FTS5 keeps for it; only
-  // app/modules/db/search.server.ts reads and writes it, in SQL of its own.
+  // app/modules/database/search.server.ts reads and writes it, in SQL of its own.
   signatory_search: "SQLite full-text index",
   signatory_search_config: "FTS5 shadow table",
   signatory_search_content: "FTS5 shadow table",

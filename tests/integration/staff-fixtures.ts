@@ -6,7 +6,7 @@ import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@re
 import { createHash, randomBytes } from "node:crypto";
 import type { StaffRole } from "../../db/schema";
 import { createSession } from "~/modules/auth/session.server";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { createStaff } from "~/modules/staff/staff.server";
 import { formPost, loaderArgs, visitor } from "../helpers/remix";
 import { nameKey } from "~/modules/applications/name-key";

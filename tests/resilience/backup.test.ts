@@ -58,7 +58,7 @@ describe("a backup taken while writes run [catalogue 40, 37]", () => {
     const clients = Array.from({ length: 60 }, (_, i) => new Client(server.url, { "X-Forwarded-For": `10.99.0.${i + 1}` }));
     await Promise.all(clients.map((c) => c.get("/apply")));
     await fillTime();
-    const synth = run("db/cli/synth.ts", ["--count", "6000"], env);
+    const synth = run("app/cli/synth.ts", ["--count", "6000"], env);
     await new Promise((r) => setTimeout(r, 300));
     const applying = Promise.all(
       clients.map(async (c, i) => {
@@ -67,7 +67,7 @@ describe("a backup taken while writes run [catalogue 40, 37]", () => {
       }),
     );
     const atStart = counts(dbPath);
-    const backup = await run("db/cli/backup.ts", [backupPath], env);
+    const backup = await run("app/cli/backup.ts", [backupPath], env);
     const [synthDone, statuses] = await Promise.all([synth, applying]);
     expect(backup.code, backup.out).toBe(0);
     expect(backup.out).toContain("integrity_check ok");
@@ -85,7 +85,7 @@ describe("a backup taken while writes run [catalogue 40, 37]", () => {
 
     // Restore as docs/operations.md says: copy the file (no -wal/-shm), start, verify.
     copyFileSync(backupPath, restoredPath);
-    const verify = await run("db/cli/audit-verify.ts", [], { DATABASE_URL: restoredPath });
+    const verify = await run("app/cli/audit-verify.ts", [], { DATABASE_URL: restoredPath });
     expect(verify.code, verify.out).toBe(0);
     const restored = await spawnServer({ DATABASE_URL: restoredPath });
     expect((await fetch(`${restored.url}/healthz`)).status).toBe(200);

@@ -59,7 +59,7 @@ describe("SIGTERM during load [catalogue 41]", () => {
     const env = { DATABASE_URL: dbPath };
     const first = await spawnServer(env);
     // Enough signatories that a full CSV export takes a while: requests are in flight.
-    const synth = spawnSync(process.execPath, ["--import", "tsx", "db/cli/synth.ts", "--count", "4000"], {
+    const synth = spawnSync(process.execPath, ["--import", "tsx", "app/cli/synth.ts", "--count", "4000"], {
       cwd: ROOT,
       env: serverEnv(env),
       encoding: "utf8",

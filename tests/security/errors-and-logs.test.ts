@@ -10,7 +10,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "~/modules/db/db.server";
+import { openDatabase, type DB } from "~/modules/database/db.server";
 import { SERVER_ARGS, startServer, type TestServer } from "../helpers/server";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
 import { createStaffUser } from "../integration/staff-fixtures";

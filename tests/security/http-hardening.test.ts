@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken, newRef, newToken } from "~/modules/applications/tokens.server";
-import { openDatabase, type DB } from "~/modules/db/db.server";
+import { openDatabase, type DB } from "~/modules/database/db.server";
 import { WRITE_LIMIT } from "~/modules/security/write-limit.server";
 import { createStaffUser, insertApplication, sessionCookie } from "../integration/staff-fixtures";
 import { Client } from "./client";

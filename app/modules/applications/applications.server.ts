@@ -5,7 +5,7 @@
 import { OPEN_APPLICATION_DOMAIN_INDEX } from "../../../db/migrations/011_open_application_domain";
 import type { Application, ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 import { allCountries } from "~/modules/countries";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { checkLimit, lockLimits, recordHit, type Limit } from "~/modules/security/rate-limit.server";

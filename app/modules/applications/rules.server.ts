@@ -2,7 +2,7 @@
 // too large to ship to every visitor) and domains already taken, which need the
 // database. They add to the shared schema's messages (schema.ts), never replace a rule.
 import freeMailDomains from "email-providers/all.json";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import {
   emailHost,
   isEmailAddress,

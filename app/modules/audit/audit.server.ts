@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { AuditLogTable } from "../../../db/schema";
 import { sql } from "kysely";
-import { isPostgres, type DB } from "~/modules/db/db.server";
+import { isPostgres, type DB } from "~/modules/database/db.server";
 
 export const GENESIS_HASH = "0".repeat(64);
 const AUDIT_CHAIN_LOCK = 7_263_001;

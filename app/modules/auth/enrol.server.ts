@@ -5,7 +5,7 @@
 // could otherwise swap the second factor for an attacker's). New recovery codes replace
 // any old ones and are returned to be shown once.
 import { appendAudit } from "~/modules/audit/audit.server";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import type { StaffUser } from "./require-staff.server";
 import { encryptTotpSecret, replaceRecoveryCodes, unsealEnrolment, verifyTotp } from "./mfa.server";
 import { reauthenticate } from "./reauth.server";

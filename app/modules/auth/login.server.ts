@@ -11,7 +11,7 @@
 // e-mail, wrong password and deactivated account look the same from outside and cost
 // the same work.
 import { appendAudit } from "~/modules/audit/audit.server";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { checkLimit, recordHit, releaseHits, reserveHits, type Limit } from "~/modules/security/rate-limit.server";
 import { normaliseEmail, staffActor, type Actor } from "~/modules/staff/staff.server";
 import { getEnv } from "~/utils/env.server";

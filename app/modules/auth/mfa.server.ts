@@ -7,7 +7,7 @@
 import { generateTOTP, getTOTPAuthUri, verifyTOTP } from "@epic-web/totp";
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt } from "node:crypto";
 import QRCode from "qrcode";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { getEnv } from "~/utils/env.server";
 
 export const TOTP = { algorithm: "SHA-1", digits: 6, period: 30, charSet: "0123456789" } as const;

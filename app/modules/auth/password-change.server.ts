@@ -2,7 +2,7 @@
 // counted like a sign-in), then the policy; the change ends every other session of the
 // account, clears a forced change, and is audited in the same transaction.
 import { appendAudit } from "~/modules/audit/audit.server";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { personalWords } from "~/modules/staff/staff.server";
 import { log } from "~/utils/log.server";
 import { passwordProblem } from "./password-policy.server";

@@ -3,7 +3,7 @@
 // have been left open or stolen (ASVS 7.5.1). Wrong answers spend the same budgets as
 // failed sign-ins from that address and are audited.
 import { appendAudit } from "~/modules/audit/audit.server";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { log } from "~/utils/log.server";
 import { beginAttempt, failedAttempt, settleAttempt } from "./login.server";
 import { claimTotpCode, looksLikeRecoveryCode, useRecoveryCode } from "./mfa.server";

@@ -2,7 +2,7 @@
 // /account calls requireStaff first; nothing there renders or acts without it.
 import type { AppLoadContext } from "@remix-run/node";
 import type { StaffRole } from "../../../db/schema";
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { staffActor, type Actor } from "~/modules/staff/staff.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";

@@ -2,7 +2,7 @@
 // 256-bit id and the table only its SHA-256, so a copy of the database holds no usable
 // session. Sign-out, deactivation and expiry are enforced here, on the server.
 import { createHash, randomBytes } from "node:crypto";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { readCookie } from "~/utils/cookies";
 import { getEnv } from "~/utils/env.server";
 

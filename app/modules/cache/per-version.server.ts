@@ -2,7 +2,7 @@
 // per year) change only when the data does: each is computed once per data version and
 // shared by every page and API answer rendered under that version. At 100,000
 // signatories some take 20–170 ms (docs/performance.md); served from here they take none.
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { dataVersion } from "./response-cache.server";
 
 const MAX_ENTRIES = 500;

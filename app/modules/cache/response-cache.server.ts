@@ -13,7 +13,7 @@
 // process's own figures.
 import { createHash } from "node:crypto";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { committedReader, type DB } from "~/modules/db/db.server";
+import { committedReader, type DB } from "~/modules/database/db.server";
 
 export type Encoding = "br" | "gzip" | "identity";
 

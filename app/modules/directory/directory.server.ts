@@ -2,9 +2,9 @@
 // the API and the exports use, and the writes that keep the search index in step.
 import { sql, type SelectQueryBuilder } from "kysely";
 import type { Database, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
-import { isPostgres, type DB } from "~/modules/db/db.server";
+import { isPostgres, type DB } from "~/modules/database/db.server";
 import { perVersion } from "~/modules/cache/per-version.server";
-import { searchIndex } from "~/modules/db/search.server";
+import { searchIndex } from "~/modules/database/search.server";
 import type { DirectoryQuery, KnownCodes } from "./query";
 
 export interface PledgeRef {

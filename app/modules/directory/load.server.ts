@@ -1,6 +1,6 @@
 // Reading a directory request: shared by the HTML directory, the JSON API and (later)
 // the CSV export, so they answer the same URL with the same signatories.
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { knownCodes, searchSignatories, type DirectoryPage } from "./directory.server";
 import { parseDirectoryQuery, type DirectoryQuery } from "./query";
 

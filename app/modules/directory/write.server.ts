@@ -4,8 +4,8 @@
 import { getDomain } from "tldts";
 import { sql, type Insertable } from "kysely";
 import type { Database, SignatoryStatus } from "../../../db/schema";
-import type { DB } from "~/modules/db/db.server";
-import { searchIndex } from "~/modules/db/search.server";
+import type { DB } from "~/modules/database/db.server";
+import { searchIndex } from "~/modules/database/search.server";
 import { slugify } from "./slug";
 
 export interface NewSignatoryInput {

@@ -1,7 +1,7 @@
 // The transactional outbox: a mail is queued in the same transaction as the change that
 // causes it, so a committed change always has its mail and a rolled-back one never does.
 // The sender (sender.server.ts) delivers queued mail afterwards.
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 
 export interface OutgoingMail {
   /** What the mail is about ("application_received", "decision", …), for logs and tests. */

@@ -5,7 +5,7 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { sql, type ExpressionBuilder } from "kysely";
 import type { Database } from "../../../db/schema";
-import { isPostgres, type DB } from "~/modules/db/db.server";
+import { isPostgres, type DB } from "~/modules/database/db.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { onMailQueued } from "./outbox.server";

@@ -3,7 +3,7 @@
 // address of an auth.rate_limited entry: often a mistyped address or even a password
 // typed in the wrong field) is shown to admins only; moderators see it redacted.
 import type { StaffRole } from "../../../db/schema";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 
 export const AUDIT_PAGE_SIZE = 50;
 

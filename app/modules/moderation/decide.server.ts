@@ -5,7 +5,7 @@
 import type { ApplicationStatus } from "../../../db/schema";
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { StaffUser } from "~/modules/auth/require-staff.server";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { createSignatory } from "~/modules/directory/write.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { approvedMail, changesRequestedMail, rejectedMail } from "./mails.server";

@@ -4,7 +4,7 @@
 import type { ApplicationStatus } from "../../../db/schema";
 import { readResubmissionDetail, type ResubmissionField } from "~/modules/applications/applications.server";
 import { countryName } from "~/modules/countries";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { OPEN_STATUSES, type QueueFilter } from "./constants";
 import { compareNames, foldName, type NameMatch } from "./similarity";
 

@@ -6,7 +6,7 @@ import type { SignatoryStatus } from "../../../db/schema";
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { StaffUser } from "~/modules/auth/require-staff.server";
 import { isCountryCode } from "~/modules/countries";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { knownCodes, searchSignatories } from "~/modules/directory/directory.server";
 import { parseDirectoryQuery } from "~/modules/directory/query";
 import { setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";

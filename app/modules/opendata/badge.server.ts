@@ -4,7 +4,7 @@
 // one still gives a well-formed image); widths are estimated and pinned with textLength
 // so any font fits.
 import type { SignatoryStatus } from "../../../db/schema";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { formatDate } from "~/utils/format";
 import { escapeXml } from "./xml";
 

@@ -4,7 +4,7 @@
 // same order. Cells a spreadsheet would run as a formula carry a leading ' (CONTRACT §8).
 // db:import reads the same columns (./import.server.ts).
 import { stringify } from "csv-stringify/sync";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { knownCodes, searchSignatories, type SignatorySummary } from "~/modules/directory/directory.server";
 import { parseDirectoryQuery, type DirectoryQuery } from "~/modules/directory/query";
 

@@ -3,7 +3,7 @@
 // they never change; links are absolute (PUBLIC_URL); dates are RFC 3339.
 import { Feed } from "feed";
 import { countryName } from "~/modules/countries";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { getEnv, publicUrl } from "~/utils/env.server";
 import { formatDate } from "~/utils/format";
 import { escapeXml } from "./xml";

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { SignatoryStatus } from "../../../db/schema";
 import { appendAudit } from "~/modules/audit/audit.server";
 import { isCountryCode } from "~/modules/countries";
-import { immediateTransaction, type DB } from "~/modules/db/db.server";
+import { immediateTransaction, type DB } from "~/modules/database/db.server";
 import { addEndorsement, createSignatory, setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
 import { codePointLabel, forbiddenCharacter } from "~/modules/text";
 import { CSV_COLUMNS, csvCellValue, FOUNDING, PLEDGE_SEPARATOR } from "./csv.server";

@@ -2,7 +2,7 @@
 // moderation (/transparency). Read-only queries; the transparency figures read no
 // column that identifies an applicant.
 import type { ApplicationStatus } from "../../../db/schema";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 import { countByStatus, joinsByYear, listSectors } from "~/modules/directory/directory.server";
 import type { ApiStats } from "./schemas";
 

@@ -1,7 +1,7 @@
 // Sliding-window rate limits counted in the database (not in memory), so a limit holds
 // across restarts and across server instances.
 import { sql } from "kysely";
-import { immediateTransaction, isPostgres, type DB } from "~/modules/db/db.server";
+import { immediateTransaction, isPostgres, type DB } from "~/modules/database/db.server";
 
 /** The first key of the PostgreSQL advisory locks on limits (the second is the limit's key hashed). */
 const LIMIT_LOCK = 7_263_002;

@@ -2,7 +2,7 @@
 // address (CONTRACT §7: 429). The actions' own limits (applications per hour, failed
 // sign-ins) are finer; this one stops a client from hammering any form. server.mjs calls
 // it before reading the body, so a refused request costs one small query.
-import { getDb } from "~/modules/db/db.server";
+import { getDb } from "~/modules/database/db.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { consumeLimit, type LimitState } from "./rate-limit.server";

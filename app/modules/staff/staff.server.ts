@@ -5,7 +5,7 @@ import { appendAudit } from "~/modules/audit/audit.server";
 import { passwordProblem } from "~/modules/auth/password-policy.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { deleteSessionsOf } from "~/modules/auth/session.server";
-import type { DB } from "~/modules/db/db.server";
+import type { DB } from "~/modules/database/db.server";
 
 /** Who did something, as the audit log records it. */
 export interface Actor {

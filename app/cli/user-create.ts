@@ -6,8 +6,8 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { closeDb, getDb, immediateTransaction, migrateToLatest } from "../../app/modules/db/db.server";
-import { StaffError, createStaff } from "../../app/modules/staff/staff.server";
+import { closeDb, getDb, immediateTransaction, migrateToLatest } from "~/modules/database/db.server";
+import { StaffError, createStaff } from "~/modules/staff/staff.server";
 
 const argsSchema = z.object({
   email: z.string({ error: "--email is required" }).trim().toLowerCase().pipe(z.email({ error: "--email must be an e-mail address" })),

@@ -1,4 +1,4 @@
-import { describeSeed, seedDatabase } from "../../../db/seed/seeder";
+import { describeSeed, seedDatabase } from "~/modules/seed/seeder.server";
 import { getDb, migrateToLatest, type DB } from "./db.server";
 
 /** Migrates the database and seeds it when it is empty (CONTRACT §1, npm start). */

@@ -2,10 +2,10 @@
 import { sql } from "kysely";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { closeDb, getDb } from "../../app/modules/db/db.server";
-import { prepareDatabase } from "../../app/modules/db/startup.server";
-import { getEnv } from "../../app/utils/env.server";
-import { addSynthetic } from "../synth/generate";
+import { closeDb, getDb } from "~/modules/database/db.server";
+import { prepareDatabase } from "~/modules/database/startup.server";
+import { getEnv } from "~/utils/env.server";
+import { addSynthetic } from "~/modules/synth/generate.server";
 
 const { values } = parseArgs({ options: { count: { type: "string" } }, args: process.argv.slice(2).filter((a) => a !== "--") });
 const count = z.coerce.number().int().min(1).max(5_000_000).safeParse(values.count);

@@ -5,8 +5,8 @@ import Sqlite from "better-sqlite3";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { sqlitePath } from "../../app/modules/db/db.server";
-import { getEnv } from "../../app/utils/env.server";
+import { sqlitePath } from "~/modules/database/db.server";
+import { getEnv } from "~/utils/env.server";
 
 const args = z
   .tuple([z.string().min(1, "give the backup file: npm run db:backup -- FILE")])

@@ -1,5 +1,5 @@
-import { closeDb, getDb, migrateToLatest } from "../../app/modules/db/db.server";
-import { getEnv } from "../../app/utils/env.server";
+import { closeDb, getDb, migrateToLatest } from "~/modules/database/db.server";
+import { getEnv } from "~/utils/env.server";
 
 const url = getEnv().DATABASE_URL;
 console.log(`db:migrate: ${url}`);

@@ -1,6 +1,6 @@
-import { closeDb, getDb, migrateToLatest } from "../../app/modules/db/db.server";
-import { getEnv } from "../../app/utils/env.server";
-import { describeSeed, seedDatabase } from "../seed/seeder";
+import { closeDb, getDb, migrateToLatest } from "~/modules/database/db.server";
+import { getEnv } from "~/utils/env.server";
+import { describeSeed, seedDatabase } from "~/modules/seed/seeder.server";
 
 console.log(`db:seed: ${getEnv().DATABASE_URL}`);
 try {

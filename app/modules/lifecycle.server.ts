@@ -4,8 +4,8 @@ import { committedDataVersionSync, dataVersion } from "~/modules/cache/response-
 import { pruneHits } from "~/modules/security/rate-limit.server";
 import { startMailSender } from "~/modules/mail/sender.server";
 import { log } from "~/utils/log.server";
-import { closeDb, getDb } from "./db.server";
-import { prepareDatabase } from "./startup.server";
+import { closeDb, getDb } from "./database/db.server";
+import { prepareDatabase } from "./database/startup.server";
 
 export async function startup(): Promise<void> {
   await prepareDatabase(getDb(), (msg) => log.info({ event: "startup" }, msg));

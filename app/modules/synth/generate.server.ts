@@ -2,8 +2,8 @@
 // db:synth). Every one is marked: the name ends in "(synthetic)", the slug starts with
 // "synthetic-", the website is under the reserved .example domain.
 import { getDomain } from "tldts";
-import { immediateTransaction, type DB } from "../../app/modules/db/db.server";
-import { searchIndex } from "../../app/modules/db/search.server";
+import { immediateTransaction, type DB } from "~/modules/database/db.server";
+import { searchIndex } from "~/modules/database/search.server";
 
 /** A small deterministic generator (mulberry32), so a count always makes the same rows. */
 function random(seed: number) {

@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { basename } from "node:path";
-import { closeDb, getDb, migrateToLatest } from "../../app/modules/db/db.server";
-import { describeImport, importSignatories } from "../../app/modules/opendata/import.server";
-import { getEnv } from "../../app/utils/env.server";
+import { closeDb, getDb, migrateToLatest } from "~/modules/database/db.server";
+import { describeImport, importSignatories } from "~/modules/opendata/import.server";
+import { getEnv } from "~/utils/env.server";
 
 const file = process.argv[2];
 if (!file || process.argv.length > 3) {

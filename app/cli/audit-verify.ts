@@ -3,9 +3,9 @@
 // that does not fit (changed, removed or reordered) otherwise. Reads only. The last
 // entry's hash is printed too: kept somewhere else, it also reveals entries cut off the
 // end, which a chain alone cannot.
-import { verifyAuditChain } from "../../app/modules/audit/audit.server";
-import { closeDb, getDb } from "../../app/modules/db/db.server";
-import { getEnv } from "../../app/utils/env.server";
+import { verifyAuditChain } from "~/modules/audit/audit.server";
+import { closeDb, getDb } from "~/modules/database/db.server";
+import { getEnv } from "~/utils/env.server";
 
 try {
   const result = await verifyAuditChain(getDb());

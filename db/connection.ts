@@ -1,13 +1,13 @@
+// The database connection (SQLite or PostgreSQL), its migrations and transactions. Part of
+// db/: it imports nothing from app/ (the app gives it what it needs, such as a logger).
 import Sqlite from "better-sqlite3";
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Driver } from "kysely";
-import { isPostgres } from "../../../db/migrations/dialect";
+import { isPostgres } from "./migrations/dialect";
 import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { migrationProvider } from "../../../db/migrations";
-import type { Database } from "../../../db/schema";
-import { getEnv } from "~/utils/env.server";
-import { log } from "~/utils/log.server";
+import { migrationProvider } from "./migrations";
+import type { Database } from "./schema";
 
 export type DB = Kysely<Database>;
 
@@ -15,7 +15,7 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-export { isPostgres } from "../../../db/migrations/dialect";
+export { isPostgres } from "./migrations/dialect";
 
 /** The SQLite file a DATABASE_URL names (`file:PATH` or a plain path). */
 export function sqlitePath(url: string): string {
@@ -27,12 +27,17 @@ export function sqlitePath(url: string): string {
 // counts, millisecond times) fits a JavaScript number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function openDatabase(url: string): DB {
+export interface OpenOptions {
+  /** Told when PostgreSQL ends an idle pooled connection (the pool opens a new one). */
+  onConnectionLost?: (message: string) => void;
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): DB {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
     // An idle connection that the server ends (a restart, a failover) must not crash the
     // process: the pool drops it and opens a new one for the next query.
-    pool.on("error", (error) => log.warn({ event: "database_connection_lost", error: error.message }));
+    pool.on("error", (error) => options.onConnectionLost?.(error.message));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const path = sqlitePath(url);
@@ -86,23 +91,14 @@ export function committedReader(db: DB): Sqlite.Database | undefined {
   return reader;
 }
 
-let instance: DB | undefined;
-
-/** The process-wide database named by DATABASE_URL. */
-export function getDb(): DB {
-  instance ??= openDatabase(getEnv().DATABASE_URL);
-  return instance;
-}
-
-export async function closeDb(): Promise<void> {
-  const db = instance;
-  instance = undefined;
-  const path = db && sqliteFiles.get(db);
+/** Closes a database opened here, its committed-data reader included. */
+export async function closeDatabase(db: DB): Promise<void> {
+  const path = sqliteFiles.get(db);
   if (path) {
     committedReaders.get(path)?.close();
     committedReaders.delete(path);
   }
-  await db?.destroy();
+  await db.destroy();
 }
 
 /** Applies pending migrations; throws (never half-starts) when one fails. */

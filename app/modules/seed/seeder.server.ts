@@ -1,13 +1,13 @@
 // Seeds the accord's real data (see SOURCES.md). Idempotent: rows that exist are
 // never duplicated or overwritten, so it is safe to run against a live registry.
 import { z } from "zod";
-import { immediateTransaction, type DB } from "../../app/modules/db/db.server";
-import { slugify } from "../../app/modules/directory/slug";
-import { addEndorsement, createSignatory } from "../../app/modules/directory/write.server";
-import endorsementsJson from "./endorsements.json";
-import pledgesJson from "./pledges.json";
-import sectorsJson from "./sectors.json";
-import signatoriesJson from "./signatories.json";
+import { immediateTransaction, type DB } from "~/modules/database/db.server";
+import { slugify } from "~/modules/directory/slug";
+import { addEndorsement, createSignatory } from "~/modules/directory/write.server";
+import endorsementsJson from "../../../db/seed/endorsements.json";
+import pledgesJson from "../../../db/seed/pledges.json";
+import sectorsJson from "../../../db/seed/sectors.json";
+import signatoriesJson from "../../../db/seed/signatories.json";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const seedSchema = z.object({
