@@ -14,7 +14,7 @@ const outfile = join(process.env.BUILD_DIR ?? "build", "server-main.js");
 const { engines } = JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } };
 
 /** App code that the server must reach through its hooks, never import. */
-const APP_ONLY = /^app\/(modules\/db\/|.*\.tsx$)/;
+const APP_ONLY = /^(db\/|app\/(modules\/database\/|.*\.tsx$))/;
 const APP_ONLY_PACKAGES = /^(react|react-dom|@remix-run\/react|kysely|better-sqlite3|pg)(\/|$)/;
 
 const result = await build({
