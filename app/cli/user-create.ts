@@ -6,8 +6,9 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { closeDb, getDb, immediateTransaction, migrateToLatest } from "~/modules/database/db.server";
-import { StaffError, createStaff } from "~/modules/staff/staff.server";
+import { closeDb, getDb, migrateToLatest } from "~/modules/database/db.server";
+import { errorMessage } from "~/modules/result";
+import { createStaff } from "~/modules/staff/staff.server";
 
 const argsSchema = z.object({
   email: z.string({ error: "--email is required" }).trim().toLowerCase().pipe(z.email({ error: "--email must be an e-mail address" })),
@@ -51,14 +52,14 @@ try {
   const db = getDb();
   await migrateToLatest(db);
   const by = { actor: `cli:${userInfo().username}`, actorLabel: `npm run user:create (${userInfo().username})`, ip: null };
-  // BEGIN IMMEDIATE: it reads (duplicate e-mail) then writes, beside a running server.
-  const id = await immediateTransaction(db, (trx) => createStaff(trx, { ...args.data, password }, by));
-  console.log(`user:create: created ${args.data.role} ${args.data.email} (staff id ${id})`);
-} catch (error) {
-  if (error instanceof StaffError) {
+  const created = await createStaff(db, { ...args.data, password }, by);
+  if (!created.ok) {
     await closeDb();
-    fail(error.message);
+    const { error } = created;
+    fail(error.kind === "invalid" && error.errors ? Object.values(error.errors).join(" ") : errorMessage(error));
   }
+  console.log(`user:create: created ${args.data.role} ${args.data.email} (staff id ${created.value})`);
+} catch (error) {
   console.error(`user:create: ${error instanceof Error ? error.message : error}`);
   process.exitCode = 1;
 } finally {

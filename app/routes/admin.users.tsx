@@ -6,11 +6,12 @@ import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { readStaffForm, reply } from "~/modules/staff/actions.server";
+import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";
 import { getDb } from "~/modules/database/db.server";
 import { csrfToken } from "~/modules/security/csrf.server";
-import { fieldErrors, newStaffSchema, REASON_MAX, type FieldErrors } from "~/modules/staff/forms";
-import { StaffError, createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.server";
+import { newStaffSchema, REASON_MAX } from "~/modules/staff/forms";
+import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
+import { createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.server";
 import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextField, formatDateTime } from "~/modules/staff/ui";
 import staffStyles from "~/styles/staff.css?url";
 
@@ -37,7 +38,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { me, form, intent } = await readStaffForm(request, context, "admin");
-  const db = getDb();
 
   if (intent === "create") {
     const raw = { name: form.get("name") ?? undefined, email: form.get("email") ?? undefined, role: form.get("role") ?? undefined, password: form.get("password") ?? undefined };
@@ -45,14 +45,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const values = { name: String(raw.name ?? ""), email: String(raw.email ?? ""), role: String(raw.role ?? "") };
     const parsed = newStaffSchema.safeParse(raw);
     if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values }, 400);
-    try {
-      // The admin knows this password: the person sets their own at first sign-in.
-      await db.transaction().execute((trx) => createStaff(trx, { ...parsed.data, mustChangePassword: true }, me.actor));
-    } catch (error) {
-      if (error instanceof StaffError && error.code === "duplicate_email") return reply({ intent, errors: { email: error.message }, values }, 400);
-      if (error instanceof StaffError && error.code === "weak_password") return reply({ intent, errors: { password: error.message }, values }, 400);
-      throw error;
-    }
+    // The admin knows this password: the person sets their own at first sign-in.
+    const created = await createStaff(getDb(), { ...parsed.data, mustChangePassword: true }, me.actor);
+    if (!created.ok) return replyFailure(intent, created.error, values);
     return redirect("/admin/users?done=created", { status: 303, headers: NO_STORE });
   }
 
@@ -60,15 +55,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const id = Number(form.get("staff_id"));
     if (!Number.isInteger(id) || id <= 0) return reply({ intent, message: "Choose an account." }, 400);
     const reason = String(form.get("reason") ?? "").trim().slice(0, REASON_MAX) || null;
-    try {
-      await db.transaction().execute((trx) => setStaffActive(trx, id, intent === "reactivate", { ...me.actor, staffId: me.id }, reason));
-    } catch (error) {
-      if (error instanceof StaffError) {
-        const status = error.code === "not_found" ? 404 : error.code === "unchanged" ? 409 : 400;
-        return reply({ intent, message: error.message }, status);
-      }
-      throw error;
-    }
+    const changed = await setStaffActive(getDb(), id, intent === "reactivate", { ...me.actor, staffId: me.id }, reason);
+    if (!changed.ok) return replyFailure(intent, changed.error);
     return redirect(`/admin/users?done=${intent}d`, { status: 303, headers: NO_STORE });
   }
   return reply({ intent, message: "Choose what to do: create, deactivate or reactivate an account." }, 400);

@@ -10,7 +10,8 @@ import { clearSessionCookie, currentSession, deleteSession } from "~/modules/aut
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
-import { codeSchema, fieldErrors, loginSchema, type FieldErrors } from "~/modules/staff/forms";
+import { codeSchema, loginSchema } from "~/modules/staff/forms";
+import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { FormAlert, StaffErrorBoundary, TextField } from "~/modules/staff/ui";
 import staffStyles from "~/styles/staff.css?url";
 

@@ -19,7 +19,8 @@ import {
 import { OPEN_STATUSES } from "~/modules/moderation/constants";
 import { getApplicationDetail, similarityWarnings } from "~/modules/moderation/queue.server";
 import { csrfToken } from "~/modules/security/csrf.server";
-import { decisionSchema, fieldErrors, NOTE_MAX, REASON_MAX, today, type FieldErrors } from "~/modules/staff/forms";
+import { decisionSchema, NOTE_MAX, REASON_MAX, today } from "~/modules/staff/forms";
+import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import {
   APPLICATION_STATUS_LABEL,
   ApplicationStatusBadge,

@@ -13,7 +13,8 @@ import { getSignatory, listSectors } from "~/modules/directory/directory.server"
 import { STATUS_INTENTS, type StatusIntent } from "~/modules/moderation/constants";
 import { changeSignatoryStatus, saveSignatory, signatorySchema, statusSchema } from "~/modules/moderation/signatories.server";
 import { csrfToken } from "~/modules/security/csrf.server";
-import { fieldErrors, REASON_MAX, today, type FieldErrors } from "~/modules/staff/forms";
+import { REASON_MAX, today } from "~/modules/staff/forms";
+import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextArea, TextField, formatDateTime } from "~/modules/staff/ui";
 import { formatDate } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";

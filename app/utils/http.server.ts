@@ -1,5 +1,25 @@
-// Small response helpers shared by routes: the contract's error shapes and ETags.
+// Small response helpers shared by routes: the contract's error shapes, ETags, and the
+// one place where a domain failure becomes an HTTP status.
 import { createHash } from "node:crypto";
+import type { DomainError } from "~/modules/result";
+
+const STATUS: Record<DomainError["kind"], number> = {
+  invalid: 400,
+  unauthorised: 401,
+  not_found: 404,
+  conflict: 409,
+  limited: 429,
+};
+
+/** The HTTP status of a domain failure (app/modules/result.ts). */
+export function errorStatus(error: DomainError): number {
+  return STATUS[error.kind];
+}
+
+/** The headers a domain failure's answer carries: Retry-After when it is a limit. */
+export function errorHeaders(error: DomainError): Record<string, string> {
+  return error.kind === "limited" ? { "Retry-After": String(error.retryAfterSeconds) } : {};
+}
 
 /** A JSON error in the contract's shape: {"error": {"code", "message"}}. */
 export function apiError(status: number, code: string, message: string): Response {

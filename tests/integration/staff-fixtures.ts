@@ -35,10 +35,9 @@ export async function createStaffUser(
   const email = options.email ?? `${role}-${n}@registry.test`;
   const name = options.name ?? `${role === "admin" ? "Ada" : "Max"} Tester ${n}`;
   const password = options.password ?? PASSWORD;
-  const id = await db
-    .transaction()
-    .execute((trx) => createStaff(trx, { email, name, role, password }, { actor: "cli:test", actorLabel: "test fixture", ip: null }));
-  return { id, email, name, role, password };
+  const created = await createStaff(db, { email, name, role, password }, { actor: "cli:test", actorLabel: "test fixture", ip: null });
+  if (!created.ok) throw new Error(`fixture: could not create ${email}: ${JSON.stringify(created.error)}`);
+  return { id: created.value, email, name, role, password };
 }
 
 /** A signed-in session for the account: its Cookie header value. */

@@ -2,6 +2,7 @@
 // and on a resubmission, and by the browser as the applicant leaves each field, so the
 // two can never disagree on a rule or a message. Plain .ts without server imports: the
 // rules that need the database or the free-mail list are in rules.server.ts.
+import type { FieldErrors as FieldErrorsOf } from "~/utils/field-errors";
 import { getDomain } from "tldts";
 import { z } from "zod";
 import { isCountryCode } from "~/modules/countries";
@@ -30,7 +31,7 @@ export type SingleField = Exclude<ApplicationField, "pledges">;
 /** What the applicant typed, as sent: shown again, unchanged, when something is wrong. */
 export type ApplicationValues = Record<SingleField, string> & { pledges: string[] };
 /** One message per wrong field. */
-export type FieldErrors = Partial<Record<ApplicationField, string>>;
+export type FieldErrors = FieldErrorsOf<ApplicationField>;
 
 export interface ApplicationOptions {
   sectors: readonly string[];

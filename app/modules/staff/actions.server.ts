@@ -5,13 +5,21 @@ import type { StaffRole } from "../../../db/schema";
 import { NO_STORE } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { assertSameSite } from "~/modules/security/csrf.server";
-import type { FieldErrors } from "./forms";
+import { errorMessage, type DomainError } from "~/modules/result";
+import type { FieldErrors } from "~/utils/field-errors";
+import { errorHeaders, errorStatus } from "~/utils/http.server";
 
 /** What an action hands back to its page: which form, its errors or message, and what was typed. */
 export type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
 
-export function reply(data: ActionData, status: number) {
-  return json(data, { status, headers: NO_STORE });
+export function reply(data: ActionData, status: number, headers: Record<string, string> = {}) {
+  return json(data, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+/** A domain failure as the form's answer: field messages beside their fields, else one message. */
+export function replyFailure(intent: string, error: DomainError, values?: Record<string, string>) {
+  const errors = "errors" in error ? error.errors : undefined;
+  return reply({ intent, errors, message: errors ? undefined : errorMessage(error), values }, errorStatus(error), errorHeaders(error));
 }
 
 /**

@@ -8,18 +8,6 @@ export const ACCORD_LAUNCH = "2018-04-17";
 export const REASON_MAX = 2000;
 export const NOTE_MAX = 4000;
 
-export type FieldErrors = Partial<Record<string, string>>;
-
-/** The first message per field, keyed by the field's name. */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}
-
 /** Today in UTC, as YYYY-MM-DD. */
 export function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);

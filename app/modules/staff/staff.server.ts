@@ -5,7 +5,8 @@ import { appendAudit } from "~/modules/audit/audit.server";
 import { passwordProblem } from "~/modules/auth/password-policy.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { deleteSessionsOf } from "~/modules/auth/session.server";
-import type { DB } from "~/modules/database/db.server";
+import { immediateTransaction, type DB } from "~/modules/database/db.server";
+import { fail, ok, type Result } from "~/modules/result";
 
 /** Who did something, as the audit log records it. */
 export interface Actor {
@@ -22,15 +23,6 @@ export function staffActor(staff: { id: number; name: string; email: string }, i
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
-}
-
-export class StaffError extends Error {
-  constructor(
-    readonly code: "duplicate_email" | "weak_password" | "self" | "last_admin" | "not_found" | "unchanged",
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export interface NewStaff {
@@ -51,15 +43,24 @@ export function personalWords(staff: { email: string; name: string }): string[] 
   return [staff.email.split("@")[0], ...staff.name.trim().split(/\s+/)];
 }
 
-/** Creates an account; throws StaffError for a taken e-mail or a weak password. */
-export async function createStaff(trx: DB, input: NewStaff, by: Actor): Promise<number> {
+/** Creates an account, audited, in one transaction; its id, or why not (a taken e-mail, a weak password). */
+export async function createStaff(db: DB, input: NewStaff, by: Actor): Promise<Result<number>> {
   const email = normaliseEmail(input.email);
   const name = input.name.trim();
-  const mustChangePassword = input.mustChangePassword === true;
   const problem = await passwordProblem(input.password, personalWords({ email, name }));
-  if (problem) throw new StaffError("weak_password", problem);
-  const taken = await trx.selectFrom("staff").select("id").where("email", "=", email).executeTakeFirst();
-  if (taken) throw new StaffError("duplicate_email", `A staff account with the e-mail ${email} already exists.`);
+  if (problem) return fail({ kind: "invalid", errors: { password: problem } });
+  // Hashed before the transaction: argon2 takes a while, and the write lock need not wait.
+  const passwordHash = await hashPassword(input.password);
+  return immediateTransaction(db, async (trx) => {
+    const taken = await trx.selectFrom("staff").select("id").where("email", "=", email).executeTakeFirst();
+    if (taken) return fail({ kind: "invalid", errors: { email: `A staff account with the e-mail ${email} already exists.` } });
+    return ok(await insertStaff(trx, { ...input, email, name }, passwordHash, by));
+  });
+}
+
+async function insertStaff(trx: DB, input: NewStaff, passwordHash: string, by: Actor): Promise<number> {
+  const { email, name } = input;
+  const mustChangePassword = input.mustChangePassword === true;
   const now = new Date().toISOString();
   const { id } = await trx
     .insertInto("staff")
@@ -68,7 +69,7 @@ export async function createStaff(trx: DB, input: NewStaff, by: Actor): Promise<
       name,
       role: input.role,
       active: 1,
-      password_hash: await hashPassword(input.password),
+      password_hash: passwordHash,
       totp_secret: null,
       totp_enrolled_at: null,
       totp_last_step: null,
@@ -89,23 +90,27 @@ export async function createStaff(trx: DB, input: NewStaff, by: Actor): Promise<
 }
 
 /**
- * Deactivates or reactivates an account. An admin cannot deactivate themself, and the last
- * active admin cannot be deactivated (nobody could manage staff any more). Deactivation
- * ends every session of the account at once.
+ * Deactivates or reactivates an account, audited, in one transaction. An admin cannot
+ * deactivate themself, and the last active admin cannot be deactivated (nobody could
+ * manage staff any more). Deactivation ends every session of the account at once.
  */
 export async function setStaffActive(
-  trx: DB,
+  db: DB,
   targetId: number,
   active: boolean,
   by: Actor & { staffId: number },
   reason: string | null,
-): Promise<void> {
+): Promise<Result> {
+  return immediateTransaction(db, (trx) => changeActive(trx, targetId, active, by, reason));
+}
+
+async function changeActive(trx: DB, targetId: number, active: boolean, by: Actor & { staffId: number }, reason: string | null): Promise<Result> {
   const { staffId, ...actor } = by;
   const target = await trx.selectFrom("staff").selectAll().where("id", "=", targetId).executeTakeFirst();
-  if (!target) throw new StaffError("not_found", "There is no such staff account.");
-  if (!active && target.id === staffId) throw new StaffError("self", "You cannot deactivate your own account.");
+  if (!target) return fail({ kind: "not_found", message: "There is no such staff account." });
+  if (!active && target.id === staffId) return fail({ kind: "invalid", message: "You cannot deactivate your own account." });
   if ((target.active === 1) === active) {
-    throw new StaffError("unchanged", `${target.name} is already ${active ? "active" : "deactivated"}.`);
+    return fail({ kind: "conflict", message: `${target.name} is already ${active ? "active" : "deactivated"}.` });
   }
   if (!active && target.role === "admin") {
     const others = await trx
@@ -116,7 +121,7 @@ export async function setStaffActive(
       .where("id", "!=", target.id)
       .executeTakeFirstOrThrow();
     if (Number(others.count) === 0) {
-      throw new StaffError("last_admin", `${target.name} is the last active administrator and cannot be deactivated.`);
+      return fail({ kind: "invalid", message: `${target.name} is the last active administrator and cannot be deactivated.` });
     }
   }
   await trx
@@ -135,6 +140,7 @@ export async function setStaffActive(
     before: { active: !active },
     after: { active, ...(active ? {} : { sessions_ended: sessionsEnded }) },
   });
+  return ok();
 }
 
 export async function listStaff(db: DB) {
