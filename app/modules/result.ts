@@ -34,3 +34,8 @@ export function errorMessage(error: DomainError): string {
   const fields = "errors" in error && error.errors ? Object.values(error.errors).filter(Boolean) : [];
   return fields.length > 0 ? fields.join(" ") : "The request could not be carried out.";
 }
+
+/** A failure as a form shows it: its field messages beside their fields, else one message. */
+export function formFailure(error: DomainError): { errors: FieldErrors; message?: string } {
+  return "errors" in error && error.errors ? { errors: error.errors } : { errors: {}, message: errorMessage(error) };
+}

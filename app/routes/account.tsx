@@ -12,7 +12,9 @@ import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { REAUTH_MAX, passwordChangeSchema } from "~/modules/staff/forms";
+import { formFailure } from "~/modules/result";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
+import { errorHeaders, errorStatus } from "~/utils/http.server";
 import { FormAlert, StaffErrorBoundary, StaffFrame, TextField } from "~/modules/staff/ui";
 import { getEnv } from "~/utils/env.server";
 import staffStyles from "~/styles/staff.css?url";
@@ -54,7 +56,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type ActionData =
   | { intent: "enrol"; ok: true; recoveryCodes: string[] }
-  | { intent: "enrol"; ok: false; message: string; field: "code" | "form" | "reauth"; enrolment: Awaited<ReturnType<typeof enrolment>> | null }
+  | { intent: "enrol"; ok: false; errors: FieldErrors; message?: string; enrolment: Awaited<ReturnType<typeof enrolment>> | null }
   | { intent: "password"; ok: false; errors: FieldErrors; message?: string }
   | { intent: "none"; ok: false; message: string };
 
@@ -78,10 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!parsed.success) return reply({ intent, ok: false, errors: fieldErrors(parsed.error) }, 400);
     const result = await changePassword(db, me, { current: parsed.data.current_password, next: parsed.data.new_password }, context.requestId);
     if (result.ok) return redirect("/account?done=password", { status: 303, headers: NO_STORE });
-    if (result.field === "form") {
-      return reply({ intent, ok: false, errors: {}, message: result.message }, 429, { "Retry-After": String(result.retryAfterSeconds) });
-    }
-    return reply({ intent, ok: false, errors: { [result.field]: result.message } }, 400);
+    return reply({ intent, ok: false, ...formFailure(result.error) }, errorStatus(result.error), errorHeaders(result.error));
   }
 
   if (intent !== "enrol") return reply({ intent: "none", ok: false, message: "Choose what to do." }, 400);
@@ -91,20 +90,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await enrolAuthenticator(db, me, { sealed, code, reauth }, context.requestId);
   if (result.ok) {
     // Shown once, in this response only; they are stored hashed.
-    return reply({ intent, ok: true, recoveryCodes: result.recoveryCodes });
+    return reply({ intent, ok: true, recoveryCodes: result.value.recoveryCodes });
   }
   // Keep the QR code the person already scanned, unless the form had expired.
   const secret = unsealEnrolment(sealed, me.id);
-  const data: ActionData = {
-    intent,
-    ok: false,
-    message: result.message,
-    field: result.field,
-    enrolment: secret ? await enrolment(me.id, me.email, secret) : null,
-  };
-  if (result.retryAfterSeconds) return reply(data, 429, { "Retry-After": String(result.retryAfterSeconds) });
-  return reply(data, 400);
+  const data: ActionData = { intent, ok: false, ...formFailure(result.error), enrolment: secret ? await enrolment(me.id, me.email, secret) : null };
+  return reply(data, errorStatus(result.error), errorHeaders(result.error));
 }
+
 
 export default function Account() {
   const data = useLoaderData<typeof loader>();
@@ -113,9 +106,9 @@ export default function Account() {
   const enrolAnswer = answer?.intent === "enrol" ? answer : null;
   const failedEnrol = enrolAnswer && !enrolAnswer.ok ? enrolAnswer : null;
   const enrolment = failedEnrol?.enrolment ?? data.enrolment;
-  const codeError = failedEnrol?.field === "code" ? failedEnrol.message : undefined;
-  const reauthError = failedEnrol?.field === "reauth" ? failedEnrol.message : undefined;
-  const formError = failedEnrol?.field === "form" ? failedEnrol.message : answer?.intent === "none" ? answer.message : null;
+  const codeError = failedEnrol?.errors.code;
+  const reauthError = failedEnrol?.errors.reauth;
+  const formError = failedEnrol?.message ?? (answer?.intent === "none" ? answer.message : null);
   const passwordAnswer = answer?.intent === "password" ? answer : null;
   const passwordErrors: FieldErrors = passwordAnswer?.errors ?? {};
   const codesRef = useRef<HTMLElement>(null);

@@ -2,16 +2,17 @@ import { json, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
-import { signInWithPassword, signInWithSecondFactor } from "~/modules/auth/login.server";
+import { cancelSignIn, signInStep, signInWithPassword, signInWithSecondFactor } from "~/modules/auth/login.server";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { safeRedirect } from "~/modules/auth/redirect";
 import { signedInStaff } from "~/modules/auth/require-staff.server";
-import { clearSessionCookie, currentSession, deleteSession } from "~/modules/auth/session.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
+import { formFailure } from "~/modules/result";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { codeSchema, loginSchema } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
+import { errorHeaders, errorStatus } from "~/utils/http.server";
 import { FormAlert, StaffErrorBoundary, TextField } from "~/modules/staff/ui";
 import staffStyles from "~/styles/staff.css?url";
 
@@ -22,17 +23,11 @@ export const meta: MetaFunction = () => [{ title: "Staff sign-in · Accord Regis
 export const headers = noStoreHeaders;
 export const ErrorBoundary = StaffErrorBoundary;
 
-const INVALID = "The e-mail address or password is not right.";
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
   if (await signedInStaff(request, context)) throw redirect(redirectTo, { status: 303, headers: NO_STORE });
-  const session = await currentSession(getDb(), request);
-  return json(
-    { step: session?.stage === "mfa" ? ("code" as const) : ("password" as const), redirectTo, csrf: csrfToken(context) },
-    { headers: NO_STORE },
-  );
+  return json({ step: await signInStep(getDb(), request), redirectTo, csrf: csrfToken(context) }, { headers: NO_STORE });
 }
 
 type ActionData = { step: "password" | "code"; message?: string; errors?: FieldErrors; email?: string };
@@ -41,75 +36,37 @@ function reply(data: ActionData, status: number, headers: HeadersInit = {}) {
   return json(data, { status, headers: { ...NO_STORE, ...headers } });
 }
 
-function minutes(seconds: number) {
-  const m = Math.ceil(seconds / 60);
-  return m === 1 ? "1 minute" : `${m} minutes`;
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   assertSameSite(request, context, form);
   const db = getDb();
   const redirectTo = safeRedirect(form.get("redirectTo"));
   const intent = form.get("intent") ?? "password";
-  const session = await currentSession(db, request);
+  const again = `/login?${new URLSearchParams({ redirectTo })}`;
+  const who = { ip: context.clientIp, requestId: context.requestId };
 
   if (intent === "cancel") {
-    if (session) await deleteSession(db, session.idHash);
-    return redirect(`/login?${new URLSearchParams({ redirectTo })}`, {
-      status: 303,
-      headers: { ...NO_STORE, "Set-Cookie": clearSessionCookie() },
-    });
+    return redirect(again, { status: 303, headers: { ...NO_STORE, "Set-Cookie": await cancelSignIn(db, request) } });
   }
 
   if (intent === "code") {
-    if (!session || session.stage !== "mfa") {
-      return reply({ step: "password", message: "Your sign-in took too long. Please enter your e-mail and password again." }, 400);
-    }
     const parsed = codeSchema.safeParse({ code: form.get("code") ?? undefined });
     if (!parsed.success) return reply({ step: "code", errors: fieldErrors(parsed.error) }, 400);
-    const result = await signInWithSecondFactor(db, {
-      sessionHash: session.idHash,
-      staffId: session.staffId,
-      code: parsed.data.code,
-      ip: context.clientIp,
-      requestId: context.requestId,
-    });
-    if (result.kind === "signed_in") return redirect(redirectTo, { status: 303, headers: { ...NO_STORE, "Set-Cookie": result.setCookie } });
-    if (result.kind === "limited") {
-      return reply(
-        { step: "code", message: `Too many failed attempts. Try again in ${minutes(result.retryAfterSeconds)}.` },
-        429,
-        { "Retry-After": String(result.retryAfterSeconds) },
-      );
-    }
-    return reply({ step: "code", errors: { code: "That code is not right, or it was used already. Try the next one your app shows." } }, 401);
+    const result = await signInWithSecondFactor(db, request, { code: parsed.data.code, ...who });
+    if (result.ok) return redirect(redirectTo, { status: 303, headers: { ...NO_STORE, "Set-Cookie": result.value.setCookie } });
+    const { error } = result;
+    // A sign-in that took too long starts again at the password.
+    const step = error.kind === "invalid" ? "password" : "code";
+    return reply({ step, ...formFailure(error) }, errorStatus(error), errorHeaders(error));
   }
 
   const parsed = loginSchema.safeParse({ email: form.get("email") ?? undefined, password: form.get("password") ?? undefined });
   const email = typeof form.get("email") === "string" ? String(form.get("email")).slice(0, 254) : "";
   if (!parsed.success) return reply({ step: "password", errors: fieldErrors(parsed.error), email }, 400);
-  // A session the browser already had (of this or another account) ends: sign-in always
-  // starts a new one with a new id.
-  if (session) await deleteSession(db, session.idHash);
-  const result = await signInWithPassword(db, { ...parsed.data, ip: context.clientIp, requestId: context.requestId });
-  switch (result.kind) {
-    case "signed_in":
-      return redirect(redirectTo, { status: 303, headers: { ...NO_STORE, "Set-Cookie": result.setCookie } });
-    case "second_factor":
-      return redirect(`/login?${new URLSearchParams({ redirectTo })}`, {
-        status: 303,
-        headers: { ...NO_STORE, "Set-Cookie": result.setCookie },
-      });
-    case "limited":
-      return reply(
-        { step: "password", email, message: `Too many failed sign-ins. Try again in ${minutes(result.retryAfterSeconds)}.` },
-        429,
-        { "Retry-After": String(result.retryAfterSeconds) },
-      );
-    case "invalid":
-      return reply({ step: "password", email, message: INVALID }, 401);
-  }
+  const result = await signInWithPassword(db, request, { ...parsed.data, ...who });
+  if (!result.ok) return reply({ step: "password", email, ...formFailure(result.error) }, errorStatus(result.error), errorHeaders(result.error));
+  const { setCookie, next } = result.value;
+  return redirect(next === "second_factor" ? again : redirectTo, { status: 303, headers: { ...NO_STORE, "Set-Cookie": setCookie } });
 }
 
 export default function Login() {

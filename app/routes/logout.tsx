@@ -1,7 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { signOut } from "~/modules/auth/login.server";
 import { NO_STORE } from "~/modules/auth/no-store";
-import { clearSessionCookie, currentSession } from "~/modules/auth/session.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite } from "~/modules/security/csrf.server";
@@ -17,8 +16,6 @@ export async function loader() {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   assertSameSite(request, context, form);
-  const db = getDb();
-  const session = await currentSession(db, request);
-  if (session) await signOut(db, session, context.clientIp, context.requestId);
-  return redirect("/login", { status: 303, headers: { ...NO_STORE, "Set-Cookie": clearSessionCookie() } });
+  const clearCookie = await signOut(getDb(), request, context.clientIp, context.requestId);
+  return redirect("/login", { status: 303, headers: { ...NO_STORE, "Set-Cookie": clearCookie } });
 }

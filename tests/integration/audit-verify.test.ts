@@ -42,8 +42,9 @@ beforeAll(async () => {
   const db = getDb();
   const admin = await createStaffUser(db, { role: "admin" });
   const moderator = await createStaffUser(db);
-  await signInWithPassword(db, { email: moderator.email, password: moderator.password, ip: "192.0.2.1", requestId: "t" });
-  await signInWithPassword(db, { email: moderator.email, password: "wrong password entirely", ip: "192.0.2.1", requestId: "t" });
+  const request = new Request("http://registry.test/login", { method: "POST" });
+  await signInWithPassword(db, request, { email: moderator.email, password: moderator.password, ip: "192.0.2.1", requestId: "t" });
+  await signInWithPassword(db, request, { email: moderator.email, password: "wrong password entirely", ip: "192.0.2.1", requestId: "t" });
   const by = { id: moderator.id, actor: { actor: `staff:${moderator.id}`, actorLabel: `${moderator.name} <${moderator.email}>`, ip: "192.0.2.1" } };
   const [a, b, c] = [await insertApplication(db), await insertApplication(db), await insertApplication(db)];
   await addNote(db, a.ref, "Checked the company register: “Northwind” exists.", by);

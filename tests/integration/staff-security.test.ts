@@ -180,8 +180,7 @@ describe("replacing the authenticator", () => {
       const response = await attempt(reauth);
       expect(response.status).toBe(400);
       const data = await response.json();
-      expect(data.field).toBe("reauth");
-      expect(data.message).toBeTruthy();
+      expect(data.errors.reauth).toBeTruthy();
     }
     expect(await getDb().selectFrom("staff").select(["totp_secret"]).where("id", "=", staff.id).executeTakeFirstOrThrow()).toEqual(before);
     expect(await getDb().selectFrom("staff_recovery_codes").select("code_hash").where("staff_id", "=", staff.id).orderBy("id").execute()).toEqual(codesBefore);

@@ -6,43 +6,34 @@
 // any old ones and are returned to be shown once.
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/database/db.server";
+import { errorMessage, fail, ok, type Result } from "~/modules/result";
 import type { StaffUser } from "./require-staff.server";
 import { encryptTotpSecret, replaceRecoveryCodes, unsealEnrolment, verifyTotp } from "./mfa.server";
 import { reauthenticate } from "./reauth.server";
 
-export type EnrolResult =
-  | { ok: true; recoveryCodes: string[] }
-  | { ok: false; field: "code" | "form" | "reauth"; message: string; retryAfterSeconds?: number };
-
+/** Sets up the authenticator whose secret the form carries; the new recovery codes, or
+ * why not: beside `code` or `reauth`, or for the whole form when it has expired. */
 export async function enrolAuthenticator(
   db: DB,
   me: StaffUser,
   input: { sealed: string; code: string; reauth: string },
   requestId: string,
-): Promise<EnrolResult> {
+): Promise<Result<{ recoveryCodes: string[] }>> {
   const secret = unsealEnrolment(input.sealed, me.id);
-  if (!secret) return { ok: false, field: "form", message: "This set-up form has expired. Scan the new QR code below and try again." };
+  if (!secret) return fail({ kind: "invalid", message: "This set-up form has expired. Scan the new QR code below and try again." });
   const step = await verifyTotp(secret, input.code, null);
   if (step === null) {
-    return { ok: false, field: "code", message: "That code is not right. Enter the 6-digit code your app shows now." };
+    return fail({ kind: "invalid", errors: { code: "That code is not right. Enter the 6-digit code your app shows now." } });
   }
   const replacing = me.mfaEnrolled;
   if (replacing) {
     if (input.reauth.trim() === "") {
-      return { ok: false, field: "reauth", message: "Enter the code your current authenticator shows, a recovery code or your password." };
+      return fail({ kind: "invalid", errors: { reauth: "Enter the code your current authenticator shows, a recovery code or your password." } });
     }
     const proof = await reauthenticate(db, me, input.reauth, { password: true, secondFactor: true }, "wrong proof when replacing the authenticator", requestId);
-    if (!proof.ok && proof.limited) {
-      const minutes = Math.ceil(proof.retryAfterSeconds / 60);
-      return {
-        ok: false,
-        field: "reauth",
-        message: `Too many wrong answers. Try again in ${minutes === 1 ? "1 minute" : `${minutes} minutes`}.`,
-        retryAfterSeconds: proof.retryAfterSeconds,
-      };
-    }
+    if (!proof.ok && proof.error.kind === "limited") return fail({ ...proof.error, errors: { reauth: errorMessage(proof.error) } });
     if (!proof.ok) {
-      return { ok: false, field: "reauth", message: "That is not a current code, an unused recovery code or your password." };
+      return fail({ kind: "invalid", errors: { reauth: "That is not a current code, an unused recovery code or your password." } });
     }
   }
   const recoveryCodes = await db.transaction().execute(async (trx) => {
@@ -64,5 +55,5 @@ export async function enrolAuthenticator(
     });
     return codes;
   });
-  return { ok: true, recoveryCodes };
+  return ok({ recoveryCodes });
 }

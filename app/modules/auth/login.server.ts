@@ -12,13 +12,14 @@
 // the same work.
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/database/db.server";
+import { fail, ok, type Result } from "~/modules/result";
 import { checkLimit, recordHit, releaseHits, reserveHits, type Limit } from "~/modules/security/rate-limit.server";
 import { normaliseEmail, staffActor, type Actor } from "~/modules/staff/staff.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { claimTotpCode, useRecoveryCode } from "./mfa.server";
 import { hashPassword, needsRehash, verifyPassword } from "./password.server";
-import { createSession, deleteSession, pruneSessions } from "./session.server";
+import { clearSessionCookie, createSession, currentSession, deleteSession, pruneSessions } from "./session.server";
 
 const WINDOW_MS = 15 * 60 * 1000;
 
@@ -119,20 +120,49 @@ async function completeSignIn(db: DB, staff: { id: number; name: string; email: 
   return session;
 }
 
-export type SignInResult =
-  | { kind: "signed_in"; setCookie: string }
-  | { kind: "second_factor"; setCookie: string }
-  | { kind: "invalid" }
-  | { kind: "limited"; retryAfterSeconds: number };
+/** What a sign-in step gives the browser: its new session cookie, and whether a second
+ * factor is still to come. */
+export type SignedIn = { setCookie: string; next: "done" | "second_factor" };
 
-/** The password step. */
+export const WRONG_PASSWORD = "The e-mail address or password is not right.";
+export const WRONG_CODE = "That code is not right, or it was used already. Try the next one your app shows.";
+const TOO_SLOW = "Your sign-in took too long. Please enter your e-mail and password again.";
+
+function minutes(seconds: number) {
+  const m = Math.ceil(seconds / 60);
+  return m === 1 ? "1 minute" : `${m} minutes`;
+}
+
+const limited = (retryAfterSeconds: number, what: "sign-ins" | "attempts") =>
+  fail({ kind: "limited", retryAfterSeconds, message: `Too many failed ${what}. Try again in ${minutes(retryAfterSeconds)}.` });
+
+/** Which step the browser's sign-in is at: the code, when its password was right. */
+export async function signInStep(db: DB, request: Request): Promise<"password" | "code"> {
+  const session = await currentSession(db, request);
+  return session?.stage === "mfa" ? "code" : "password";
+}
+
+/** Starts again: the half-finished sign-in's session ends. The cookie to send back. */
+export async function cancelSignIn(db: DB, request: Request): Promise<string> {
+  const session = await currentSession(db, request);
+  if (session) await deleteSession(db, session.idHash);
+  return clearSessionCookie();
+}
+
+/**
+ * The password step. A session the browser already had (of this or another account)
+ * ends first: sign-in always starts a new one with a new id.
+ */
 export async function signInWithPassword(
   db: DB,
+  request: Request,
   input: { email: string; password: string; ip: string; requestId: string },
-): Promise<SignInResult> {
+): Promise<Result<SignedIn>> {
+  const previous = await currentSession(db, request);
+  if (previous) await deleteSession(db, previous.idHash);
   const email = normaliseEmail(input.email);
   const attempt = await beginAttempt(db, email, input.ip, input.requestId);
-  if (!attempt.ok) return { kind: "limited", retryAfterSeconds: attempt.retryAfterSeconds };
+  if (!attempt.ok) return limited(attempt.retryAfterSeconds, "sign-ins");
 
   const staff = await db.selectFrom("staff").selectAll().where("email", "=", email).executeTakeFirst();
   // Always one argon2 verification: against the account's hash, or a dummy one.
@@ -140,7 +170,7 @@ export async function signInWithPassword(
   if (!staff || !passwordOk || staff.active !== 1) {
     const why = !staff ? "unknown e-mail" : !passwordOk ? "wrong password" : "account deactivated";
     await recordFailure(db, email, staff ? staff.id : null, input.ip, why, input.requestId);
-    return { kind: "invalid" };
+    return fail({ kind: "unauthorised", message: WRONG_PASSWORD });
   }
   await settleAttempt(db, attempt);
   if (needsRehash(staff.password_hash)) {
@@ -149,10 +179,10 @@ export async function signInWithPassword(
   if (staff.totp_secret) {
     const session = await createSession(db, staff.id, "mfa", input.ip);
     log.info({ event: "sign_in_password_ok", actorId: staff.id, ip: input.ip, requestId: input.requestId });
-    return { kind: "second_factor", setCookie: session.setCookie };
+    return ok({ setCookie: session.setCookie, next: "second_factor" });
   }
   const session = await completeSignIn(db, staff, input.ip, "password", input.requestId);
-  return { kind: "signed_in", setCookie: session.setCookie };
+  return ok({ setCookie: session.setCookie, next: "done" });
 }
 
 /**
@@ -162,30 +192,38 @@ export async function signInWithPassword(
  */
 export async function signInWithSecondFactor(
   db: DB,
-  input: { sessionHash: string; staffId: number; code: string; ip: string; requestId: string },
-): Promise<SignInResult> {
-  const staff = await db.selectFrom("staff").selectAll().where("id", "=", input.staffId).executeTakeFirst();
+  request: Request,
+  input: { code: string; ip: string; requestId: string },
+): Promise<Result<SignedIn>> {
+  const session = await currentSession(db, request);
+  if (!session || session.stage !== "mfa") return fail({ kind: "invalid", message: TOO_SLOW });
+  const staff = await db.selectFrom("staff").selectAll().where("id", "=", session.staffId).executeTakeFirst();
   if (!staff || staff.active !== 1 || !staff.totp_secret) {
-    await deleteSession(db, input.sessionHash);
-    return { kind: "invalid" };
+    await deleteSession(db, session.idHash);
+    return fail({ kind: "invalid", message: TOO_SLOW });
   }
   const attempt = await beginAttempt(db, staff.email, input.ip, input.requestId);
-  if (!attempt.ok) return { kind: "limited", retryAfterSeconds: attempt.retryAfterSeconds };
+  if (!attempt.ok) return limited(attempt.retryAfterSeconds, "attempts");
 
   let how: string | null = (await claimTotpCode(db, staff, input.code)) ? "password and authenticator code" : null;
   if (!how && (await useRecoveryCode(db, staff.id, input.code))) how = "password and recovery code";
   if (!how) {
     await recordFailure(db, staff.email, staff.id, input.ip, "wrong authentication code", input.requestId);
-    return { kind: "invalid" };
+    return fail({ kind: "unauthorised", errors: { code: WRONG_CODE } });
   }
   await settleAttempt(db, attempt);
-  await deleteSession(db, input.sessionHash);
-  const session = await completeSignIn(db, staff, input.ip, how, input.requestId);
-  return { kind: "signed_in", setCookie: session.setCookie };
+  await deleteSession(db, session.idHash);
+  const full = await completeSignIn(db, staff, input.ip, how, input.requestId);
+  return ok({ setCookie: full.setCookie, next: "done" });
 }
 
-/** Sign-out: the session row goes, so the cookie is worthless even if it was copied. */
-export async function signOut(db: DB, session: { idHash: string; staffId: number }, ip: string, requestId: string) {
+/**
+ * Sign-out: the session row goes, so the cookie is worthless even if it was copied. The
+ * cookie to send back (which clears it in the browser).
+ */
+export async function signOut(db: DB, request: Request, ip: string, requestId: string): Promise<string> {
+  const session = await currentSession(db, request);
+  if (!session) return clearSessionCookie();
   const staff = await db.selectFrom("staff").select(["id", "name", "email"]).where("id", "=", session.staffId).executeTakeFirst();
   await db.transaction().execute(async (trx) => {
     await deleteSession(trx, session.idHash);
@@ -194,4 +232,5 @@ export async function signOut(db: DB, session: { idHash: string; staffId: number
     }
   });
   log.info({ event: "sign_out", actorId: session.staffId, ip, requestId });
+  return clearSessionCookie();
 }

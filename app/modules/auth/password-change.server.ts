@@ -3,6 +3,7 @@
 // account, clears a forced change, and is audited in the same transaction.
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/database/db.server";
+import { fail, ok, type Result } from "~/modules/result";
 import { personalWords } from "~/modules/staff/staff.server";
 import { log } from "~/utils/log.server";
 import { passwordProblem } from "./password-policy.server";
@@ -10,31 +11,20 @@ import { hashPassword } from "./password.server";
 import { reauthenticate } from "./reauth.server";
 import type { StaffUser } from "./require-staff.server";
 
-export type PasswordChangeResult =
-  | { ok: true; sessionsEnded: number }
-  | { ok: false; field: "current_password" | "new_password"; message: string }
-  | { ok: false; field: "form"; message: string; retryAfterSeconds: number };
 
 export async function changePassword(
   db: DB,
   me: StaffUser,
   input: { current: string; next: string },
   requestId: string,
-): Promise<PasswordChangeResult> {
+): Promise<Result<{ sessionsEnded: number }>> {
   // The policy first: it says nothing about the current password and spends no budget.
   const problem = await passwordProblem(input.next, personalWords(me));
-  if (problem) return { ok: false, field: "new_password", message: problem };
+  if (problem) return fail({ kind: "invalid", errors: { new_password: problem } });
   const proof = await reauthenticate(db, me, input.current, { password: true, secondFactor: false }, "wrong current password when changing the password", requestId);
-  if (!proof.ok && proof.limited) {
-    const minutes = Math.ceil(proof.retryAfterSeconds / 60);
-    return {
-      ok: false,
-      field: "form",
-      message: `Too many wrong answers. Try again in ${minutes === 1 ? "1 minute" : `${minutes} minutes`}.`,
-      retryAfterSeconds: proof.retryAfterSeconds,
-    };
+  if (!proof.ok) {
+    return proof.error.kind === "limited" ? proof : fail({ kind: "invalid", errors: { current_password: "That is not your current password." } });
   }
-  if (!proof.ok) return { ok: false, field: "current_password", message: "That is not your current password." };
 
   const passwordHash = await hashPassword(input.next);
   const sessionsEnded = await db.transaction().execute(async (trx) => {
@@ -54,5 +44,5 @@ export async function changePassword(
     return count;
   });
   log.info({ event: "password_changed", actorId: me.id, ip: me.actor.ip, requestId, sessionsEnded });
-  return { ok: true, sessionsEnded };
+  return ok({ sessionsEnded });
 }

@@ -4,13 +4,13 @@
 // failed sign-ins from that address and are audited.
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/database/db.server";
+import { fail, ok as succeed, type Result } from "~/modules/result";
 import { log } from "~/utils/log.server";
 import { beginAttempt, failedAttempt, settleAttempt } from "./login.server";
 import { claimTotpCode, looksLikeRecoveryCode, useRecoveryCode } from "./mfa.server";
 import { verifyPassword } from "./password.server";
 import type { StaffUser } from "./require-staff.server";
 
-export type ReauthResult = { ok: true } | { ok: false; limited: false } | { ok: false; limited: true; retryAfterSeconds: number };
 
 /** What the person may answer with. */
 export type ReauthMethods = { password: boolean; secondFactor: boolean };
@@ -27,10 +27,14 @@ export async function reauthenticate(
   methods: ReauthMethods,
   purpose: string,
   requestId: string,
-): Promise<ReauthResult> {
+): Promise<Result> {
   const ip = me.actor.ip ?? "unknown";
   const attempt = await beginAttempt(db, me.email, ip, requestId);
-  if (!attempt.ok) return { ok: false, limited: true, retryAfterSeconds: attempt.retryAfterSeconds };
+  if (!attempt.ok) {
+    const minutes = Math.ceil(attempt.retryAfterSeconds / 60);
+    const message = `Too many wrong answers. Try again in ${minutes === 1 ? "1 minute" : `${minutes} minutes`}.`;
+    return fail({ kind: "limited", retryAfterSeconds: attempt.retryAfterSeconds, message });
+  }
   const staff = await db.selectFrom("staff").select(["id", "password_hash", "totp_secret", "totp_last_step"]).where("id", "=", me.id).executeTakeFirstOrThrow();
 
   let ok = false;
@@ -45,12 +49,12 @@ export async function reauthenticate(
 
   if (ok) {
     await settleAttempt(db, attempt);
-    return { ok: true };
+    return succeed();
   }
   await failedAttempt(db, me.email, me.id, ip, requestId);
   log.warn({ event: "reauth_failed", actorId: me.id, ip, requestId, purpose });
   await db.transaction().execute((trx) =>
     appendAudit(trx, { ...me.actor, action: "auth.reauth_failed", targetType: "staff", targetId: String(me.id), reason: purpose }),
   );
-  return { ok: false, limited: false };
+  return fail({ kind: "unauthorised" });
 }

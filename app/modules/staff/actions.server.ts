@@ -5,7 +5,7 @@ import type { StaffRole } from "../../../db/schema";
 import { NO_STORE } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { assertSameSite } from "~/modules/security/csrf.server";
-import { errorMessage, type DomainError } from "~/modules/result";
+import { formFailure, type DomainError } from "~/modules/result";
 import type { FieldErrors } from "~/utils/field-errors";
 import { errorHeaders, errorStatus } from "~/utils/http.server";
 
@@ -18,8 +18,7 @@ export function reply(data: ActionData, status: number, headers: Record<string, 
 
 /** A domain failure as the form's answer: field messages beside their fields, else one message. */
 export function replyFailure(intent: string, error: DomainError, values?: Record<string, string>) {
-  const errors = "errors" in error ? error.errors : undefined;
-  return reply({ intent, errors, message: errors ? undefined : errorMessage(error), values }, errorStatus(error), errorHeaders(error));
+  return reply({ intent, ...formFailure(error), values }, errorStatus(error), errorHeaders(error));
 }
 
 /**
