@@ -12,7 +12,6 @@ import {
   applicationDetails,
   findByStatusToken,
   formOptions,
-  mailLimitMessage,
   resendVerification,
   resubmitApplication,
   schemaOptions,
@@ -30,6 +29,8 @@ import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";
 import applyStyles from "~/styles/apply.css?url";
 import { formatDate } from "~/utils/format";
 import { log } from "~/utils/log.server";
+import { formFailure, type DomainError } from "~/modules/result";
+import { errorHeaders, errorStatus } from "~/utils/http.server";
 
 export const handle = notCached("an applicant's private status page (its token is in the address)");
 
@@ -113,6 +114,12 @@ type Answer = { intent: string; message: string | null; errors: FieldErrors; val
 
 const reply = (body: Answer, status: number, headers: HeadersInit = {}) => json(body, { status, headers: { ...PRIVATE, ...headers } });
 
+/** A domain failure as the page's answer: messages beside the fields, else one for the form. */
+function replyFailure(intent: string, error: DomainError, values: ApplicationValues | null) {
+  const { errors, message } = formFailure(error);
+  return reply({ intent, message: message ?? null, errors, values }, errorStatus(error), errorHeaders(error));
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData().catch(() => new FormData());
   assertSameSite(request, context, form);
@@ -124,9 +131,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = form.get("intent");
 
   if (intent === "withdraw") {
-    if (!(await withdrawApplication(db, application.id))) {
-      return reply({ intent, message: "This application can no longer be withdrawn: it was decided meanwhile.", errors: {}, values: null }, 409);
-    }
+    const withdrawn = await withdrawApplication(db, application.id);
+    if (!withdrawn.ok) return replyFailure(intent, withdrawn.error, null);
     log.info({ event: "application_withdrawn", requestId: context.requestId, ref: application.ref });
     return back();
   }
@@ -137,19 +143,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       log.info({ event: "application_verification_resent", requestId: context.requestId, ref: application.ref });
       return back("&resent=1");
     }
-    if (result.reason === "limited") {
-      return reply(
-        { intent, message: `Several links were sent for this application in the last hour. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`, errors: {}, values: null },
-        429,
-        { "Retry-After": String(result.retryAfterSeconds) },
-      );
-    }
-    if (result.reason === "mail_limited") {
-      return reply({ intent, message: mailLimitMessage(result.limited, { otherAddress: false }), errors: {}, values: null }, 429, {
-        "Retry-After": String(result.limited.retryAfterSeconds),
-      });
-    }
-    return reply({ intent, message: "The e-mail address of this application is already confirmed.", errors: {}, values: null }, 409);
+    return replyFailure(intent, result.error, null);
   }
 
   if (intent === "resubmit") {
@@ -162,15 +156,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     if (!validation.ok) return reply({ intent, message: null, errors: validation.errors, values }, 400);
     const result = await resubmitApplication(db, application.id, validation.data, token);
-    if (!result.ok) {
-      if (!("errors" in result)) {
-        return reply({ intent, message: "The moderators are not waiting for changes to this application now.", errors: {}, values }, 409);
-      }
-      return result.limited
-        ? reply({ intent, message: null, errors: result.errors, values }, 429, { "Retry-After": String(result.limited.retryAfterSeconds) })
-        : reply({ intent, message: null, errors: result.errors, values }, 400);
-    }
-    log.info({ event: "application_resubmitted", requestId: context.requestId, ref: application.ref, reverify: result.reverify });
+    if (!result.ok) return replyFailure(intent, result.error, values);
+    log.info({ event: "application_resubmitted", requestId: context.requestId, ref: application.ref, reverify: result.value.reverify });
     return back();
   }
 

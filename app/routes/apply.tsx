@@ -18,6 +18,8 @@ import { consumeLimit } from "~/modules/security/rate-limit.server";
 import applyStyles from "~/styles/apply.css?url";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
+import { formFailure } from "~/modules/result";
+import { errorHeaders, errorStatus } from "~/utils/http.server";
 
 export const handle = notCached("a form with the visitor's anti-forgery token");
 
@@ -117,14 +119,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!validation.ok) return refuse(400, null, validation.errors);
 
   const result = await submitApplication(db, validation.data, { clientIp: context.clientIp });
-  if (!result.ok && result.limited) {
-    // Too many verification mails to this address or domain: nothing stored, nothing sent.
-    log.warn({ event: "apply_mail_limited", requestId: context.requestId, scope: result.limited.scope, domain: result.limited.domain });
-    return refuse(429, null, result.errors, { "Retry-After": String(result.limited.retryAfterSeconds) });
+  if (!result.ok) {
+    const { errors, message } = formFailure(result.error);
+    return refuse(errorStatus(result.error), message ?? null, errors, errorHeaders(result.error));
   }
-  if (!result.ok) return refuse(400, null, result.errors);
-  log.info({ event: "application_submitted", requestId: context.requestId, ref: result.ref });
-  return redirect(`/apply/received?ref=${result.ref}`, 303);
+  log.info({ event: "application_submitted", requestId: context.requestId, ref: result.value.ref });
+  return redirect(`/apply/received?ref=${result.value.ref}`, 303);
 }
 
 // Stable identities: the form treats a new errors object as a new answer from the server.

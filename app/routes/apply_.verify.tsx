@@ -7,7 +7,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
-import { mailLimitMessage, resendVerification, verifyApplication } from "~/modules/applications/applications.server";
+import { resendVerification, verifyApplication } from "~/modules/applications/applications.server";
 import { STATUS_EXPLANATION } from "~/modules/applications/status";
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
@@ -16,6 +16,8 @@ import { ErrorPage } from "~/root";
 import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";
 import applyStyles from "~/styles/apply.css?url";
 import { log } from "~/utils/log.server";
+import { errorMessage, type DomainError } from "~/modules/result";
+import { errorHeaders, errorStatus } from "~/utils/http.server";
 
 export const handle = notCached("a private verification link, and following it confirms the application");
 
@@ -43,18 +45,16 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) => [
   { name: "robots", content: "noindex" },
 ];
 
-const UNKNOWN =
-  "This verification link is not valid. It may be incomplete (copy the whole link from the e-mail), or a newer link may have replaced it: use the most recent e-mail from the Accord Registry.";
-
-function notFound(): Response {
-  return new Response(UNKNOWN, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", ...PRIVATE } });
+function notFound(error: DomainError): Response {
+  return new Response(errorMessage(error), { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", ...PRIVATE } });
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token");
-  const outcome = await verifyApplication(getDb(), token);
-  if (outcome.kind === "unknown") throw notFound();
-  if (outcome.kind === "expired") {
+  const verified = await verifyApplication(getDb(), token);
+  if (!verified.ok) throw notFound(verified.error);
+  const outcome = verified.value;
+  if (outcome.state === "expired") {
     return json(
       { state: "expired" as const, ref: outcome.ref, token: token ?? "", csrf: csrfToken(context) },
       { status: 410, headers: PRIVATE },
@@ -79,25 +79,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   assertSameSite(request, context, form);
   const result = await resendVerification(getDb(), { verifyToken: form.get("token") });
   if (result.ok) {
-    log.info({ event: "application_verification_resent", requestId: context.requestId, ref: result.ref });
-    return redirect(`/apply/received?ref=${result.ref}&resent=1`, { status: 303, headers: PRIVATE });
+    log.info({ event: "application_verification_resent", requestId: context.requestId, ref: result.value.ref });
+    return redirect(`/apply/received?ref=${result.value.ref}&resent=1`, { status: 303, headers: PRIVATE });
   }
-  if (result.reason === "unknown") throw notFound();
-  if (result.reason === "limited") {
-    return json(
-      { message: `Several links were sent for this application in the last hour. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.` },
-      { status: 429, headers: { ...PRIVATE, "Retry-After": String(result.retryAfterSeconds) } },
-    );
-  }
-  if (result.reason === "mail_limited") {
-    return json(
-      { message: mailLimitMessage(result.limited, { otherAddress: false }) },
-      { status: 429, headers: { ...PRIVATE, "Retry-After": String(result.limited.retryAfterSeconds) } },
-    );
-  }
+  if (result.error.kind === "not_found") throw notFound(result.error);
   return json(
-    { message: "This application's address is already confirmed: follow the status link in the e-mail instead." },
-    { status: 409, headers: PRIVATE },
+    { message: errorMessage(result.error) },
+    { status: errorStatus(result.error), headers: { ...PRIVATE, ...errorHeaders(result.error) } },
   );
 }
 

@@ -308,7 +308,7 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
     it("a new application: the website field's message, nothing written, no mail", async () => {
       const domain = `held-${unique()}.example`;
       const result = await whileAnotherInstanceHolds(domain, () => submitApplication(db, input(domain), { clientIp: "192.0.2.1" }));
-      expect(result).toEqual({ ok: false, errors: { website: `An application for ${domain} is already open. If it is yours, follow the links in the e-mail we sent when it was submitted.` } });
+      expect(result).toEqual({ ok: false, error: { kind: "invalid", errors: { website: `An application for ${domain} is already open. If it is yours, follow the links in the e-mail we sent when it was submitted.` } } });
       expect(await db.selectFrom("applications").select("id").where("domain", "=", domain).execute()).toHaveLength(1);
       expect(await db.selectFrom("mail_outbox").select("id").where("to_address", "=", `jane.doe@${domain}`).execute()).toEqual([]);
     });
@@ -317,7 +317,7 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
       const mine = await insertApplication(db, { status: "changes_requested" });
       const domain = `held-${unique()}.example`;
       const result = await whileAnotherInstanceHolds(domain, () => resubmitApplication(db, mine.id, input(domain)));
-      expect(result).toEqual({ ok: false, errors: { website: expect.stringContaining(`An application for ${domain} is already open.`) } });
+      expect(result).toEqual({ ok: false, error: { kind: "invalid", errors: { website: expect.stringContaining(`An application for ${domain} is already open.`) } } });
       const row = await db.selectFrom("applications").select(["status", "domain"]).where("id", "=", mine.id).executeTakeFirstOrThrow();
       expect(row).toEqual({ status: "changes_requested", domain: mine.domain });
     });

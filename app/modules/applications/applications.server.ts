@@ -6,6 +6,8 @@ import { OPEN_APPLICATION_DOMAIN_INDEX } from "../../../db/migrations/011_open_a
 import type { Application, ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 import { allCountries } from "~/modules/countries";
 import type { DB } from "~/modules/database/db.server";
+import { fail, ok, type Failure, type Result } from "~/modules/result";
+import { log } from "~/utils/log.server";
 import { listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { checkLimit, lockLimits, recordHit, type Limit } from "~/modules/security/rate-limit.server";
@@ -35,7 +37,7 @@ export const RESEND_LIMIT_PER_HOUR = 3;
 export const VERIFICATION_MAILS_PER_RECIPIENT_PER_DAY = 3;
 export const VERIFICATION_MAILS_PER_DOMAIN_PER_DAY = 10;
 
-export type MailLimited = { scope: "recipient" | "domain"; domain: string; retryAfterSeconds: number };
+type MailLimited = { scope: "recipient" | "domain"; domain: string; retryAfterSeconds: number };
 
 function mailLimits(to: string, domain: string): { scope: MailLimited["scope"]; limit: Limit }[] {
   return [
@@ -79,7 +81,7 @@ export function retryTime(seconds: number, now = new Date()): string {
 
 /** What the applicant reads when a mail limit stops a verification mail; `otherAddress`:
  * the form where they could give another address instead. */
-export function mailLimitMessage(limited: MailLimited, { otherAddress = true } = {}): string {
+function mailLimitMessage(limited: MailLimited, { otherAddress = true } = {}): string {
   const to = limited.scope === "recipient" ? "this address" : `addresses at ${limited.domain}`;
   return (
     `Too many e-mails were sent to ${to} in the last 24 hours, so we cannot send the confirmation link now. ` +
@@ -133,16 +135,24 @@ async function addEvent(
     .execute();
 }
 
-export type SubmitResult =
-  | { ok: true; ref: string; id: number }
-  | { ok: false; errors: FieldErrors; limited?: MailLimited };
+/** A mail limit as the form's answer: the message beside contact_email (or for the whole
+ * form, where there is no address to change), logged for the operator. */
+function mailLimitFailure(limited: MailLimited, where: "form" | "contact_email" = "contact_email"): Failure {
+  log.warn({ event: "apply_mail_limited", scope: limited.scope, domain: limited.domain });
+  const message = mailLimitMessage(limited, { otherAddress: where === "contact_email" });
+  return fail({
+    kind: "limited",
+    retryAfterSeconds: limited.retryAfterSeconds,
+    ...(where === "contact_email" ? { errors: { contact_email: message } } : { message }),
+  });
+}
 
 /**
  * Records a valid application: the row, its pledges, its "submitted" event and the mail
  * with the verification and status links, in one transaction (all or nothing). The
  * domain rules are checked in the same transaction.
  */
-export async function submitApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<SubmitResult> {
+export async function submitApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<Result<{ ref: string; id: number }>> {
   return openDomainTaken(input.domain, () => insertApplication(db, input, meta));
 }
 
@@ -151,11 +161,11 @@ export async function submitApplication(db: DB, input: ApplicationInput, meta: {
  * open application for the same domain between the check and this transaction's insert.
  * Its unique violation is the check's answer, given late; the transaction rolled back.
  */
-async function openDomainTaken<T>(domain: string, work: () => Promise<T>): Promise<T | { ok: false; errors: FieldErrors }> {
+async function openDomainTaken<T>(domain: string, work: () => Promise<Result<T>>): Promise<Result<T>> {
   try {
     return await work();
   } catch (error) {
-    if (isOpenDomainViolation(error)) return { ok: false, errors: { website: RULE_MESSAGES.openApplication(domain) } };
+    if (isOpenDomainViolation(error)) return fail({ kind: "invalid", errors: { website: RULE_MESSAGES.openApplication(domain) } });
     throw error;
   }
 }
@@ -170,12 +180,12 @@ export function isOpenDomainViolation(error: unknown): boolean {
   return e.code === "SQLITE_CONSTRAINT_UNIQUE" && e.message.includes("applications.domain");
 }
 
-async function insertApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<SubmitResult> {
+async function insertApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<Result<{ ref: string; id: number }>> {
   return db.transaction().execute(async (trx) => {
     const errors = await domainErrors(trx, input.domain);
-    if (Object.keys(errors).length > 0) return { ok: false as const, errors };
+    if (Object.keys(errors).length > 0) return fail({ kind: "invalid", errors });
     const limited = await verificationMailLimited(trx, input.contact_email, input.domain);
-    if (limited) return { ok: false as const, errors: { contact_email: mailLimitMessage(limited) }, limited };
+    if (limited) return mailLimitFailure(limited);
     const now = new Date();
     const at = now.toISOString();
     const ref = await freeRef(trx);
@@ -223,7 +233,7 @@ async function insertApplication(db: DB, input: ApplicationInput, meta: { client
       trx,
       verificationMail({ to: input.contact_email, ref, domain: input.domain, verifyToken, statusToken, expiresAt }),
     );
-    return { ok: true as const, ref, id };
+    return ok({ ref, id });
   });
 }
 
@@ -241,9 +251,11 @@ export async function refExists(db: DB, ref: string): Promise<boolean> {
 }
 
 export type VerifyOutcome =
-  | { kind: "unknown" }
-  | { kind: "expired"; ref: string }
-  | { kind: "verified"; ref: string; status: ApplicationStatus; statusToken: string | null; justNow: boolean };
+  | { state: "expired"; ref: string }
+  | { state: "verified"; ref: string; status: ApplicationStatus; statusToken: string | null; justNow: boolean };
+
+const UNKNOWN_LINK =
+  "This verification link is not valid. It may be incomplete (copy the whole link from the e-mail), or a newer link may have replaced it: use the most recent e-mail from the Accord Registry.";
 
 /** The application a verification link names (by the token's hash), expired or not. */
 async function findByVerifyToken(db: DB, token: unknown): Promise<Application | null> {
@@ -256,12 +268,12 @@ async function findByVerifyToken(db: DB, token: unknown): Promise<Application | 
  * Follows a verification link: an unverified application becomes pending (it enters
  * the moderation queue) with a "verified" event. Following it again changes nothing.
  */
-export async function verifyApplication(db: DB, token: unknown, now = new Date()): Promise<VerifyOutcome> {
+export async function verifyApplication(db: DB, token: unknown, now = new Date()): Promise<Result<VerifyOutcome>> {
   const row = await findByVerifyToken(db, token);
-  if (!row || !isTokenShaped(token)) return { kind: "unknown" };
+  if (!row || !isTokenShaped(token)) return fail({ kind: "not_found", message: UNKNOWN_LINK });
   const statusToken = openStatusToken(row.status_token_sealed, token);
-  if (row.status !== "unverified") return { kind: "verified", ref: row.ref, status: row.status, statusToken, justNow: false };
-  if (row.verify_expires_at <= now.toISOString()) return { kind: "expired", ref: row.ref };
+  if (row.status !== "unverified") return ok({ state: "verified", ref: row.ref, status: row.status, statusToken, justNow: false });
+  if (row.verify_expires_at <= now.toISOString()) return ok({ state: "expired", ref: row.ref });
   const changed = await db.transaction().execute(async (trx) => {
     const at = new Date().toISOString();
     const result = await trx
@@ -275,14 +287,10 @@ export async function verifyApplication(db: DB, token: unknown, now = new Date()
     return true;
   });
   const status = changed ? "pending" : (await db.selectFrom("applications").select("status").where("id", "=", row.id).executeTakeFirstOrThrow()).status;
-  return { kind: "verified", ref: row.ref, status, statusToken, justNow: changed };
+  return ok({ state: "verified", ref: row.ref, status, statusToken, justNow: changed });
 }
 
-export type ResendResult =
-  | { ok: true; ref: string }
-  | { ok: false; reason: "unknown" | "not_unverified" }
-  | { ok: false; reason: "limited"; retryAfterSeconds: number }
-  | { ok: false; reason: "mail_limited"; limited: MailLimited };
+const ALREADY_CONFIRMED = "The e-mail address of this application is already confirmed: follow the status link in the e-mail instead.";
 
 /**
  * A new verification link for an unverified application, mailed with the status link:
@@ -292,7 +300,7 @@ export type ResendResult =
 export async function resendVerification(
   db: DB,
   by: { statusToken: string; application: Application } | { verifyToken: unknown },
-): Promise<ResendResult> {
+): Promise<Result<{ ref: string }>> {
   let application: Application | null;
   let statusToken: string | null;
   if ("application" in by) {
@@ -302,8 +310,8 @@ export async function resendVerification(
     application = await findByVerifyToken(db, by.verifyToken);
     statusToken = application && isTokenShaped(by.verifyToken) ? openStatusToken(application.status_token_sealed, by.verifyToken) : null;
   }
-  if (!application) return { ok: false, reason: "unknown" };
-  if (application.status !== "unverified") return { ok: false, reason: "not_unverified" };
+  if (!application) return fail({ kind: "not_found", message: UNKNOWN_LINK });
+  if (application.status !== "unverified") return fail({ kind: "conflict", message: ALREADY_CONFIRMED });
   const app = application;
   const perApplication: Limit = { bucket: "apply-resend", key: String(app.id), max: RESEND_LIMIT_PER_HOUR, windowMs: HOUR };
   const verifyToken = newToken();
@@ -311,11 +319,18 @@ export async function resendVerification(
   const expiresAt = new Date(now.getTime() + VERIFY_TTL_MS).toISOString();
   // Every limit is checked before, and counted with, the mail it allows: a refused
   // request counts against none of them.
-  const done = await db.transaction().execute(async (trx): Promise<ResendResult> => {
+  return db.transaction().execute(async (trx): Promise<Result<{ ref: string }>> => {
     const limit = await checkLimit(trx, perApplication);
-    if (limit.limited) return { ok: false, reason: "limited", retryAfterSeconds: limit.retryAfterSeconds };
+    if (limit.limited) {
+      const minutes = Math.ceil(limit.retryAfterSeconds / 60);
+      return fail({
+        kind: "limited",
+        retryAfterSeconds: limit.retryAfterSeconds,
+        message: `Several links were sent for this application in the last hour. Try again in ${minutes} minutes.`,
+      });
+    }
     const limited = await verificationMailLimited(trx, app.contact_email, app.domain);
-    if (limited) return { ok: false, reason: "mail_limited", limited };
+    if (limited) return mailLimitFailure(limited, "form");
     const result = await trx
       .updateTable("applications")
       .set({
@@ -327,7 +342,7 @@ export async function resendVerification(
       .where("id", "=", app.id)
       .where("status", "=", "unverified")
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return { ok: false, reason: "not_unverified" };
+    if (Number(result.numUpdatedRows) !== 1) return fail({ kind: "conflict", message: ALREADY_CONFIRMED });
     await recordHit(trx, perApplication);
     await countVerificationMail(trx, app.contact_email, app.domain);
     await enqueueMail(
@@ -342,13 +357,12 @@ export async function resendVerification(
         occasion: "resent",
       }),
     );
-    return { ok: true, ref: app.ref };
+    return ok({ ref: app.ref });
   });
-  return done;
 }
 
-/** Withdraws an open application; false when it was no longer open (decided meanwhile). */
-export async function withdrawApplication(db: DB, applicationId: number): Promise<boolean> {
+/** Withdraws an open application; a conflict when it was no longer open (decided meanwhile). */
+export async function withdrawApplication(db: DB, applicationId: number): Promise<Result> {
   return db.transaction().execute(async (trx) => {
     const at = new Date().toISOString();
     const result = await trx
@@ -357,16 +371,15 @@ export async function withdrawApplication(db: DB, applicationId: number): Promis
       .where("id", "=", applicationId)
       .where("status", "in", [...OPEN_STATUSES])
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (Number(result.numUpdatedRows) !== 1) {
+      return fail({ kind: "conflict", message: "This application can no longer be withdrawn: it was decided meanwhile." });
+    }
     await addEvent(trx, applicationId, "withdrawn", at);
-    return true;
+    return ok();
   });
 }
 
-export type ResubmitResult =
-  | { ok: true; reverify: boolean }
-  | { ok: false; errors: FieldErrors; limited?: MailLimited }
-  | { ok: false; conflict: true };
+const NOT_WAITING = "The moderators are not waiting for changes to this application now.";
 
 /** The facts a resubmission can change, in the form's order. */
 export const RESUBMISSION_FIELDS = FIELDS.filter((f): f is Exclude<(typeof FIELDS)[number], "accept"> => f !== "accept");
@@ -414,7 +427,7 @@ export async function resubmitApplication(
   applicationId: number,
   input: ApplicationInput,
   statusToken: string | null = null,
-): Promise<ResubmitResult> {
+): Promise<Result<{ reverify: boolean }>> {
   return openDomainTaken(input.domain, () => updateApplication(db, applicationId, input, statusToken));
 }
 
@@ -423,12 +436,12 @@ async function updateApplication(
   applicationId: number,
   input: ApplicationInput,
   statusToken: string | null,
-): Promise<ResubmitResult> {
-  return db.transaction().execute(async (trx): Promise<ResubmitResult> => {
+): Promise<Result<{ reverify: boolean }>> {
+  return db.transaction().execute(async (trx): Promise<Result<{ reverify: boolean }>> => {
     const errors = await domainErrors(trx, input.domain, { exceptApplicationId: applicationId });
-    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    if (Object.keys(errors).length > 0) return fail({ kind: "invalid", errors });
     const before = await trx.selectFrom("applications").selectAll().where("id", "=", applicationId).executeTakeFirst();
-    if (!before || before.status !== "changes_requested") return { ok: false, conflict: true };
+    if (!before || before.status !== "changes_requested") return fail({ kind: "conflict", message: NOT_WAITING });
     const pledgesBefore = await trx
       .selectFrom("application_pledges")
       .select("pledge_code")
@@ -441,7 +454,7 @@ async function updateApplication(
     const reverify = before.contact_email !== input.contact_email || before.domain !== input.domain;
     if (reverify) {
       const limited = await verificationMailLimited(trx, input.contact_email, input.domain);
-      if (limited) return { ok: false, errors: { contact_email: mailLimitMessage(limited) }, limited };
+      if (limited) return mailLimitFailure(limited);
     }
     const at = new Date();
     const verifyToken = newToken();
@@ -475,7 +488,7 @@ async function updateApplication(
       .where("id", "=", applicationId)
       .where("status", "=", "changes_requested")
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return { ok: false, conflict: true };
+    if (Number(result.numUpdatedRows) !== 1) return fail({ kind: "conflict", message: NOT_WAITING });
     await trx.deleteFrom("application_pledges").where("application_id", "=", applicationId).execute();
     if (input.pledges.length > 0) {
       await trx
@@ -500,7 +513,7 @@ async function updateApplication(
         }),
       );
     }
-    return { ok: true, reverify };
+    return ok({ reverify });
   });
 }
 
