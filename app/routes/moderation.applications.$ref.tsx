@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
@@ -5,12 +6,11 @@ import { CsrfField } from "~/components/csrf-field";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { readStaffForm, reply } from "~/modules/staff/actions.server";
+import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";
 import { countryName } from "~/modules/countries";
-import { getDb } from "~/modules/database/db.server";
+import { getDb, type DB } from "~/modules/database/db.server";
 import {
-  AlreadyDecided,
-  ApplicationNotFound,
+  APPLICATION_NOT_FOUND,
   addNote,
   approveApplication,
   rejectApplication,
@@ -22,7 +22,6 @@ import { csrfToken } from "~/modules/security/csrf.server";
 import { decisionSchema, NOTE_MAX, REASON_MAX, today } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import {
-  APPLICATION_STATUS_LABEL,
   ApplicationStatusBadge,
   FormAlert,
   StaffErrorBoundary,
@@ -44,13 +43,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export const headers = noStoreHeaders;
 export const ErrorBoundary = StaffErrorBoundary;
 
-const NOT_FOUND = "There is no application with this reference.";
+const notFound = () => new Response(APPLICATION_NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = await requireStaff(request, context);
   const db = getDb();
   const detail = await getApplicationDetail(db, params.ref ?? "");
-  if (!detail) throw new Response(NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+  if (!detail) throw notFound();
   const { application: a } = detail;
   const warnings = await similarityWarnings(db, a);
   return json(
@@ -102,41 +101,32 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const db = getDb();
   const by = { id: me.id, actor: me.actor };
   const self = `/moderation/applications/${encodeURIComponent(ref)}`;
-  try {
-    switch (parsed.data.intent) {
-      case "approve":
-        await approveApplication(db, ref, parsed.data.joined_on, by);
-        return redirect(`${self}?done=approved`, { status: 303, headers: NO_STORE });
-      case "reject":
-        await rejectApplication(db, ref, parsed.data.reason, by);
-        return redirect(`${self}?done=rejected`, { status: 303, headers: NO_STORE });
-      case "request_changes":
-        await requestChanges(db, ref, parsed.data.reason, by);
-        return redirect(`${self}?done=changes_requested`, { status: 303, headers: NO_STORE });
-      case "note":
-        await addNote(db, ref, parsed.data.body, by);
-        return redirect(`${self}?done=note#notes`, { status: 303, headers: NO_STORE });
-    }
-  } catch (error) {
-    if (error instanceof ApplicationNotFound) {
-      throw new Response(NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
-    }
-    if (error instanceof AlreadyDecided) {
-      const what = APPLICATION_STATUS_LABEL[error.status].toLowerCase();
-      return reply(
-        {
-          intent,
-          message:
-            error.status === "unverified"
-              ? "This application is not in the queue yet: its contact has not verified their e-mail address. Nothing was changed."
-              : parsed.data.intent === "request_changes" && error.status === "changes_requested"
-                ? "Changes were already requested by someone else; nothing was changed. The page now shows the current state."
-                : `This application was already decided (it is now ${what}); nothing was changed. The page now shows the current state.`,
-        },
-        409,
-      );
-    }
-    throw error;
+  const result = await decide(db, ref, parsed.data, by);
+  if (result.ok) return redirect(`${self}?done=${AFTER[parsed.data.intent]}`, { status: 303, headers: NO_STORE });
+  if (result.error.kind === "not_found") throw notFound();
+  return replyFailure(intent, result.error);
+}
+
+type Decision = z.infer<typeof decisionSchema>;
+
+/** Where the page goes after each decision (its `done` message, and for a note its section). */
+const AFTER: Record<Decision["intent"], string> = {
+  approve: "approved",
+  reject: "rejected",
+  request_changes: "changes_requested",
+  note: "note#notes",
+};
+
+function decide(db: DB, ref: string, data: Decision, by: Parameters<typeof addNote>[3]) {
+  switch (data.intent) {
+    case "approve":
+      return approveApplication(db, ref, data.joined_on, by);
+    case "reject":
+      return rejectApplication(db, ref, data.reason, by);
+    case "request_changes":
+      return requestChanges(db, ref, data.reason, by);
+    case "note":
+      return addNote(db, ref, data.body, by);
   }
 }
 

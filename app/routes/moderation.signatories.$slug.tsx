@@ -6,12 +6,13 @@ import { StatusBadge } from "~/components/status-badge";
 import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { readStaffForm, reply } from "~/modules/staff/actions.server";
+import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";
 import { allCountries } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
 import { getSignatory, listSectors } from "~/modules/directory/directory.server";
 import { STATUS_INTENTS, type StatusIntent } from "~/modules/moderation/constants";
-import { changeSignatoryStatus, saveSignatory, signatorySchema, statusSchema } from "~/modules/moderation/signatories.server";
+import { recentAuditOf } from "~/modules/moderation/audit-view.server";
+import { changeSignatoryStatus, saveSignatory, SIGNATORY_NOT_FOUND, signatorySchema, statusSchema } from "~/modules/moderation/signatories.server";
 import { csrfToken } from "~/modules/security/csrf.server";
 import { REASON_MAX, today } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
@@ -29,8 +30,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export const headers = noStoreHeaders;
 export const ErrorBoundary = StaffErrorBoundary;
 
-const NOT_FOUND = "No signatory has this address.";
-const notFound = () => new Response(NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+const notFound = () => new Response(SIGNATORY_NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = await requireStaff(request, context);
@@ -39,14 +39,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!signatory) throw notFound();
   const [sectors, audit] = await Promise.all([
     listSectors(db),
-    db
-      .selectFrom("audit_log")
-      .select(["id", "at", "actor_label", "action", "reason"])
-      .where("target_type", "=", "signatory")
-      .where("target_id", "=", signatory.slug)
-      .orderBy("id", "desc")
-      .limit(10)
-      .execute(),
+    recentAuditOf(db, "signatory", signatory.slug),
   ]);
   return json(
     {
@@ -74,20 +67,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const sectors = (await listSectors(db)).map((s) => s.code);
     const parsed = signatorySchema(sectors).safeParse(fields);
     if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
-    const changed = await saveSignatory(db, slug, parsed.data, by);
-    if (changed === null) throw notFound();
-    return redirect(`${self}?done=${changed.length > 0 ? "saved" : "unchanged"}`, { status: 303, headers: NO_STORE });
+    const saved = await saveSignatory(db, slug, parsed.data, by);
+    if (!saved.ok) throw notFound();
+    return redirect(`${self}?done=${saved.value.length > 0 ? "saved" : "unchanged"}`, { status: 303, headers: NO_STORE });
   }
   if (intent in STATUS_INTENTS) {
     const parsed = statusSchema.safeParse(fields);
     if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
     const result = await changeSignatoryStatus(db, slug, parsed.data, by);
     if (result.ok) return redirect(`${self}?done=${intent}`, { status: 303, headers: NO_STORE });
-    if (result.code === "not_found") throw notFound();
-    if (result.code === "before_join") {
-      return reply({ intent, errors: { on: `The date cannot be before the signatory joined (${formatDate(result.joinedOn)}).` }, values: fields }, 400);
-    }
-    return reply({ intent, message: `This cannot be done while the signatory is ${result.status}; nothing was changed.` }, 409);
+    if (result.error.kind === "not_found") throw notFound();
+    return replyFailure(intent, result.error, fields);
   }
   return reply({ intent, message: "Choose what to do: save, withdraw, suspend or reinstate." }, 400);
 }

@@ -2,6 +2,16 @@
 // itself is always named by its contract word (CONTRACT §5), with an explanation beside it.
 import type { ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 
+/** The status in a word or two, as moderators read it (badges, filters, messages). */
+export const APPLICATION_STATUS_LABEL: Record<ApplicationStatus, string> = {
+  unverified: "Unverified",
+  pending: "Pending",
+  changes_requested: "Changes requested",
+  approved: "Approved",
+  rejected: "Rejected",
+  withdrawn: "Withdrawn",
+};
+
 export const STATUS_EXPLANATION: Record<ApplicationStatus, string> = {
   unverified:
     "We are waiting for you to confirm the contact e-mail address with the link we sent. Until then the moderators do not see the application.",

@@ -65,3 +65,15 @@ export async function auditActors(db: DB) {
     .execute();
   return labels.map((l) => ({ actor: l.actor, label: l.actor_label })).sort((a, b) => a.label.localeCompare(b.label, "en"));
 }
+
+/** The latest entries about one record (a signatory's slug, an application's reference). */
+export async function recentAuditOf(db: DB, targetType: string, targetId: string, limit = 10) {
+  return db
+    .selectFrom("audit_log")
+    .select(["id", "at", "actor_label", "action", "reason"])
+    .where("target_type", "=", targetType)
+    .where("target_id", "=", targetId)
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}

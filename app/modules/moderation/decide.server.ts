@@ -7,20 +7,27 @@ import { appendAudit } from "~/modules/audit/audit.server";
 import type { StaffUser } from "~/modules/auth/require-staff.server";
 import type { DB } from "~/modules/database/db.server";
 import { createSignatory } from "~/modules/directory/write.server";
+import { APPLICATION_STATUS_LABEL } from "~/modules/applications/status";
 import { enqueueMail } from "~/modules/mail/outbox.server";
+import { fail, ok, type Failure, type Result } from "~/modules/result";
 import { approvedMail, changesRequestedMail, rejectedMail } from "./mails.server";
 import { OPEN_STATUSES } from "./constants";
 
 type Moderator = Pick<StaffUser, "id" | "actor">;
 
-/** The application was decided (or changed) by someone else first. */
-export class AlreadyDecided extends Error {
-  constructor(readonly status: ApplicationStatus) {
-    super(`already ${status}`);
-  }
-}
+export const APPLICATION_NOT_FOUND = "There is no application with this reference.";
+const notFound = () => fail({ kind: "not_found", message: APPLICATION_NOT_FOUND });
 
-export class ApplicationNotFound extends Error {}
+/** Why nothing was written: someone else decided (or changed) the application first. */
+function alreadyDecided(intent: keyof typeof FROM, status: ApplicationStatus): Failure {
+  const message =
+    status === "unverified"
+      ? "This application is not in the queue yet: its contact has not verified their e-mail address. Nothing was changed."
+      : intent === "request_changes" && status === "changes_requested"
+        ? "Changes were already requested by someone else; nothing was changed. The page now shows the current state."
+        : `This application was already decided (it is now ${APPLICATION_STATUS_LABEL[status].toLowerCase()}); nothing was changed. The page now shows the current state.`;
+  return fail({ kind: "conflict", message });
+}
 
 const FROM: Record<"approve" | "reject" | "request_changes", readonly ApplicationStatus[]> = {
   approve: OPEN_STATUSES,
@@ -32,12 +39,12 @@ const FROM: Record<"approve" | "reject" | "request_changes", readonly Applicatio
 const TO = { approve: "approved", reject: "rejected", request_changes: "changes_requested" } as const;
 
 /**
- * Moves the application from one of the allowed statuses to the new one, or throws
- * AlreadyDecided (nothing written) when its status is no longer one of them.
+ * Moves the application from one of the allowed statuses to the new one, or answers that
+ * it was already decided (nothing written) when its status is no longer one of them.
  */
 async function claim(trx: DB, ref: string, intent: keyof typeof FROM, reason: string | null) {
   const before = await trx.selectFrom("applications").selectAll().where("ref", "=", ref).executeTakeFirst();
-  if (!before) throw new ApplicationNotFound(ref);
+  if (!before) return notFound();
   const now = new Date().toISOString();
   const result = await trx
     .updateTable("applications")
@@ -52,9 +59,9 @@ async function claim(trx: DB, ref: string, intent: keyof typeof FROM, reason: st
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) {
     const current = await trx.selectFrom("applications").select("status").where("id", "=", before.id).executeTakeFirstOrThrow();
-    throw new AlreadyDecided(current.status);
+    return alreadyDecided(intent, current.status);
   }
-  return { app: before, now };
+  return ok({ app: before, now });
 }
 
 async function event(trx: DB, applicationId: number, kind: "approved" | "rejected" | "changes_requested", reason: string | null, by: Moderator, at: string) {
@@ -69,9 +76,11 @@ function endorsedOn(joinedOn: string, introducedOn: string): string {
   return introducedOn > joinedOn ? introducedOn : joinedOn;
 }
 
-export async function approveApplication(db: DB, ref: string, joinedOn: string, by: Moderator): Promise<{ slug: string }> {
+export async function approveApplication(db: DB, ref: string, joinedOn: string, by: Moderator): Promise<Result<{ slug: string }>> {
   return db.transaction().execute(async (trx) => {
-    const { app, now } = await claim(trx, ref, "approve", null);
+    const claimed = await claim(trx, ref, "approve", null);
+    if (!claimed.ok) return claimed;
+    const { app, now } = claimed.value;
     const pledges = await trx
       .selectFrom("pledges")
       .select(["code", "introduced_on"])
@@ -109,13 +118,15 @@ export async function approveApplication(db: DB, ref: string, joinedOn: string, 
       after: { status: "approved", signatory: slug, joined_on: joinedOn, pledges: pledges.map((p) => p.code) },
     });
     await enqueueMail(trx, approvedMail(app, { slug, joined_on: joinedOn }));
-    return { slug };
+    return ok({ slug });
   });
 }
 
-export async function rejectApplication(db: DB, ref: string, reason: string, by: Moderator): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const { app, now } = await claim(trx, ref, "reject", reason);
+export async function rejectApplication(db: DB, ref: string, reason: string, by: Moderator): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const claimed = await claim(trx, ref, "reject", reason);
+    if (!claimed.ok) return claimed;
+    const { app, now } = claimed.value;
     await event(trx, app.id, "rejected", reason, by, now);
     await appendAudit(trx, {
       ...by.actor,
@@ -127,12 +138,15 @@ export async function rejectApplication(db: DB, ref: string, reason: string, by:
       after: { status: "rejected" },
     });
     await enqueueMail(trx, rejectedMail(app, reason));
+    return ok();
   });
 }
 
-export async function requestChanges(db: DB, ref: string, reason: string, by: Moderator): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const { app, now } = await claim(trx, ref, "request_changes", reason);
+export async function requestChanges(db: DB, ref: string, reason: string, by: Moderator): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const claimed = await claim(trx, ref, "request_changes", reason);
+    if (!claimed.ok) return claimed;
+    const { app, now } = claimed.value;
     await event(trx, app.id, "changes_requested", reason, by, now);
     await appendAudit(trx, {
       ...by.actor,
@@ -144,14 +158,15 @@ export async function requestChanges(db: DB, ref: string, reason: string, by: Mo
       after: { status: "changes_requested" },
     });
     await enqueueMail(trx, changesRequestedMail(app, reason));
+    return ok();
   });
 }
 
 /** An internal note; possible in any status (a decided application can still be annotated). */
-export async function addNote(db: DB, ref: string, body: string, by: Moderator): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+export async function addNote(db: DB, ref: string, body: string, by: Moderator): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
     const app = await trx.selectFrom("applications").select(["id", "ref"]).where("ref", "=", ref).executeTakeFirst();
-    if (!app) throw new ApplicationNotFound(ref);
+    if (!app) return notFound();
     const { id } = await trx
       .insertInto("application_notes")
       .values({ application_id: app.id, staff_id: by.id, body, created_at: new Date().toISOString() })
@@ -164,5 +179,6 @@ export async function addNote(db: DB, ref: string, body: string, by: Moderator):
       targetId: app.ref,
       after: { note: id, body },
     });
+    return ok();
   });
 }

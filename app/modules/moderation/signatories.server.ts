@@ -7,6 +7,8 @@ import { appendAudit } from "~/modules/audit/audit.server";
 import type { StaffUser } from "~/modules/auth/require-staff.server";
 import { isCountryCode } from "~/modules/countries";
 import type { DB } from "~/modules/database/db.server";
+import { fail, ok, type Result } from "~/modules/result";
+import { formatDate } from "~/utils/format";
 import { knownCodes, searchSignatories } from "~/modules/directory/directory.server";
 import { parseDirectoryQuery } from "~/modules/directory/query";
 import { setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
@@ -68,11 +70,13 @@ export function signatorySchema(sectors: readonly string[]) {
 
 export type SignatoryForm = z.infer<ReturnType<typeof signatorySchema>>;
 
-/** Saves the edited facts; returns the names of the fields that changed (none: nothing written). */
-export async function saveSignatory(db: DB, slug: string, input: SignatoryForm, by: Moderator): Promise<string[] | null> {
+export const SIGNATORY_NOT_FOUND = "No signatory has this address.";
+
+/** Saves the edited facts; the names of the fields that changed (none: nothing written). */
+export async function saveSignatory(db: DB, slug: string, input: SignatoryForm, by: Moderator): Promise<Result<string[]>> {
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("signatories").select("id").where("slug", "=", slug).executeTakeFirst();
-    if (!row) return null;
+    if (!row) return fail({ kind: "not_found", message: SIGNATORY_NOT_FOUND });
     const { before, after } = await updateSignatory(trx, row.id, input);
     const changed = Object.keys(after).filter((k) => k !== "former_names");
     if (changed.length > 0) {
@@ -85,7 +89,7 @@ export async function saveSignatory(db: DB, slug: string, input: SignatoryForm, 
         after,
       });
     }
-    return changed;
+    return ok(changed);
   });
 }
 
@@ -95,11 +99,6 @@ export const statusSchema = z.object({
   on: z.preprocess((v) => (v === "" || v === undefined ? today() : v), day("The date")),
 });
 
-export type StatusChange =
-  | { ok: true }
-  | { ok: false; code: "not_found" }
-  | { ok: false; code: "conflict"; status: SignatoryStatus }
-  | { ok: false; code: "before_join"; joinedOn: string };
 
 /**
  * Withdraws, suspends or reinstates, with a history event on the public page carrying the
@@ -111,15 +110,18 @@ export async function changeSignatoryStatus(
   slug: string,
   input: { intent: StatusIntent; reason: string; on: string },
   by: Moderator,
-): Promise<StatusChange> {
+): Promise<Result> {
   const rule = STATUS_INTENTS[input.intent];
-  return db.transaction().execute(async (trx): Promise<StatusChange> => {
+  return db.transaction().execute(async (trx): Promise<Result> => {
     const row = await trx.selectFrom("signatories").select(["id", "status", "joined_on", "withdrawn_on"]).where("slug", "=", slug).executeTakeFirst();
-    if (!row) return { ok: false, code: "not_found" };
-    if (!(rule.from as readonly SignatoryStatus[]).includes(row.status)) return { ok: false, code: "conflict", status: row.status };
-    if (input.on < row.joined_on) return { ok: false, code: "before_join", joinedOn: row.joined_on };
+    if (!row) return fail({ kind: "not_found", message: SIGNATORY_NOT_FOUND });
+    const conflict = () => fail({ kind: "conflict", message: `This cannot be done while the signatory is ${row.status}; nothing was changed.` });
+    if (!(rule.from as readonly SignatoryStatus[]).includes(row.status)) return conflict();
+    if (input.on < row.joined_on) {
+      return fail({ kind: "invalid", errors: { on: `The date cannot be before the signatory joined (${formatDate(row.joined_on)}).` } });
+    }
     const result = await setSignatoryStatus(trx, row.id, rule.to, { on: input.on, reason: input.reason });
-    if (!result.changed) return { ok: false, code: "conflict", status: row.status };
+    if (!result.changed) return conflict();
     await appendAudit(trx, {
       ...by.actor,
       action: `signatory.${input.intent}`,
@@ -129,7 +131,7 @@ export async function changeSignatoryStatus(
       before: { status: row.status, withdrawn_on: row.withdrawn_on },
       after: { status: rule.to, on: input.on },
     });
-    return { ok: true };
+    return ok();
   });
 }
 

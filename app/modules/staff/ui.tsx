@@ -1,6 +1,8 @@
 // Presentational pieces shared by the staff pages: the staff navigation, form fields that
 // wire labels, aria-invalid and aria-describedby once, dates and ages, status badges and
 // the error page. No data access here.
+import type { ApplicationStatus } from "../../../db/schema";
+import { APPLICATION_STATUS_LABEL } from "~/modules/applications/status";
 import { Form, Link, NavLink, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { CsrfField } from "~/components/csrf-field";
@@ -175,16 +177,7 @@ export function ageText(iso: string, now: number): string {
   return `${days} days`;
 }
 
-export const APPLICATION_STATUS_LABEL = {
-  unverified: "Unverified",
-  pending: "Pending",
-  changes_requested: "Changes requested",
-  approved: "Approved",
-  rejected: "Rejected",
-  withdrawn: "Withdrawn",
-} as const;
-
-export function ApplicationStatusBadge({ status }: { status: keyof typeof APPLICATION_STATUS_LABEL }) {
+export function ApplicationStatusBadge({ status }: { status: ApplicationStatus }) {
   return <span className={`badge badge-app badge-app-${status}`}>{APPLICATION_STATUS_LABEL[status]}</span>;
 }
 
