@@ -15,6 +15,8 @@ import { config as zodConfig } from "zod/v4/core";
 import stylesheet from "~/styles/app.css?url";
 import { useNonce } from "~/utils/nonce";
 import { useRequestId } from "~/utils/request-id";
+import { ACCORD_LAUNCH, FOUNDING_SIGNATORIES } from "~/modules/accord";
+import { formatDate } from "~/utils/format";
 
 // zod 4 probes for eval (new Function) as it builds a schema, to compile fast parsers;
 // the CSP blocks that, and the browser reports a violation on every form page. Its
@@ -85,7 +87,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="container">
             <p>
               Accord Registry is the public record of the companies that signed the Cybersecurity Tech
-              Accord, since its launch by 34 companies on 17 April 2018.
+              Accord, since its launch by {FOUNDING_SIGNATORIES} companies on {formatDate(ACCORD_LAUNCH)}.
             </p>
             <p>
               Open data: <a href="/api/v1/signatories">JSON API</a> (

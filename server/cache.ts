@@ -22,6 +22,7 @@ import type { CacheRouter } from "~/modules/cache/cache-policy";
 import type { CacheEntry } from "~/modules/cache/response-cache.server";
 import type { Site } from "~/modules/security/origin.server";
 import { readCookie } from "~/utils/cookies";
+import { ifNoneMatch } from "~/utils/etag.server";
 import type { Adapter } from "./adapter";
 import type { ServerHooks } from "./hooks";
 import type { ReadBudget } from "./limits";
@@ -72,8 +73,7 @@ export function responseCaching(options: CacheOptions): ResponseCaching {
   /** Answers a GET or HEAD from an entry: 304 when the client has it, else its bytes in
    * the encoding the client prefers. */
   function writeEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry, state: "hit" | "miss", requestId: string): void {
-    const match = req.headers["if-none-match"];
-    if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === entry.etag)) {
+    if (ifNoneMatch(req.headers["if-none-match"], entry.etag)) {
       res.writeHead(304, [...entry.heads["304"], "X-Cache", state, "X-Request-Id", requestId]).end();
       return;
     }

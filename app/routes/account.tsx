@@ -6,7 +6,7 @@ import { enrolAuthenticator } from "~/modules/auth/enrol.server";
 import { changePassword } from "~/modules/auth/password-change.server";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { newTotpSecret, qrCodeDataUrl, sealEnrolment, totpUri, unsealEnrolment, unusedRecoveryCodes } from "~/modules/auth/mfa.server";
-import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";

@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { NO_STORE } from "~/modules/auth/no-store";
+import { NO_STORE } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 

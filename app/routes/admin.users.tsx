@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
-import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";

@@ -19,13 +19,13 @@ import {
 } from "~/modules/applications/applications.server";
 import { validateOnServer } from "~/modules/applications/rules.server";
 import { readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
-import { EVENT_LABEL, isOpen, STATUS_EXPLANATION } from "~/modules/applications/status";
+import { APPLICATION_EVENT_LABEL, isOpen, STATUS_EXPLANATION } from "~/modules/applications/status";
 import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/root";
-import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";
+import { PRIVATE, privateHeaders } from "~/utils/cache-headers";
 import applyStyles from "~/styles/apply.css?url";
 import { formatDate } from "~/utils/format";
 import { log } from "~/utils/log.server";
@@ -276,7 +276,7 @@ export default function ApplicationStatusPage() {
           {data.timeline.map((event, i) => (
             <li key={i}>
               <When iso={event.at} />
-              <span>{EVENT_LABEL[event.kind]}</span>
+              <span>{APPLICATION_EVENT_LABEL[event.kind]}</span>
               {event.reason ? <span className="muted">Reason: {event.reason}</span> : null}
               {event.verificationSentTo ? (
                 <span className="muted">New contact address to confirm: a link was sent to {event.verificationSentTo}</span>

@@ -13,7 +13,7 @@ import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/root";
-import { PRIVATE, privateHeaders } from "~/modules/applications/private-page";
+import { PRIVATE, privateHeaders } from "~/utils/cache-headers";
 import applyStyles from "~/styles/apply.css?url";
 import { log } from "~/utils/log.server";
 import { errorMessage, type DomainError } from "~/modules/result";

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
 import { cancelSignIn, signInStep, signInWithPassword, signInWithSecondFactor } from "~/modules/auth/login.server";
-import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { safeRedirect } from "~/modules/auth/redirect";
 import { signedInStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { signOut } from "~/modules/auth/login.server";
-import { NO_STORE } from "~/modules/auth/no-store";
+import { NO_STORE } from "~/utils/cache-headers";
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite } from "~/modules/security/csrf.server";

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
-import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { getDb } from "~/modules/database/db.server";
 import { QUEUE_FILTERS, type QueueFilter } from "~/modules/moderation/constants";

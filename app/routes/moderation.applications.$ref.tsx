@@ -3,7 +3,7 @@ import { json, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
-import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";
@@ -16,7 +16,7 @@ import {
   rejectApplication,
   requestChanges,
 } from "~/modules/moderation/decide.server";
-import { OPEN_STATUSES } from "~/modules/moderation/constants";
+import { DECIDABLE_STATUSES } from "~/modules/moderation/constants";
 import { getApplicationDetail, similarityWarnings } from "~/modules/moderation/queue.server";
 import { csrfToken } from "~/modules/security/csrf.server";
 import { decisionSchema, NOTE_MAX, REASON_MAX, today } from "~/modules/staff/forms";
@@ -32,6 +32,8 @@ import {
 } from "~/modules/staff/ui";
 import { displayHost } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
+import { ACCORD_LAUNCH } from "~/modules/accord";
+import { APPLICATION_EVENT_LABEL } from "~/modules/applications/status";
 
 export const handle = notCached("staff page");
 
@@ -76,7 +78,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         decided_at: a.decided_at,
         decision_reason: a.decision_reason,
       },
-      open: (OPEN_STATUSES as readonly string[]).includes(a.status),
+      open: (DECIDABLE_STATUSES as readonly string[]).includes(a.status),
       pledges: detail.pledges,
       events: detail.events,
       resubmission: detail.resubmission,
@@ -135,16 +137,6 @@ const DONE: Record<string, string> = {
   rejected: "Rejected. The applicant has been e-mailed the reason.",
   changes_requested: "Changes requested. The applicant has been e-mailed what to change.",
   note: "Note added.",
-};
-
-const EVENT_LABEL: Record<string, string> = {
-  submitted: "Submitted",
-  verified: "E-mail verified; entered the queue",
-  changes_requested: "Changes requested",
-  resubmitted: "Resubmitted with changes",
-  approved: "Approved",
-  rejected: "Rejected",
-  withdrawn: "Withdrawn by the applicant",
 };
 
 const MATCH_TEXT = {
@@ -339,7 +331,7 @@ export default function ApplicationPage() {
                 label="Joined on"
                 type="date"
                 defaultValue={valueOf("approve", "joined_on") ?? data.today}
-                min="2018-04-17"
+                min={ACCORD_LAUNCH}
                 max={data.today}
                 error={errorsFor("approve").joined_on}
                 hint="Usually today."
@@ -400,7 +392,7 @@ export default function ApplicationPage() {
               <li key={i}>
                 <time dateTime={e.created_at}>{formatDateTime(e.created_at)}</time>
                 <span>
-                  {EVENT_LABEL[e.kind] ?? e.kind}
+                  {APPLICATION_EVENT_LABEL[e.kind]}
                   {e.actorName !== "Applicant" ? ` by ${e.actorName}` : ""}
                   {e.reason ? `: ${e.reason}` : ""}
                 </span>

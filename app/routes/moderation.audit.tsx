@@ -2,7 +2,7 @@ import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } 
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
-import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";

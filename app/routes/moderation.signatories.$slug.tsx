@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
 import { StatusBadge } from "~/components/status-badge";
-import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";
@@ -19,6 +19,8 @@ import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextArea, TextField, formatDateTime } from "~/modules/staff/ui";
 import { formatDate } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
+import { ACCORD_LAUNCH } from "~/modules/accord";
+import { SIGNATORY_EVENT_LABEL } from "~/modules/directory/events";
 
 export const handle = notCached("staff page");
 
@@ -90,14 +92,6 @@ const DONE: Record<string, string> = {
   reinstate: "Reinstated. The public page shows it, with the reason, in the history.",
 };
 
-const EVENT_TEXT: Record<string, string> = {
-  joined: "Signed the accord",
-  pledge_endorsed: "Endorsed a pledge",
-  withdrawn: "Withdrew from the accord",
-  suspended: "Suspended by the registry",
-  reinstated: "Reinstated",
-};
-
 const STATUS_ACTIONS: { intent: StatusIntent; label: string; explain: string }[] = [
   { intent: "withdraw", label: "Withdraw", explain: "The signatory has left the accord." },
   { intent: "suspend", label: "Suspend", explain: "The registry suspends the listing, for example while a complaint is examined." },
@@ -154,7 +148,7 @@ export default function EditSignatory() {
           />
           <SelectField name="sector" label="Sector" defaultValue={value("sector", s.sector)} error={errors.sector} options={data.sectors} />
           <TextArea name="description" label="Description" defaultValue={value("description", s.description)} error={errors.description} maxLength={1000} rows={5} required />
-          <TextField name="joined_on" label="Joined on" type="date" defaultValue={value("joined_on", s.joined_on)} error={errors.joined_on} min="2018-04-17" max={data.today} required />
+          <TextField name="joined_on" label="Joined on" type="date" defaultValue={value("joined_on", s.joined_on)} error={errors.joined_on} min={ACCORD_LAUNCH} max={data.today} required />
           <TextArea name="notes" label="Public note (optional)" defaultValue={value("notes", s.notes ?? "")} error={errors.notes} maxLength={2000} hint="Shown on the public page, e.g. about a rename or a merger." />
           <div className="form-actions">
             <button type="submit" className="button" disabled={busy}>
@@ -211,7 +205,7 @@ export default function EditSignatory() {
             <li key={i}>
               <time dateTime={e.occurred_on}>{formatDate(e.occurred_on)}</time>
               <span>
-                {EVENT_TEXT[e.kind] ?? e.kind}
+                {SIGNATORY_EVENT_LABEL[e.kind]}
                 {e.pledge_title ? `: ${e.pledge_title}` : ""}
                 {e.detail ? ` (${e.detail})` : ""}
               </span>

@@ -1,7 +1,7 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { StatusBadge } from "~/components/status-badge";
-import { NO_STORE, noStoreHeaders } from "~/modules/auth/no-store";
+import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";

@@ -10,6 +10,7 @@ import stylesheet from "~/styles/opendata.css?url";
 import { publicUrl } from "~/utils/env.server";
 import { displayHost, formatDate } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
+import { SIGNATORY_EVENT_LABEL } from "~/modules/directory/events";
 
 // Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
 export const handle = cacheable();
@@ -41,15 +42,6 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { tagName: "link", rel: "canonical", href: data.url },
   ];
 };
-
-const EVENT_TEXT = {
-  joined: "Signed the accord",
-  pledge_endorsed: "Endorsed a pledge",
-  withdrawn: "Withdrew from the accord",
-  suspended: "Suspended by the registry",
-  reinstated: "Reinstated",
-  updated: "Record updated",
-} as const;
 
 export default function SignatoryPage() {
   const { signatory: s, badge } = useLoaderData<typeof loader>();
@@ -154,7 +146,7 @@ export default function SignatoryPage() {
             <li key={i}>
               <time dateTime={e.occurred_on}>{formatDate(e.occurred_on)}</time>
               <span>
-                {EVENT_TEXT[e.kind]}
+                {SIGNATORY_EVENT_LABEL[e.kind]}
                 {e.pledge_title ? `: ${e.pledge_title}` : ""}
                 {e.detail ? ` (${e.detail})` : ""}
               </span>

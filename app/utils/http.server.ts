@@ -1,6 +1,6 @@
 // Small response helpers shared by routes: the contract's error shapes, ETags, and the
 // one place where a domain failure becomes an HTTP status.
-import { createHash } from "node:crypto";
+import { etagOf, ifNoneMatch } from "./etag.server";
 import type { DomainError } from "~/modules/result";
 
 const STATUS: Record<DomainError["kind"], number> = {
@@ -39,15 +39,14 @@ export function httpError(status: number, message: string): Response {
  */
 export function jsonWithEtag(request: Request, data: unknown, headers: HeadersInit = {}): Response {
   const body = JSON.stringify(data);
-  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+  const etag = etagOf(body);
   const responseHeaders = new Headers(headers);
   responseHeaders.set("ETag", etag);
   responseHeaders.set("Access-Control-Allow-Origin", "*");
   if (!responseHeaders.has("Cache-Control")) {
     responseHeaders.set("Cache-Control", "public, max-age=0, must-revalidate");
   }
-  const match = request.headers.get("If-None-Match");
-  if (match && match.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) {
+  if (ifNoneMatch(request.headers.get("If-None-Match"), etag)) {
     return new Response(null, { status: 304, headers: responseHeaders });
   }
   responseHeaders.set("Content-Type", "application/json; charset=utf-8");

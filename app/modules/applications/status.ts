@@ -24,7 +24,7 @@ export const STATUS_EXPLANATION: Record<ApplicationStatus, string> = {
   withdrawn: "You withdrew this application; it will not be reviewed. You can apply again at any time.",
 };
 
-export const EVENT_LABEL: Record<ApplicationEventKind, string> = {
+export const APPLICATION_EVENT_LABEL: Record<ApplicationEventKind, string> = {
   submitted: "Application submitted",
   verified: "E-mail address confirmed; the application entered the moderators' queue",
   changes_requested: "Changes requested by the moderators",

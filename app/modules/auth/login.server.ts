@@ -14,7 +14,7 @@ import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/database/db.server";
 import { fail, ok, type Result } from "~/modules/result";
 import { checkLimit, recordHit, releaseHits, reserveHits, type Limit } from "~/modules/security/rate-limit.server";
-import { normaliseEmail, staffActor, type Actor } from "~/modules/staff/staff.server";
+import { staffEmail, staffActor, type Actor } from "~/modules/staff/staff.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { claimTotpCode, useRecoveryCode } from "./mfa.server";
@@ -160,7 +160,7 @@ export async function signInWithPassword(
 ): Promise<Result<SignedIn>> {
   const previous = await currentSession(db, request);
   if (previous) await deleteSession(db, previous.idHash);
-  const email = normaliseEmail(input.email);
+  const email = staffEmail(input.email);
   const attempt = await beginAttempt(db, email, input.ip, input.requestId);
   if (!attempt.ok) return limited(attempt.retryAfterSeconds, "sign-ins");
 

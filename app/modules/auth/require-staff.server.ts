@@ -6,7 +6,7 @@ import { getDb } from "~/modules/database/db.server";
 import { staffActor, type Actor } from "~/modules/staff/staff.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
-import { NO_STORE } from "./no-store";
+import { NO_STORE } from "~/utils/cache-headers";
 import { returnPath } from "./redirect";
 import { clearSessionCookie, currentSession, sessionIdFrom } from "./session.server";
 

@@ -14,6 +14,7 @@
 import { createHash } from "node:crypto";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { committedReader, type DB } from "~/modules/database/db.server";
+import { etagOf } from "~/utils/etag.server";
 
 export type Encoding = "br" | "gzip" | "identity";
 
@@ -116,7 +117,7 @@ export class ResponseCache {
     const br = exact(
       brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
     );
-    const etag = response.headers.get("ETag") ?? `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+    const etag = response.headers.get("ETag") ?? etagOf(body);
     const common: Record<string, string> = { ...this.headers };
     for (const [name, value] of response.headers) if (!NOT_KEPT.has(name)) common[name] = value;
     Object.assign(common, {

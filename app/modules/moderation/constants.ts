@@ -3,7 +3,7 @@
 import type { ApplicationStatus, SignatoryStatus } from "../../../db/schema";
 
 /** Applications a moderator can still decide. */
-export const OPEN_STATUSES = ["pending", "changes_requested"] as const satisfies readonly ApplicationStatus[];
+export const DECIDABLE_STATUSES = ["pending", "changes_requested"] as const satisfies readonly ApplicationStatus[];
 
 export const QUEUE_FILTERS = [
   "open",

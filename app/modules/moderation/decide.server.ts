@@ -11,7 +11,7 @@ import { APPLICATION_STATUS_LABEL } from "~/modules/applications/status";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { fail, ok, type Failure, type Result } from "~/modules/result";
 import { approvedMail, changesRequestedMail, rejectedMail } from "./mails.server";
-import { OPEN_STATUSES } from "./constants";
+import { DECIDABLE_STATUSES } from "./constants";
 
 type Moderator = Pick<StaffUser, "id" | "actor">;
 
@@ -30,8 +30,8 @@ function alreadyDecided(intent: keyof typeof FROM, status: ApplicationStatus): F
 }
 
 const FROM: Record<"approve" | "reject" | "request_changes", readonly ApplicationStatus[]> = {
-  approve: OPEN_STATUSES,
-  reject: OPEN_STATUSES,
+  approve: DECIDABLE_STATUSES,
+  reject: DECIDABLE_STATUSES,
   // Asking again while the applicant has not answered yet would only confuse them.
   request_changes: ["pending"],
 };

@@ -5,14 +5,14 @@ import type { ApplicationStatus } from "../../../db/schema";
 import { readResubmissionDetail, type ResubmissionField } from "~/modules/applications/applications.server";
 import { countryName } from "~/modules/countries";
 import type { DB } from "~/modules/database/db.server";
-import { OPEN_STATUSES, type QueueFilter } from "./constants";
+import { DECIDABLE_STATUSES, type QueueFilter } from "./constants";
 import { compareNames, foldName, type NameMatch } from "./similarity";
 
 export const QUEUE_PAGE_SIZE = 50;
 
 function statusesOf(filter: QueueFilter): readonly ApplicationStatus[] | null {
   if (filter === "all") return null;
-  if (filter === "open") return OPEN_STATUSES;
+  if (filter === "open") return DECIDABLE_STATUSES;
   return [filter];
 }
 

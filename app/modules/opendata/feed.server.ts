@@ -7,11 +7,12 @@ import type { DB } from "~/modules/database/db.server";
 import { getEnv, publicUrl } from "~/utils/env.server";
 import { formatDate } from "~/utils/format";
 import { escapeXml } from "./xml";
+import { ACCORD_LAUNCH } from "~/modules/accord";
 
 export const FEED_TITLE = "Accord Registry: joins and withdrawals";
 export const FEED_SIZE = 50;
 /** The accord's launch: the feed's date when it has no entry yet. */
-const LAUNCH = "2018-04-17T00:00:00.000Z";
+const LAUNCH = `${ACCORD_LAUNCH}T00:00:00.000Z`;
 
 /** tag:registry.example,2018:… — the authority is PUBLIC_URL's host. */
 export function tagUri(specific: string): string {

@@ -1,7 +1,7 @@
 // What every open-data response shares: CORS open for reading (any site may fetch the
 // data), an answer to the browser's preflight, a cache lifetime suited to the route, and
 // ETags with 304 for bodies that are built whole before they are sent.
-import { createHash } from "node:crypto";
+import { etagOf, ifNoneMatch } from "~/utils/etag.server";
 import { apiError, jsonWithEtag } from "~/utils/http.server";
 
 /** Cache lifetimes. Clients revalidate with If-None-Match after them (cheap: a 304). */
@@ -57,21 +57,6 @@ export function openDataJson(request: Request, data: unknown, cacheControl: stri
   return withCors(jsonWithEtag(request, data, { "Cache-Control": cacheControl }));
 }
 
-/** A strong ETag of a body's bytes. */
-export function etagOf(body: string): string {
-  return `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-}
-
-/** True when the request's If-None-Match names this ETag (or is `*`). */
-export function notModified(request: Request, etag: string): boolean {
-  const header = request.headers.get("If-None-Match");
-  if (!header) return false;
-  return header.split(",").some((tag) => {
-    const t = tag.trim();
-    return t === "*" || t.replace(/^W\//, "") === etag;
-  });
-}
-
 /** A text body (XML, SVG) with a strong ETag, answered with 304 when the client holds it. */
 export function textWithEtag(
   request: Request,
@@ -82,7 +67,7 @@ export function textWithEtag(
   const responseHeaders = new Headers({ ETag: etag, "Cache-Control": headers.cacheControl });
   if (headers.cors) for (const [name, value] of Object.entries(CORS_HEADERS)) responseHeaders.set(name, value);
   const status = headers.status ?? 200;
-  if (status === 200 && notModified(request, etag)) return new Response(null, { status: 304, headers: responseHeaders });
+  if (status === 200 && ifNoneMatch(request.headers.get("If-None-Match"), etag)) return new Response(null, { status: 304, headers: responseHeaders });
   responseHeaders.set("Content-Type", headers.contentType);
   return new Response(body, { status, headers: responseHeaders });
 }

@@ -13,9 +13,9 @@ import { addEndorsement, createSignatory, setSignatoryStatus, updateSignatory } 
 import { codePointLabel, forbiddenCharacter } from "~/modules/text";
 import { CSV_COLUMNS, csvCellValue, FOUNDING, PLEDGE_SEPARATOR } from "./csv.server";
 import { SIGNATORY_STATUSES } from "./schemas";
+import { ACCORD_LAUNCH } from "~/modules/accord";
 
 /** Nobody signed before the accord's launch. */
-export const ACCORD_LAUNCH = "2018-04-17";
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** A reason to refuse the file: at a line (numbered as an editor does), or about the whole file. */

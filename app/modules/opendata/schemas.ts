@@ -3,6 +3,7 @@
 // check real responses against the generated document.
 import { z } from "zod";
 import type { SignatoryStatus } from "../../../db/schema";
+import { ACCORD_LAUNCH, FOUNDING_SIGNATORIES } from "~/modules/accord";
 
 export const SIGNATORY_STATUSES = ["active", "withdrawn", "suspended"] as const satisfies readonly SignatoryStatus[];
 
@@ -30,7 +31,7 @@ export const SignatorySchema = z
     sector: z.string().meta({ description: "Sector code." }),
     description: z.string(),
     joined_on: day(),
-    founding: z.boolean().meta({ description: "One of the 34 companies that launched the accord on 2018-04-17." }),
+    founding: z.boolean().meta({ description: `One of the ${FOUNDING_SIGNATORIES} companies that launched the accord on ${ACCORD_LAUNCH}.` }),
     status: z.enum(SIGNATORY_STATUSES),
     withdrawn_on: day().nullable().meta({ description: "Date of the latest withdrawal, null unless withdrawn." }),
     pledges: z.array(PledgeRefSchema),

@@ -2,7 +2,7 @@
 // staff session, the role) and how an action answers a form it cannot carry out.
 import { json, type AppLoadContext } from "@remix-run/node";
 import type { StaffRole } from "../../../db/schema";
-import { NO_STORE } from "~/modules/auth/no-store";
+import { NO_STORE } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { assertSameSite } from "~/modules/security/csrf.server";
 import { formFailure, type DomainError } from "~/modules/result";

@@ -3,8 +3,9 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { ruledText } from "~/modules/text";
+import { ACCORD_LAUNCH } from "~/modules/accord";
+import { formatDate } from "~/utils/format";
 
-export const ACCORD_LAUNCH = "2018-04-17";
 export const REASON_MAX = 2000;
 export const NOTE_MAX = 4000;
 
@@ -33,7 +34,7 @@ export const day = (label: string) =>
     .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
       error: `${label} is not a real date.`,
     })
-    .refine((v) => v >= ACCORD_LAUNCH, { error: `${label} cannot be before the accord's launch (17 April 2018).` })
+    .refine((v) => v >= ACCORD_LAUNCH, { error: `${label} cannot be before the accord's launch (${formatDate(ACCORD_LAUNCH)}).` })
     .refine((v) => v <= today(), { error: `${label} cannot be in the future.` });
 
 // Reasons reach the public history, the feed and the applicant's mail: the registry's text

@@ -21,7 +21,9 @@ export function staffActor(staff: { id: number; name: string; email: string }, i
   return { actor: `staff:${staff.id}`, actorLabel: `${staff.name} <${staff.email}>`, ip };
 }
 
-export function normaliseEmail(email: string): string {
+/** A staff account's e-mail as stored and looked up at sign-in: trimmed and all lower case
+ * (an applicant's contact address keeps its local part: applications/schema.ts). */
+export function staffEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
@@ -45,7 +47,7 @@ export function personalWords(staff: { email: string; name: string }): string[] 
 
 /** Creates an account, audited, in one transaction; its id, or why not (a taken e-mail, a weak password). */
 export async function createStaff(db: DB, input: NewStaff, by: Actor): Promise<Result<number>> {
-  const email = normaliseEmail(input.email);
+  const email = staffEmail(input.email);
   const name = input.name.trim();
   const problem = await passwordProblem(input.password, personalWords({ email, name }));
   if (problem) return fail({ kind: "invalid", errors: { password: problem } });
