@@ -12,9 +12,9 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { config as zodConfig } from "zod/v4/core";
+import { ErrorPage } from "~/components/error-page";
 import stylesheet from "~/styles/app.css?url";
 import { useNonce } from "~/utils/nonce";
-import { useRequestId } from "~/utils/request-id";
 import { ACCORD_LAUNCH, FOUNDING_SIGNATORIES } from "~/modules/accord";
 import { formatDate } from "~/utils/format";
 
@@ -115,44 +115,4 @@ export default function App() {
 
 export function ErrorBoundary() {
   return <ErrorPage />;
-}
-
-/**
- * The error page every route shares: clear words, no internals (no stack, no SQL). A
- * server error names its error id (the request id): the log has the stack under it.
- */
-export function ErrorPage() {
-  const error = useRouteError();
-  const requestId = useRequestId();
-  let serverError = true;
-  let title = "Something went wrong";
-  let message = "The registry could not show this page. Please try again in a moment.";
-  if (isRouteErrorResponse(error)) {
-    serverError = error.status >= 500;
-    if (error.status === 404) {
-      title = "Page not found";
-      message =
-        typeof error.data === "string" && error.data
-          ? error.data
-          : "There is no page at this address. It may have moved, or the link may be mistyped.";
-    } else if (error.status < 500) {
-      title = error.status === 400 ? "This request cannot be answered" : `Error ${error.status}`;
-      message = typeof error.data === "string" ? error.data : error.statusText;
-    }
-  }
-  // (Unexpected errors are logged, with their stack, by handleError in entry.server.tsx.)
-  return (
-    <section className="error-page" aria-labelledby="error-title">
-      <h1 id="error-title">{title}</h1>
-      <p className="error-message">{message}</p>
-      {serverError && requestId ? (
-        <p className="error-id" data-error-id={requestId}>
-          If you report this problem, quote the error id <code>{requestId}</code>.
-        </p>
-      ) : null}
-      <p>
-        <Link to="/">Go to the home page</Link> or <Link to="/signatories">browse the directory</Link>.
-      </p>
-    </section>
-  );
 }

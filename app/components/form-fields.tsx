@@ -2,7 +2,7 @@
 // error message above the control, and on the control `aria-invalid` and an
 // `aria-describedby` naming the error and the hint. Presentational only: the route
 // decides the messages (from its zod schema) and the values.
-import type { ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 /** What a control needs to be tied to its label, hint and error. */
 export interface ControlProps {
@@ -142,5 +142,55 @@ export function CheckboxField({ id, name, value = "on", label, description, defa
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** What the simple controls below take besides their element's own attributes. */
+interface SimpleFieldProps {
+  name: string;
+  label: ReactNode;
+  error?: string | null;
+  hint?: ReactNode;
+  /** Defaults to `field-<name>`. */
+  id?: string;
+}
+
+export function TextField({ name, label, error, hint, id, ...input }: SimpleFieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Field id={id ?? `field-${name}`} name={name} label={label} error={error} hint={hint}>
+      {(control) => <input type="text" {...control} {...input} />}
+    </Field>
+  );
+}
+
+export function TextArea({ name, label, error, hint, id, ...input }: SimpleFieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <Field id={id ?? `field-${name}`} name={name} label={label} error={error} hint={hint}>
+      {(control) => <textarea rows={4} {...control} {...input} />}
+    </Field>
+  );
+}
+
+export function SelectField({
+  name,
+  label,
+  error,
+  hint,
+  id,
+  options,
+  ...select
+}: SimpleFieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
+  return (
+    <Field id={id ?? `field-${name}`} name={name} label={label} error={error} hint={hint}>
+      {(control) => (
+        <select {...control} {...select}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

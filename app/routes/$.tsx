@@ -1,7 +1,7 @@
 // Any address no other route claims: a real 404 status with the shared error page.
 import type { MetaFunction } from "@remix-run/node";
 import { notCached } from "~/modules/cache/cache-policy";
-import { ErrorPage } from "~/root";
+import { ErrorPage } from "~/components/error-page";
 import { httpError } from "~/utils/http.server";
 
 export const handle = notCached("a 404 for any address no other route claims: cached, every address could take an entry");

@@ -6,7 +6,7 @@ import { enrolAuthenticator } from "~/modules/auth/enrol.server";
 import { changePassword } from "~/modules/auth/password-change.server";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { newTotpSecret, qrCodeDataUrl, sealEnrolment, totpUri, unsealEnrolment, unusedRecoveryCodes } from "~/modules/auth/mfa.server";
-import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
+import { NO_STORE, noStoreHeaders, noStoreReply } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
@@ -15,7 +15,8 @@ import { REAUTH_MAX, passwordChangeSchema } from "~/modules/staff/forms";
 import { formFailure } from "~/modules/result";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { errorHeaders, errorStatus } from "~/utils/http.server";
-import { FormAlert, StaffErrorBoundary, StaffFrame, TextField } from "~/modules/staff/ui";
+import { TextField } from "~/components/form-fields";
+import { FormAlert, StaffErrorBoundary, StaffFrame } from "~/components/staff";
 import { getEnv } from "~/utils/env.server";
 import staffStyles from "~/styles/staff.css?url";
 
@@ -60,9 +61,7 @@ type ActionData =
   | { intent: "password"; ok: false; errors: FieldErrors; message?: string }
   | { intent: "none"; ok: false; message: string };
 
-function reply(data: ActionData, status = 200, headers: Record<string, string> = {}) {
-  return json(data, { status, headers: { ...NO_STORE, ...headers } });
-}
+const reply = (data: ActionData, status = 200, headers: HeadersInit = {}) => noStoreReply(data, status, headers);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();

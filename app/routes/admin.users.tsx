@@ -6,13 +6,15 @@ import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";
+import { readStaffForm, replyFailure, type ActionData } from "~/modules/staff/actions.server";
+import { noStoreReply } from "~/utils/cache-headers";
 import { getDb } from "~/modules/database/db.server";
 import { csrfToken } from "~/modules/security/csrf.server";
 import { newStaffSchema, REASON_MAX } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.server";
-import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextField, formatDateTime } from "~/modules/staff/ui";
+import { SelectField, TextField } from "~/components/form-fields";
+import { FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import staffStyles from "~/styles/staff.css?url";
 
 export const handle = notCached("staff page");
@@ -44,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // What was typed comes back to the form, the password never.
     const values = { name: String(raw.name ?? ""), email: String(raw.email ?? ""), role: String(raw.role ?? "") };
     const parsed = newStaffSchema.safeParse(raw);
-    if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values }, 400);
+    if (!parsed.success) return noStoreReply<ActionData>({ intent, errors: fieldErrors(parsed.error), values }, 400);
     // The admin knows this password: the person sets their own at first sign-in.
     const created = await createStaff(getDb(), { ...parsed.data, mustChangePassword: true }, me.actor);
     if (!created.ok) return replyFailure(intent, created.error, values);
@@ -53,13 +55,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (intent === "deactivate" || intent === "reactivate") {
     const id = Number(form.get("staff_id"));
-    if (!Number.isInteger(id) || id <= 0) return reply({ intent, message: "Choose an account." }, 400);
+    if (!Number.isInteger(id) || id <= 0) return noStoreReply<ActionData>({ intent, message: "Choose an account." }, 400);
     const reason = String(form.get("reason") ?? "").trim().slice(0, REASON_MAX) || null;
     const changed = await setStaffActive(getDb(), id, intent === "reactivate", { ...me.actor, staffId: me.id }, reason);
     if (!changed.ok) return replyFailure(intent, changed.error);
     return redirect(`/admin/users?done=${intent}d`, { status: 303, headers: NO_STORE });
   }
-  return reply({ intent, message: "Choose what to do: create, deactivate or reactivate an account." }, 400);
+  return noStoreReply<ActionData>({ intent, message: "Choose what to do: create, deactivate or reactivate an account." }, 400);
 }
 
 const DONE: Record<string, string> = {

@@ -7,7 +7,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
-import { ApplicationForm } from "~/modules/applications/application-form";
+import { ApplicationForm } from "~/components/application-form";
 import {
   applicationDetails,
   findByStatusToken,
@@ -24,8 +24,8 @@ import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
-import { ErrorPage } from "~/root";
-import { PRIVATE, privateHeaders } from "~/utils/cache-headers";
+import { ErrorPage } from "~/components/error-page";
+import { PRIVATE, privateHeaders, privateReply } from "~/utils/cache-headers";
 import applyStyles from "~/styles/apply.css?url";
 import { formatDate } from "~/utils/format";
 import { log } from "~/utils/log.server";
@@ -112,7 +112,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 type Answer = { intent: string; message: string | null; errors: FieldErrors; values: ApplicationValues | null };
 
-const reply = (body: Answer, status: number, headers: HeadersInit = {}) => json(body, { status, headers: { ...PRIVATE, ...headers } });
+const reply = (body: Answer, status: number, headers: HeadersInit = {}) => privateReply(body, status, headers);
 
 /** A domain failure as the page's answer: messages beside the fields, else one for the form. */
 function replyFailure(intent: string, error: DomainError, values: ApplicationValues | null) {

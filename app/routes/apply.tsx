@@ -6,7 +6,7 @@ import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunction
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
-import { ApplicationForm } from "~/modules/applications/application-form";
+import { ApplicationForm } from "~/components/application-form";
 import { formOptions, retryTime, schemaOptions, submitApplication } from "~/modules/applications/applications.server";
 import { validateOnServer } from "~/modules/applications/rules.server";
 import { emptyValues, readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
@@ -20,6 +20,7 @@ import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { formFailure } from "~/modules/result";
 import { errorHeaders, errorStatus } from "~/utils/http.server";
+import { noStoreReply } from "~/utils/cache-headers";
 
 export const handle = notCached("a form with the visitor's anti-forgery token");
 
@@ -58,8 +59,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 type Answer = { values: ApplicationValues; errors: FieldErrors; formError: string | null; started: string };
 
-const reply = (body: Answer, status: number, headers: HeadersInit = {}) =>
-  json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
+const reply = (body: Answer, status: number, headers: HeadersInit = {}) => noStoreReply(body, status, headers);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   let form: FormData;

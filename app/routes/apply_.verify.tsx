@@ -12,7 +12,7 @@ import { STATUS_EXPLANATION } from "~/modules/applications/status";
 import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
-import { ErrorPage } from "~/root";
+import { ErrorPage } from "~/components/error-page";
 import { PRIVATE, privateHeaders } from "~/utils/cache-headers";
 import applyStyles from "~/styles/apply.css?url";
 import { log } from "~/utils/log.server";

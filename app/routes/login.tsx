@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
 import { cancelSignIn, signInStep, signInWithPassword, signInWithSecondFactor } from "~/modules/auth/login.server";
-import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
+import { NO_STORE, noStoreHeaders, noStoreReply } from "~/utils/cache-headers";
 import { safeRedirect } from "~/modules/auth/redirect";
 import { signedInStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
@@ -13,7 +13,8 @@ import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { codeSchema, loginSchema } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { errorHeaders, errorStatus } from "~/utils/http.server";
-import { FormAlert, StaffErrorBoundary, TextField } from "~/modules/staff/ui";
+import { TextField } from "~/components/form-fields";
+import { FormAlert, StaffErrorBoundary } from "~/components/staff";
 import staffStyles from "~/styles/staff.css?url";
 
 export const handle = notCached("a form with the visitor's anti-forgery token");
@@ -32,9 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type ActionData = { step: "password" | "code"; message?: string; errors?: FieldErrors; email?: string };
 
-function reply(data: ActionData, status: number, headers: HeadersInit = {}) {
-  return json(data, { status, headers: { ...NO_STORE, ...headers } });
-}
+const reply = (data: ActionData, status: number, headers: HeadersInit = {}) => noStoreReply(data, status, headers);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();

@@ -9,7 +9,7 @@ import { getDb } from "~/modules/database/db.server";
 import { QUEUE_FILTERS, type QueueFilter } from "~/modules/moderation/constants";
 import { countApplicationsByStatus, listApplications } from "~/modules/moderation/queue.server";
 import { csrfToken } from "~/modules/security/csrf.server";
-import { ApplicationStatusBadge, StaffErrorBoundary, StaffFrame, Pagination, ageText, formatDateTime } from "~/modules/staff/ui";
+import { ApplicationStatusBadge, StaffErrorBoundary, StaffFrame, Pagination, ageText, formatDateTime } from "~/components/staff";
 import { httpError } from "~/utils/http.server";
 import staffStyles from "~/styles/staff.css?url";
 

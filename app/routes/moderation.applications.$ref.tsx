@@ -6,7 +6,8 @@ import { CsrfField } from "~/components/csrf-field";
 import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";
+import { readStaffForm, replyFailure, type ActionData } from "~/modules/staff/actions.server";
+import { noStoreReply } from "~/utils/cache-headers";
 import { countryName } from "~/modules/countries";
 import { getDb, type DB } from "~/modules/database/db.server";
 import {
@@ -21,15 +22,8 @@ import { getApplicationDetail, similarityWarnings } from "~/modules/moderation/q
 import { csrfToken } from "~/modules/security/csrf.server";
 import { decisionSchema, NOTE_MAX, REASON_MAX, today } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
-import {
-  ApplicationStatusBadge,
-  FormAlert,
-  StaffErrorBoundary,
-  StaffFrame,
-  TextArea,
-  TextField,
-  formatDateTime,
-} from "~/modules/staff/ui";
+import { TextArea, TextField } from "~/components/form-fields";
+import { ApplicationStatusBadge, FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import { displayHost } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
 import { ACCORD_LAUNCH } from "~/modules/accord";
@@ -96,9 +90,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const parsed = decisionSchema.safeParse(fields);
   if (!parsed.success) {
     if (!["approve", "reject", "request_changes", "note"].includes(intent)) {
-      return reply({ intent, message: "Choose what to do: approve, reject, request changes or add a note." }, 400);
+      return noStoreReply<ActionData>({ intent, message: "Choose what to do: approve, reject, request changes or add a note." }, 400);
     }
-    return reply({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
+    return noStoreReply<ActionData>({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
   }
   const db = getDb();
   const by = { id: me.id, actor: me.actor };

@@ -9,7 +9,8 @@ import { getDb } from "~/modules/database/db.server";
 import { auditActors, listAudit } from "~/modules/moderation/audit-view.server";
 import { AUDIT_ACTIONS } from "~/modules/moderation/constants";
 import { csrfToken } from "~/modules/security/csrf.server";
-import { FormAlert, Pagination, SelectField, StaffErrorBoundary, StaffFrame, TextField, formatDateTime } from "~/modules/staff/ui";
+import { SelectField, TextField } from "~/components/form-fields";
+import { FormAlert, Pagination, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import { httpError } from "~/utils/http.server";
 import staffStyles from "~/styles/staff.css?url";
 

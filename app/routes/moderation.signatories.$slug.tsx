@@ -6,7 +6,8 @@ import { StatusBadge } from "~/components/status-badge";
 import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
-import { readStaffForm, reply, replyFailure } from "~/modules/staff/actions.server";
+import { readStaffForm, replyFailure, type ActionData } from "~/modules/staff/actions.server";
+import { noStoreReply } from "~/utils/cache-headers";
 import { allCountries } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
 import { getSignatory, listSectors } from "~/modules/directory/directory.server";
@@ -16,7 +17,8 @@ import { changeSignatoryStatus, saveSignatory, SIGNATORY_NOT_FOUND, signatorySch
 import { csrfToken } from "~/modules/security/csrf.server";
 import { REASON_MAX, today } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
-import { FormAlert, SelectField, StaffErrorBoundary, StaffFrame, TextArea, TextField, formatDateTime } from "~/modules/staff/ui";
+import { SelectField, TextArea, TextField } from "~/components/form-fields";
+import { FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import { formatDate } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
 import { ACCORD_LAUNCH } from "~/modules/accord";
@@ -68,20 +70,20 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (intent === "save") {
     const sectors = (await listSectors(db)).map((s) => s.code);
     const parsed = signatorySchema(sectors).safeParse(fields);
-    if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
+    if (!parsed.success) return noStoreReply<ActionData>({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
     const saved = await saveSignatory(db, slug, parsed.data, by);
     if (!saved.ok) throw notFound();
     return redirect(`${self}?done=${saved.value.length > 0 ? "saved" : "unchanged"}`, { status: 303, headers: NO_STORE });
   }
   if (intent in STATUS_INTENTS) {
     const parsed = statusSchema.safeParse(fields);
-    if (!parsed.success) return reply({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
+    if (!parsed.success) return noStoreReply<ActionData>({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
     const result = await changeSignatoryStatus(db, slug, parsed.data, by);
     if (result.ok) return redirect(`${self}?done=${intent}`, { status: 303, headers: NO_STORE });
     if (result.error.kind === "not_found") throw notFound();
     return replyFailure(intent, result.error, fields);
   }
-  return reply({ intent, message: "Choose what to do: save, withdraw, suspend or reinstate." }, 400);
+  return noStoreReply<ActionData>({ intent, message: "Choose what to do: save, withdraw, suspend or reinstate." }, 400);
 }
 
 const DONE: Record<string, string> = {

@@ -1,7 +1,7 @@
 // The headers of pages no cache may keep, and the routes' `headers` exports that carry them
 // onto every answer, error pages and redirects included (Remix takes a document's headers
 // from the routes down to the boundary, not from the loader's or action's own).
-import type { HeadersFunction } from "@remix-run/node";
+import { json, type HeadersFunction } from "@remix-run/node";
 
 /** Staff pages and everything under /moderation, /admin, /account and /login: personal
  * data and moderation state that no browser, proxy or back-forward cache may keep. */
@@ -27,3 +27,13 @@ function routeHeaders(base: Record<string, string>): HeadersFunction {
 
 export const noStoreHeaders = routeHeaders(NO_STORE);
 export const privateHeaders = routeHeaders(PRIVATE);
+
+/** A loader's or action's JSON answer with `base` and any `headers` (a Retry-After). */
+function replyWith(base: Record<string, string>) {
+  return <T>(data: T, status = 200, headers: HeadersInit = {}) => json(data, { status, headers: { ...base, ...Object.fromEntries(new Headers(headers)) } });
+}
+
+/** The JSON answer of a staff page's form or loader. */
+export const noStoreReply = replyWith(NO_STORE);
+/** The JSON answer of an applicant's private page or form. */
+export const privateReply = replyWith(PRIVATE);

@@ -2,7 +2,7 @@
 // staff session, the role) and how an action answers a form it cannot carry out.
 import { json, type AppLoadContext } from "@remix-run/node";
 import type { StaffRole } from "../../../db/schema";
-import { NO_STORE } from "~/utils/cache-headers";
+import { NO_STORE, noStoreReply } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { assertSameSite } from "~/modules/security/csrf.server";
 import { formFailure, type DomainError } from "~/modules/result";
@@ -12,13 +12,9 @@ import { errorHeaders, errorStatus } from "~/utils/http.server";
 /** What an action hands back to its page: which form, its errors or message, and what was typed. */
 export type ActionData = { intent: string; errors?: FieldErrors; message?: string; values?: Record<string, string> };
 
-export function reply(data: ActionData, status: number, headers: Record<string, string> = {}) {
-  return json(data, { status, headers: { ...NO_STORE, ...headers } });
-}
-
 /** A domain failure as the form's answer: field messages beside their fields, else one message. */
 export function replyFailure(intent: string, error: DomainError, values?: Record<string, string>) {
-  return reply({ intent, ...formFailure(error), values }, errorStatus(error), errorHeaders(error));
+  return noStoreReply<ActionData>({ intent, ...formFailure(error), values }, errorStatus(error), errorHeaders(error));
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type ApplicationOptions,
   type ApplicationValues,
   type FieldErrors,
-} from "./schema";
+} from "~/modules/applications/schema";
 
 export interface ApplicationFormOptions {
   countries: { code: string; name: string }[];
