@@ -3,10 +3,10 @@
 // rows read identically on SQLite and PostgreSQL.
 import type { Generated, Insertable, Selectable } from "kysely";
 
-/** A boolean as the database stores it: 0 or 1 (better-sqlite3 binds no booleans). Plain
- * `number` to the compiler; tests/integration/schema.test.ts reads the name and expects an
- * integer column with CHECK (column in (0, 1)). */
-export type BooleanInteger = number;
+/** A boolean as the database stores it: 0 or 1 (better-sqlite3 binds no booleans),
+ * converted by db/booleans.ts; tests/integration/schema.test.ts reads the name and expects
+ * an integer column with CHECK (column in (0, 1)). */
+export type BooleanInteger = 0 | 1;
 
 export type SignatoryStatus = "active" | "withdrawn" | "suspended";
 export type SignatoryEventKind =

@@ -1,6 +1,7 @@
 // db:import (CONTRACT §1): the command itself (npm run db:import runs it with tsx) and its
 // module. A bad file is refused whole, naming each bad line; a good one adds, updates and
 // leaves alone, in one audited transaction; export → import → export gives the same bytes.
+import { toFlag } from "../../db/booleans";
 import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -65,7 +66,7 @@ async function referenceOnlyDatabase(): Promise<{ url: string; db: DB }> {
   for (const [position, p] of pledgesJson.entries()) {
     await db
       .insertInto("pledges")
-      .values({ code: p.code, title: p.title, summary: p.summary, introduced_on: p.introduced_on, required: p.required ? 1 : 0, position })
+      .values({ code: p.code, title: p.title, summary: p.summary, introduced_on: p.introduced_on, required: toFlag(p.required), position })
       .execute();
   }
   return { url: path, db };

@@ -10,6 +10,7 @@
 // successes spend nothing). The window slides: nobody is locked out for good. Unknown
 // e-mail, wrong password and deactivated account look the same from outside and cost
 // the same work.
+import { fromFlag } from "../../../db/booleans";
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/database/db.server";
 import { fail, ok, type Result } from "~/modules/result";
@@ -167,7 +168,7 @@ export async function signInWithPassword(
   const staff = await db.selectFrom("staff").selectAll().where("email", "=", email).executeTakeFirst();
   // Always one argon2 verification: against the account's hash, or a dummy one.
   const passwordOk = await verifyPassword(staff?.password_hash ?? null, input.password);
-  if (!staff || !passwordOk || staff.active !== 1) {
+  if (!staff || !passwordOk || !fromFlag(staff.active)) {
     const why = !staff ? "unknown e-mail" : !passwordOk ? "wrong password" : "account deactivated";
     await recordFailure(db, email, staff ? staff.id : null, input.ip, why, input.requestId);
     return fail({ kind: "unauthorised", message: WRONG_PASSWORD });
@@ -198,7 +199,7 @@ export async function signInWithSecondFactor(
   const session = await currentSession(db, request);
   if (!session || session.stage !== "mfa") return fail({ kind: "invalid", message: TOO_SLOW });
   const staff = await db.selectFrom("staff").selectAll().where("id", "=", session.staffId).executeTakeFirst();
-  if (!staff || staff.active !== 1 || !staff.totp_secret) {
+  if (!staff || !fromFlag(staff.active) || !staff.totp_secret) {
     await deleteSession(db, session.idHash);
     return fail({ kind: "invalid", message: TOO_SLOW });
   }

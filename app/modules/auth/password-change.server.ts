@@ -1,6 +1,7 @@
 // Changing one's own password at /account: the current password first (re-authentication,
 // counted like a sign-in), then the policy; the change ends every other session of the
 // account, clears a forced change, and is audited in the same transaction.
+import { fromFlag } from "../../../db/booleans";
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { DB } from "~/modules/database/db.server";
 import { fail, ok, type Result } from "~/modules/result";
@@ -38,7 +39,7 @@ export async function changePassword(
       action: "auth.password_changed",
       targetType: "staff",
       targetId: String(me.id),
-      before: { must_change_password: before.must_change_password === 1 },
+      before: { must_change_password: fromFlag(before.must_change_password) },
       after: { must_change_password: false, sessions_ended: count },
     });
     return count;

@@ -1,5 +1,6 @@
 // Authorization in one place. Every loader and action under /moderation, /admin and
 // /account calls requireStaff first; nothing there renders or acts without it.
+import { fromFlag } from "../../../db/booleans";
 import type { AppLoadContext } from "@remix-run/node";
 import type { StaffRole } from "../../../db/schema";
 import { getDb } from "~/modules/database/db.server";
@@ -36,14 +37,14 @@ export async function signedInStaff(request: Request, context: Context): Promise
     .select(["id", "email", "name", "role", "active", "totp_enrolled_at", "must_change_password"])
     .where("id", "=", session.staffId)
     .executeTakeFirst();
-  if (!staff || staff.active !== 1) return null;
+  if (!staff || !fromFlag(staff.active)) return null;
   return {
     id: staff.id,
     email: staff.email,
     name: staff.name,
     role: staff.role,
     mfaEnrolled: staff.totp_enrolled_at !== null,
-    mustChangePassword: staff.must_change_password === 1,
+    mustChangePassword: fromFlag(staff.must_change_password),
     sessionHash: session.idHash,
     actor: staffActor(staff, context.clientIp),
   };

@@ -1,5 +1,6 @@
 // The directory: every read of signatories, sectors and pledges that the public pages,
 // the API and the exports use, and the writes that keep the search index in step.
+import { fromFlag, toFlag } from "../../../db/booleans";
 import { sql, type SelectQueryBuilder } from "kysely";
 import type { Database, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
 import { isPostgres, type DB } from "~/modules/database/db.server";
@@ -70,7 +71,7 @@ export async function listPledgeDefinitions(db: DB) {
     .select(["code", "title", "summary", "introduced_on", "required"])
     .orderBy("position")
     .execute();
-  return rows.map((r) => ({ ...r, required: r.required === 1 }));
+  return rows.map((r) => ({ ...r, required: fromFlag(r.required) }));
 }
 
 /** Pledges in their order, each with how many active signatories endorse it (counting
@@ -126,7 +127,7 @@ function filtered(db: DB, query: Filterable, skip: "country" | "sector" | null =
       .where("signatories.joined_on", "<=", `${query.joined.to}-12-31`);
   }
   if (query.founding !== undefined) {
-    qb = qb.where("signatories.founding", "=", query.founding ? 1 : 0);
+    qb = qb.where("signatories.founding", "=", toFlag(query.founding));
   }
   return qb;
 }
@@ -232,7 +233,7 @@ async function pledgesOf(db: DB, ids: number[]): Promise<Map<number, PledgeRef[]
     .execute();
   for (const r of rows) {
     const list = result.get(r.signatory_id) ?? [];
-    list.push({ code: r.code, title: r.title, required: r.required === 1, endorsed_on: r.endorsed_on });
+    list.push({ code: r.code, title: r.title, required: fromFlag(r.required), endorsed_on: r.endorsed_on });
     result.set(r.signatory_id, list);
   }
   return result;
@@ -262,7 +263,7 @@ function toSummary(r: SummaryRow, pledges: PledgeRef[]): SignatorySummary {
     sector_name: r.sector_name,
     description: r.description,
     joined_on: r.joined_on,
-    founding: r.founding === 1,
+    founding: fromFlag(r.founding),
     status: r.status,
     withdrawn_on: r.withdrawn_on,
     pledges,

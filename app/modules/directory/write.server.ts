@@ -1,6 +1,7 @@
 // Writes to signatories. Each takes the caller's transaction (never the global db:
 // with one SQLite connection that would wait on itself) and re-indexes what it
 // changed inside it, so search never disagrees with a committed row.
+import { toFlag } from "../../../db/booleans";
 import { getDomain } from "tldts";
 import { sql, type Insertable } from "kysely";
 import type { Database, SignatoryStatus } from "../../../db/schema";
@@ -90,7 +91,7 @@ export async function createSignatory(trx: DB, input: NewSignatoryInput, slug?: 
     sector: input.sector,
     description: input.description,
     joined_on: input.joined_on,
-    founding: input.founding ? 1 : 0,
+    founding: toFlag(input.founding),
     status: input.status ?? "active",
     withdrawn_on: null,
     former_names: input.former_names ?? null,

@@ -2,6 +2,7 @@
 // the application's status. Of two moderators deciding at once, the second one's update
 // matches no row (the status moved on), so it writes nothing else and answers "already
 // decided": exactly one signatory, one audit entry, one mail.
+import { toFlag } from "../../../db/booleans";
 import type { ApplicationStatus } from "../../../db/schema";
 import { appendAudit } from "~/modules/audit/audit.server";
 import type { StaffUser } from "~/modules/auth/require-staff.server";
@@ -86,7 +87,7 @@ export async function approveApplication(db: DB, ref: string, joinedOn: string, 
       .select(["code", "introduced_on"])
       .where((eb) =>
         eb.or([
-          eb("required", "=", 1),
+          eb("required", "=", toFlag(true)),
           eb(
             "code",
             "in",

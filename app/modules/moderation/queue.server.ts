@@ -1,6 +1,7 @@
 // What moderators read: the queue of applications and one application with everything
 // submitted, its timeline, internal notes, and warnings about names and domains the
 // registry already knows.
+import { fromFlag } from "../../../db/booleans";
 import type { ApplicationStatus } from "../../../db/schema";
 import { readResubmissionDetail, type ResubmissionField } from "~/modules/applications/applications.server";
 import { countryName } from "~/modules/countries";
@@ -92,7 +93,7 @@ export async function getApplicationDetail(db: DB, ref: string) {
   const lastResubmission = events.filter((e) => e.kind === "resubmitted").at(-1);
   return {
     application,
-    pledges: pledges.map((p) => ({ code: p.code, title: p.title, required: p.required === 1, chosen: p.chosen !== null })),
+    pledges: pledges.map((p) => ({ code: p.code, title: p.title, required: fromFlag(p.required), chosen: p.chosen !== null })),
     events: events.map(({ detail: _detail, ...e }) => ({
       ...e,
       actorName: staffNames.get(e.actor) ?? (e.actor === "applicant" ? "Applicant" : e.actor),

@@ -2,6 +2,7 @@
 // validated before anything is written, and one bad row refuses the whole file, naming
 // each bad line. New slugs are added, existing ones updated, nothing is deleted; all of
 // it in one transaction that takes the write lock first, recorded in the audit log.
+import { fromFlag } from "../../../db/booleans";
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
 import { z } from "zod";
@@ -218,7 +219,7 @@ export async function importSignatories(
       }
       const ref: Reference = {
         sectors: sectors.map((s) => s.code),
-        pledges: pledges.map((p) => ({ ...p, required: p.required === 1 })),
+        pledges: pledges.map((p) => ({ ...p, required: fromFlag(p.required) })),
       };
       const schema = importRowSchema(ref, on);
 
@@ -248,10 +249,10 @@ export async function importSignatories(
       const existing = await existingBySlug(trx, rows.map((r) => r.row.slug));
       for (const { line, row } of rows) {
         const current = existing.get(row.slug);
-        if (current && (current.founding === 1) !== row.founding) {
+        if (current && fromFlag(current.founding) !== row.founding) {
           errors.push({
             line,
-            message: `founding cannot change: the registry records ${row.slug} as ${current.founding === 1 ? "a founding signatory" : "a later joiner"}`,
+            message: `founding cannot change: the registry records ${row.slug} as ${fromFlag(current.founding) ? "a founding signatory" : "a later joiner"}`,
           });
         }
       }

@@ -1,6 +1,7 @@
 // Figures about the registry (CONTRACT §4 /api/v1/stats, the /stats page) and about its
 // moderation (/transparency). Read-only queries; the transparency figures read no
 // column that identifies an applicant.
+import { toFlag } from "../../../db/booleans";
 import type { ApplicationStatus } from "../../../db/schema";
 import type { DB } from "~/modules/database/db.server";
 import { countByStatus, joinsByYear, listSectors } from "~/modules/directory/directory.server";
@@ -32,7 +33,7 @@ export async function getStats(db: DB, today = new Date()): Promise<ApiStats> {
     db
       .selectFrom("signatories")
       .select((eb) => eb.fn.countAll<number>().as("count"))
-      .where("founding", "=", 1)
+      .where("founding", "=", toFlag(true))
       .executeTakeFirstOrThrow(),
     joinsByYear(db),
     db

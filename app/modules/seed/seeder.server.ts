@@ -1,5 +1,6 @@
 // Seeds the accord's real data (see SOURCES.md). Idempotent: rows that exist are
 // never duplicated or overwritten, so it is safe to run against a live registry.
+import { toFlag } from "../../../db/booleans";
 import { z } from "zod";
 import { immediateTransaction, type DB } from "~/modules/database/db.server";
 import { slugify } from "~/modules/directory/slug";
@@ -68,7 +69,7 @@ export async function seedDatabase(db: DB): Promise<SeedReport> {
       added.pledges += count(
         await trx
           .insertInto("pledges")
-          .values({ ...p, required: p.required ? 1 : 0, position })
+          .values({ ...p, required: toFlag(p.required), position })
           .onConflict((oc) => oc.column("code").doNothing())
           .executeTakeFirst(),
       );

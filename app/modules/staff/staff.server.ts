@@ -1,5 +1,6 @@
 // Staff accounts: creation (the CLI and /admin/users share it), activation, look-ups.
 // Every change is audited in the transaction that makes it.
+import { fromFlag, toFlag } from "../../../db/booleans";
 import type { StaffRole } from "../../../db/schema";
 import { appendAudit } from "~/modules/audit/audit.server";
 import { passwordProblem } from "~/modules/auth/password-policy.server";
@@ -70,14 +71,14 @@ async function insertStaff(trx: DB, input: NewStaff, passwordHash: string, by: A
       email,
       name,
       role: input.role,
-      active: 1,
+      active: toFlag(true),
       password_hash: passwordHash,
       totp_secret: null,
       totp_enrolled_at: null,
       totp_last_step: null,
       created_at: now,
       last_sign_in_at: null,
-      must_change_password: mustChangePassword ? 1 : 0,
+      must_change_password: toFlag(mustChangePassword),
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -111,7 +112,7 @@ async function changeActive(trx: DB, targetId: number, active: boolean, by: Acto
   const target = await trx.selectFrom("staff").selectAll().where("id", "=", targetId).executeTakeFirst();
   if (!target) return fail({ kind: "not_found", message: "There is no such staff account." });
   if (!active && target.id === staffId) return fail({ kind: "invalid", message: "You cannot deactivate your own account." });
-  if ((target.active === 1) === active) {
+  if (fromFlag(target.active) === active) {
     return fail({ kind: "conflict", message: `${target.name} is already ${active ? "active" : "deactivated"}.` });
   }
   if (!active && target.role === "admin") {
@@ -119,7 +120,7 @@ async function changeActive(trx: DB, targetId: number, active: boolean, by: Acto
       .selectFrom("staff")
       .select((eb) => eb.fn.countAll<number>().as("count"))
       .where("role", "=", "admin")
-      .where("active", "=", 1)
+      .where("active", "=", toFlag(true))
       .where("id", "!=", target.id)
       .executeTakeFirstOrThrow();
     if (Number(others.count) === 0) {
@@ -128,7 +129,7 @@ async function changeActive(trx: DB, targetId: number, active: boolean, by: Acto
   }
   await trx
     .updateTable("staff")
-    .set({ active: active ? 1 : 0 })
+    .set({ active: toFlag(active) })
     .where("id", "=", target.id)
     .where("active", "=", active ? 0 : 1)
     .execute();
@@ -154,8 +155,8 @@ export async function listStaff(db: DB) {
     .execute();
   return rows.map(({ must_change_password, ...r }) => ({
     ...r,
-    active: r.active === 1,
+    active: fromFlag(r.active),
     mfa: r.totp_enrolled_at !== null,
-    initialPassword: must_change_password === 1,
+    initialPassword: fromFlag(must_change_password),
   }));
 }

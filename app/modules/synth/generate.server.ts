@@ -1,6 +1,7 @@
 // Synthetic, clearly fake signatories for scale tests and benchmarks (CONTRACT §1,
 // db:synth). Every one is marked: the name ends in "(synthetic)", the slug starts with
 // "synthetic-", the website is under the reserved .example domain.
+import { fromFlag, toFlag } from "../../../db/booleans";
 import { getDomain } from "tldts";
 import { immediateTransaction, type DB } from "~/modules/database/db.server";
 import { searchIndex } from "~/modules/database/search.server";
@@ -77,7 +78,7 @@ export async function addSynthetic(
           sector: weighted(rand, SECTORS),
           description: `Fictitious company made for load tests: provides ${pick(rand, ACTIVITIES)} for ${pick(rand, AUDIENCES)} and ${pick(rand, ACTIVITIES)} for ${pick(rand, AUDIENCES)}.`,
           joined_on: joined,
-          founding: 0,
+          founding: toFlag(false),
           status,
           withdrawn_on: status === "withdrawn" ? day(Math.min(END, Date.parse(joined) + rand() * 3 * 365 * 86_400_000)) : null,
           former_names: null,
@@ -93,8 +94,8 @@ export async function addSynthetic(
         ids.push(...inserted.map((r) => r.id));
         const endorsements = inserted.flatMap((r) =>
           pledges
-            .filter((p) => p.required === 1 || (p.introduced_on <= r.joined_on ? rand() < 0.3 : rand() < 0.15))
-            .map((p) => ({ signatory_id: r.id, pledge_code: p.code, endorsed_on: p.required === 1 || p.introduced_on <= r.joined_on ? r.joined_on : p.introduced_on })),
+            .filter((p) => fromFlag(p.required) || (p.introduced_on <= r.joined_on ? rand() < 0.3 : rand() < 0.15))
+            .map((p) => ({ signatory_id: r.id, pledge_code: p.code, endorsed_on: fromFlag(p.required) || p.introduced_on <= r.joined_on ? r.joined_on : p.introduced_on })),
         );
         for (let j = 0; j < endorsements.length; j += 5_000) {
           await trx.insertInto("endorsements").values(endorsements.slice(j, j + 5_000)).execute();
