@@ -2,6 +2,7 @@
 // the status, withdraw, answer a request for changes, get a new verification link.
 // Every change is one transaction with its timeline event and, when it sends one, its
 // mail (the outbox). Moderation decisions are the staff area's (app/modules/moderation).
+import { isUniqueViolation } from "../../../db/engine";
 import { OPEN_APPLICATION_DOMAIN_INDEX } from "../../../db/migrations/011_open_application_domain";
 import type { Application, ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 import { allCountries } from "~/modules/countries";
@@ -172,12 +173,7 @@ async function openDomainTaken<T>(domain: string, work: () => Promise<Result<T>>
 
 /** A unique violation of the open-application domain index, on either engine. */
 export function isOpenDomainViolation(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const e = error as Error & { code?: unknown; constraint?: unknown };
-  // PostgreSQL (pg): SQLSTATE 23505 with the index's name. SQLite (better-sqlite3): the
-  // message names the indexed column, "UNIQUE constraint failed: applications.domain".
-  if (e.code === "23505") return e.constraint === OPEN_APPLICATION_DOMAIN_INDEX;
-  return e.code === "SQLITE_CONSTRAINT_UNIQUE" && e.message.includes("applications.domain");
+  return isUniqueViolation(error, { constraint: OPEN_APPLICATION_DOMAIN_INDEX, column: "applications.domain" });
 }
 
 async function insertApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<Result<{ ref: string; id: number }>> {

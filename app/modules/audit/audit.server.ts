@@ -2,6 +2,7 @@
 // hash and the canonical JSON (RFC 8785) of the entry, so changing, removing or
 // reordering any entry breaks every hash after it. Appends run inside the caller's
 // transaction: the entry exists exactly when the action it records committed.
+import { takeTurns } from "../../../db/engine";
 import canonicalize from "canonicalize";
 import { createHash } from "node:crypto";
 import type { Selectable } from "kysely";
@@ -51,7 +52,7 @@ function hashOf(prevHash: string, e: Omit<Entry, "id" | "hash" | "prev_hash">): 
 export async function appendAudit(trx: DB, input: AuditInput): Promise<{ id: number; hash: string }> {
   // PostgreSQL runs writers side by side: a transaction-scoped lock makes appends take
   // turns, so two can never chain onto the same head (the lock ends with the transaction).
-  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
+  await takeTurns(trx, AUDIT_CHAIN_LOCK);
   const head = await trx.selectFrom("audit_log").select(["id", "hash"]).orderBy("id", "desc").limit(1).executeTakeFirst();
   const prevHash = head?.hash ?? GENESIS_HASH;
   const at = new Date().toISOString();

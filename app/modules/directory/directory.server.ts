@@ -1,5 +1,6 @@
 // The directory: every read of signatories, sectors and pledges that the public pages,
 // the API and the exports use, and the writes that keep the search index in step.
+import { sortableLower } from "../../../db/engine";
 import { fromFlag, toFlag } from "../../../db/booleans";
 import { sql, type SelectQueryBuilder } from "kysely";
 import type { Database, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
@@ -154,10 +155,7 @@ export async function searchSignatories(db: DB, query: DirectoryQuery): Promise<
     .executeTakeFirstOrThrow();
 
   let rows = base.innerJoin("sectors", "sectors.code", "signatories.sector").select(summaryColumns);
-  // Code-point order on both engines: SQLite compares text byte by byte, PostgreSQL by
-  // the database's collation (en_US and the like skip spaces and punctuation), so without
-  // "C" the same page could list different signatories on the two engines.
-  const byName = [isPostgres(db) ? sql`lower(signatories.name) collate "C"` : sql`lower(signatories.name)`, "signatories.slug"] as const;
+  const byName = [sortableLower(db, "signatories.name"), "signatories.slug"] as const;
   if (query.sort === "relevance" && query.words.length > 0) {
     rows = rows.orderBy("hits.rank").orderBy(byName[0]).orderBy(byName[1]);
   } else if (query.sort === "joined" || query.sort === "-joined") {

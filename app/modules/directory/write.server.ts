@@ -1,6 +1,7 @@
 // Writes to signatories. Each takes the caller's transaction (never the global db:
 // with one SQLite connection that would wait on itself) and re-indexes what it
 // changed inside it, so search never disagrees with a committed row.
+import { isUniqueViolation } from "../../../db/engine";
 import { toFlag } from "../../../db/booleans";
 import { getDomain } from "tldts";
 import { sql, type Insertable } from "kysely";
@@ -45,12 +46,7 @@ export async function freeSlug(trx: DB, name: string): Promise<string> {
 /** More candidates than any real race needs: each retry means another writer took a slug. */
 const SLUG_ATTEMPTS = 50;
 
-/** The unique violation of signatories.slug: pg's SQLSTATE and constraint, or SQLite's message. */
-function isSlugTaken(error: unknown): boolean {
-  const e = error as { code?: string; constraint?: string; message?: string };
-  if (e?.code === "23505") return e.constraint === "signatories_slug_key";
-  return typeof e?.message === "string" && e.message.includes("UNIQUE constraint failed: signatories.slug");
-}
+const isSlugTaken = (error: unknown) => isUniqueViolation(error, { constraint: "signatories_slug_key", column: "signatories.slug" });
 
 /**
  * Inserts with the next free slug for the name. On PostgreSQL (READ COMMITTED, several

@@ -1,5 +1,6 @@
 // Sliding-window rate limits counted in the database (not in memory), so a limit holds
 // across restarts and across server instances.
+import { takeTurns } from "../../../db/engine";
 import { sql } from "kysely";
 import { immediateTransaction, isPostgres, type DB } from "~/modules/database/db.server";
 
@@ -66,9 +67,8 @@ export function retryAfterHeaders(state: { retryAfterSeconds: number }): Headers
  * limit, always taken in the same order so two callers never wait on each other in a circle.
  */
 export async function lockLimits(trx: DB, limits: Limit[]): Promise<void> {
-  if (!isPostgres(trx)) return;
   const keys = [...new Set(limits.map((l) => `${l.bucket}\n${l.key}`))].sort();
-  for (const key of keys) await sql`select pg_advisory_xact_lock(${LIMIT_LOCK}, hashtext(${key}))`.execute(trx);
+  for (const key of keys) await takeTurns(trx, LIMIT_LOCK, key);
 }
 
 export type Reservation = { limited: false; ids: number[] } | { limited: true; retryAfterSeconds: number };
