@@ -1,15 +1,5 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import {
-  Link,
-  Links,
-  Meta,
-  NavLink,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  isRouteErrorResponse,
-  useRouteError,
-} from "@remix-run/react";
+import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { config as zodConfig } from "zod/v4/core";
 import { ErrorPage } from "~/components/error-page";
@@ -86,16 +76,14 @@ export function Layout({ children }: { children: ReactNode }) {
         <footer className="site-footer">
           <div className="container">
             <p>
-              Accord Registry is the public record of the companies that signed the Cybersecurity Tech
-              Accord, since its launch by {FOUNDING_SIGNATORIES} companies on {formatDate(ACCORD_LAUNCH)}.
+              Accord Registry is the public record of the companies that signed the Cybersecurity Tech Accord, since its launch by{" "}
+              {FOUNDING_SIGNATORIES} companies on {formatDate(ACCORD_LAUNCH)}.
             </p>
             <p>
-              Open data: <a href="/api/v1/signatories">JSON API</a> (
-              <a href="/api/v1/openapi.json">OpenAPI</a>), <a href="/signatories.csv?status=all">CSV</a>,{" "}
-              <a href="/feed.xml">Atom feed</a>, <a href="/stats">statistics</a> and{" "}
-              <a href="/transparency">moderation figures</a>. Facts come from public reporting
-              of the accord; a company that signs today reaches the registry through its application
-              process.
+              Open data: <a href="/api/v1/signatories">JSON API</a> (<a href="/api/v1/openapi.json">OpenAPI</a>),{" "}
+              <a href="/signatories.csv?status=all">CSV</a>, <a href="/feed.xml">Atom feed</a>, <a href="/stats">statistics</a> and{" "}
+              <a href="/transparency">moderation figures</a>. Facts come from public reporting of the accord; a company that signs today
+              reaches the registry through its application process.
             </p>
             <p>
               <a href="/login">Staff sign-in</a>

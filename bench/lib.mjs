@@ -48,7 +48,9 @@ export async function startApp(dbPath, port, nodeArgs = []) {
       const res = await fetch(`${url}/signatories`);
       await res.arrayBuffer();
       if (res.status === 200) break;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   return { child, url, coldStartMs: performance.now() - started };
@@ -67,4 +69,3 @@ export const synth = (dbPath, count) =>
     env: { ...process.env, DATABASE_URL: dbPath, LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });
-

@@ -31,7 +31,8 @@ async function capture(url) {
   const res = await fetch(url, { headers: { "accept-encoding": "identity" } });
   const body = Buffer.from(await res.arrayBuffer());
   const headers = {};
-  for (const [k, v] of res.headers) if (!["date", "connection", "keep-alive", "transfer-encoding", "set-cookie"].includes(k)) headers[k] = v;
+  for (const [k, v] of res.headers)
+    if (!["date", "connection", "keep-alive", "transfer-encoding", "set-cookie"].includes(k)) headers[k] = v;
   return { status: res.status, headers, body };
 }
 
@@ -213,13 +214,17 @@ try {
   }
   for (const path of SEARCHES) {
     const [a, b] = [uncachedSmall.get(path), uncachedLarge.get(path)];
-    console.log(`search uncached (a commit before each of ${UNCACHED_RUNS} requests) ${path}: p50 ${a.p50.toFixed(1)} / p99 ${a.p99.toFixed(1)} ms at 61 → p50 ${b.p50.toFixed(1)} / p99 ${b.p99.toFixed(1)} ms at ${LARGE} (p99 ${(b.p99 / a.p99).toFixed(1)}×)`);
+    console.log(
+      `search uncached (a commit before each of ${UNCACHED_RUNS} requests) ${path}: p50 ${a.p50.toFixed(1)} / p99 ${a.p99.toFixed(1)} ms at 61 → p50 ${b.p50.toFixed(1)} / p99 ${b.p99.toFixed(1)} ms at ${LARGE} (p99 ${(b.p99 / a.p99).toFixed(1)}×)`,
+    );
   }
   console.log(`server peak RSS: ${rssSmall.toFixed(0)} MB at 61, ${rssLarge.toFixed(0)} MB at ${LARGE}`);
   console.log(`cold start to first 200 (empty database: migrate + seed): ${cold.toFixed(0)} ms`);
   console.log(`JavaScript for /signatories: ${js.kb.toFixed(1)} KB gzip in ${js.files} files`);
   console.log(`server: node ${SERVER_ARGS.join(" ")}`);
-  console.log(`settings: ${CONNECTIONS} connections, ${DURATION} s a run, ${ROUNDS} alternating rounds, medians; node ${process.version}, ${readdirSync("/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).length} CPUs`);
+  console.log(
+    `settings: ${CONNECTIONS} connections, ${DURATION} s a run, ${ROUNDS} alternating rounds, medians; node ${process.version}, ${readdirSync("/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).length} CPUs`,
+  );
 } finally {
   cleanup();
 }

@@ -9,13 +9,7 @@ import type { Generated, Insertable, Selectable } from "kysely";
 export type BooleanInteger = 0 | 1;
 
 export type SignatoryStatus = "active" | "withdrawn" | "suspended";
-export type SignatoryEventKind =
-  | "joined"
-  | "pledge_endorsed"
-  | "withdrawn"
-  | "suspended"
-  | "reinstated"
-  | "updated";
+export type SignatoryEventKind = "joined" | "pledge_endorsed" | "withdrawn" | "suspended" | "reinstated" | "updated";
 
 export interface SectorTable {
   code: string;
@@ -103,22 +97,9 @@ export interface MailAttemptTable {
   error: string | null;
 }
 
-export type ApplicationStatus =
-  | "unverified"
-  | "pending"
-  | "changes_requested"
-  | "approved"
-  | "rejected"
-  | "withdrawn";
+export type ApplicationStatus = "unverified" | "pending" | "changes_requested" | "approved" | "rejected" | "withdrawn";
 
-export type ApplicationEventKind =
-  | "submitted"
-  | "verified"
-  | "changes_requested"
-  | "resubmitted"
-  | "approved"
-  | "rejected"
-  | "withdrawn";
+export type ApplicationEventKind = "submitted" | "verified" | "changes_requested" | "resubmitted" | "approved" | "rejected" | "withdrawn";
 
 export interface ApplicationTable {
   id: Generated<number>;

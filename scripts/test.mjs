@@ -1,5 +1,5 @@
-// npm test: the whole suite. Finds a browser, type-checks, builds, runs every test on
-// SQLite; then, when TEST_DATABASE_URL names a PostgreSQL server, runs the integration
+// npm test: the whole suite. Finds a browser, type-checks, lints (ESLint, Prettier, the
+// direction of imports), builds, runs every test on SQLite; then, when TEST_DATABASE_URL names a PostgreSQL server, runs the integration
 // suite a second time with every test database on PostgreSQL.
 import { spawnSync } from "node:child_process";
 
@@ -10,6 +10,7 @@ function run(command, args, env = {}) {
 
 run(process.execPath, ["scripts/ensure-chromium.mjs"]);
 run("npx", ["tsc", "--noEmit"]);
+run("npm", ["run", "--silent", "lint"]);
 // Builds when the sources changed (the tests' global setup checks again and finds it current).
 run(process.execPath, ["scripts/build-if-needed.mjs"]);
 console.log("\ntest: SQLite pass (every test)");

@@ -12,7 +12,7 @@ import type { Request as ExpressRequest, Response as ExpressResponse } from "exp
 /** What a shared (cached) render must not depend on: who asks and what they hold. */
 const PERSONAL_HEADERS = new Set(["cookie", "if-none-match", "if-modified-since", "authorization"]);
 
-export interface RequestOptions {
+interface RequestOptions {
   method?: string;
   /** Replaces the request's address (the canonical one for a cached render). */
   path?: string;

@@ -43,4 +43,6 @@ if (problems.size > 0) {
   process.exit(1);
 }
 const inputs = Object.keys(result.metafile.inputs);
-console.log(`server build: ${relative(".", outfile)} from ${inputs.length} modules (${inputs.filter((i) => i.startsWith("app/")).join(", ")} from app/)`);
+console.log(
+  `server build: ${relative(".", outfile)} from ${inputs.length} modules (${inputs.filter((i) => i.startsWith("app/")).join(", ")} from app/)`,
+);

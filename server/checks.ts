@@ -9,7 +9,7 @@ import type { Site } from "~/modules/security/origin.server";
 import { isFormContentType, requestTargetProblem } from "~/modules/security/request-checks.server";
 
 /** Forms here are small; a logo upload is the largest body a route reads. */
-export const BODY_LIMIT = 64 * 1024;
+const BODY_LIMIT = 64 * 1024;
 
 const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "OPTIONS"]);
 

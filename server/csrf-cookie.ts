@@ -7,7 +7,7 @@ import type { Request, Response } from "express";
 import { readCookie } from "~/utils/cookies";
 
 /** The cookie's name: `__Host-` over https binds it to this host and path. */
-export const csrfCookieName = (https: boolean) => (https ? "__Host-csrf" : "csrf");
+const csrfCookieName = (https: boolean) => (https ? "__Host-csrf" : "csrf");
 
 /** Returns the visitor's anti-forgery id; a new visitor gets one, and the cookie with it. */
 export function visitorCsrfId(req: Request, res: Response, https: boolean): string {

@@ -3,6 +3,8 @@
 export {};
 
 declare global {
+  // Express types `res.locals` only through this global namespace.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
       /** This response's CSP script nonce (headers.ts). */

@@ -47,7 +47,13 @@ export async function loadRemix(dev: boolean): Promise<RemixApp> {
     // Vite's module loader is untyped: the virtual module is the Remix server build.
     const loadBuild = async () => (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
     const build = await loadBuild();
-    return { build, hooks: hooksOf(build), handle: createRequestHandler(loadBuild, "development"), vite, clientDir: join(buildDir, "client") };
+    return {
+      build,
+      hooks: hooksOf(build),
+      handle: createRequestHandler(loadBuild, "development"),
+      vite,
+      clientDir: join(buildDir, "client"),
+    };
   }
   const build = (await import(pathToFileURL(join(buildDir, "server", "index.js")).href)) as ServerBuild;
   return { build, hooks: hooksOf(build), handle: createRequestHandler(build, "production"), clientDir: join(buildDir, "client") };

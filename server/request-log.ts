@@ -15,7 +15,15 @@ export function requestLog(log: Logger): RequestHandler {
     res.locals.requestId = randomUUID();
     res.locals.started = process.hrtime.bigint();
     res.on("finish", () => {
-      log.info({ event: "request", requestId: res.locals.requestId, method: req.method, path: req.path, status: res.statusCode, ms: elapsed(res.locals.started), ip: req.ip });
+      log.info({
+        event: "request",
+        requestId: res.locals.requestId,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: elapsed(res.locals.started),
+        ip: req.ip,
+      });
     });
     next();
   };

@@ -11,7 +11,11 @@ import { errorMessage } from "~/modules/result";
 import { createStaff } from "~/modules/staff/staff.server";
 
 const argsSchema = z.object({
-  email: z.string({ error: "--email is required" }).trim().toLowerCase().pipe(z.email({ error: "--email must be an e-mail address" })),
+  email: z
+    .string({ error: "--email is required" })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ error: "--email must be an e-mail address" })),
   name: z.string({ error: "--name is required" }).trim().min(2, { error: "--name must be at least 2 characters" }).max(120),
   role: z.enum(["admin", "moderator"], { error: "--role must be admin or moderator" }),
 });

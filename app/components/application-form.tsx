@@ -63,7 +63,17 @@ function fieldOf(element: EventTarget | null): ApplicationField | null {
   return (FIELDS as readonly string[]).includes(name ?? "") ? (name as ApplicationField) : null;
 }
 
-export function ApplicationForm({ action, options, schemaOptions, values, errors: serverErrors, formError, hidden, honeypotField, submitLabel }: Props) {
+export function ApplicationForm({
+  action,
+  options,
+  schemaOptions,
+  values,
+  errors: serverErrors,
+  formError,
+  hidden,
+  honeypotField,
+  submitLabel,
+}: Props) {
   const formRef = useRef<HTMLFormElement>(null);
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting" && navigation.formAction === action;
@@ -72,11 +82,16 @@ export function ApplicationForm({ action, options, schemaOptions, values, errors
   const [touched, setTouched] = useState<ReadonlySet<ApplicationField>>(new Set());
   const [checked, setChecked] = useState<{ errors: FieldErrors; values: ApplicationValues } | null>(null);
 
-  // A new answer from the server: its messages replace the browser's, and the focus
-  // goes to the first wrong field (without JavaScript, `autoFocus` does it).
-  useEffect(() => {
+  // A new answer from the server: its messages replace the browser's (reset while
+  // rendering, as React advises for state that follows a prop), and the focus goes to the
+  // first wrong field (without JavaScript, `autoFocus` does it).
+  const [answer, setAnswer] = useState(serverErrors);
+  if (answer !== serverErrors) {
+    setAnswer(serverErrors);
     setTouched(new Set());
     setChecked(null);
+  }
+  useEffect(() => {
     if (Object.keys(serverErrors).length === 0) return;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [serverErrors]);
@@ -96,7 +111,9 @@ export function ApplicationForm({ action, options, schemaOptions, values, errors
   const pointerDown = useRef(false);
   const pending = useRef<ApplicationField | null>(null);
   const latestCheck = useRef(check);
-  latestCheck.current = check;
+  useEffect(() => {
+    latestCheck.current = check;
+  });
   useEffect(() => {
     const down = () => {
       pointerDown.current = true;
@@ -148,10 +165,12 @@ export function ApplicationForm({ action, options, schemaOptions, values, errors
   const requiredMissing = options.pledges.filter((p) => p.required && !currentPledges.includes(p.code));
   const pledgeInvalid = (code: string, required: boolean) =>
     !!pledgesError && (requiredMissing.length > 0 ? required && !currentPledges.includes(code) : true);
-  const firstInvalidPledge =
-    options.pledges.find((p) => pledgeInvalid(p.code, p.required))?.code ?? options.pledges[0]?.code;
+  const firstInvalidPledge = options.pledges.find((p) => pledgeInvalid(p.code, p.required))?.code ?? options.pledges[0]?.code;
 
-  const text = (field: Exclude<ApplicationField, "pledges" | "accept" | "country" | "sector" | "description">, props: { type?: string; autoComplete?: string; inputMode?: "url" | "email" | "text"; hint?: ReactNode; spellCheck?: boolean }) => (
+  const text = (
+    field: Exclude<ApplicationField, "pledges" | "accept" | "country" | "sector" | "description">,
+    props: { type?: string; autoComplete?: string; inputMode?: "url" | "email" | "text"; hint?: ReactNode; spellCheck?: boolean },
+  ) => (
     <Field id={idOf(field)} name={field} label={LABELS[field]} hint={props.hint} error={errors[field]} focus={first === field}>
       {(control) => (
         <input
@@ -209,9 +228,7 @@ export function ApplicationForm({ action, options, schemaOptions, values, errors
       ) : null}
       {summary.length > 0 ? (
         <div className="error-summary" aria-labelledby="error-summary-title">
-          <h2 id="error-summary-title">
-            {summary.length === 1 ? "One answer needs a change" : `${summary.length} answers need a change`}
-          </h2>
+          <h2 id="error-summary-title">{summary.length === 1 ? "One answer needs a change" : `${summary.length} answers need a change`}</h2>
           <ul>
             {summary.map((f) => (
               <li key={f}>
@@ -272,9 +289,7 @@ export function ApplicationForm({ action, options, schemaOptions, values, errors
 
       <section className="form-section" aria-labelledby="section-contact">
         <h2 id="section-contact">You, the contact</h2>
-        <p className="section-intro">
-          We write to you about this application only. Your name and address are never published.
-        </p>
+        <p className="section-intro">We write to you about this application only. Your name and address are never published.</p>
         {text("contact_name", { autoComplete: "name" })}
         {text("contact_title", { autoComplete: "organization-title" })}
         {text("contact_email", {
@@ -294,8 +309,7 @@ export function ApplicationForm({ action, options, schemaOptions, values, errors
           legend="The organisation commits to"
           hint={
             <p>
-              Every signatory commits to the accord's four principles: tick each of them to take it on. The later
-              commitments are optional.
+              Every signatory commits to the accord's four principles: tick each of them to take it on. The later commitments are optional.
             </p>
           }
           error={pledgesError}

@@ -54,10 +54,7 @@ export function FilterForm({ values, options, onFilterChange, onSubmit }: Props)
       // By id, not name: a select that shares its name with hidden inputs (several
       // countries) is a RadioNodeList under its name.
       const field = form.querySelector(`#filter-${name}`);
-      if (
-        (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) &&
-        field !== document.activeElement
-      ) {
+      if ((field instanceof HTMLInputElement || field instanceof HTMLSelectElement) && field !== document.activeElement) {
         field.value = value;
       }
     }

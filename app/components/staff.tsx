@@ -3,7 +3,7 @@
 // own (form-fields.tsx). No data access here.
 import type { ApplicationStatus } from "../../db/schema";
 import { APPLICATION_STATUS_LABEL } from "~/modules/applications/status";
-import { Form, Link, NavLink, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { Form, Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CsrfField } from "./csrf-field";
 import { ErrorPage } from "./error-page";

@@ -30,7 +30,7 @@ export function codePointLabel(character: string): string {
 }
 
 /** A message naming the field and the character, for staff forms and db:import. */
-export function forbiddenMessage(label: string, character: string, kind: TextKind): string {
+function forbiddenMessage(label: string, character: string, kind: TextKind): string {
   const what = kind === "line" ? "one line of text" : "text";
   return `${label} contains ${codePointLabel(character)}, which is not allowed: it must be ${what} without control characters, text-direction overrides or noncharacters.`;
 }

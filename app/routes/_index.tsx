@@ -19,19 +19,13 @@ export const meta: MetaFunction = () => [
   { title: "Accord Registry: who signed the Cybersecurity Tech Accord" },
   {
     name: "description",
-    content:
-      "The public registry of the companies that signed the Cybersecurity Tech Accord: who signed, since when, and to what.",
+    content: "The public registry of the companies that signed the Cybersecurity Tech Accord: who signed, since when, and to what.",
   },
 ];
 
 export async function loader() {
   const db = getDb();
-  const [counts, latest, pledges, joins] = await Promise.all([
-    countByStatus(db),
-    latestJoiners(db, 6),
-    listPledges(db),
-    joinsByYear(db),
-  ]);
+  const [counts, latest, pledges, joins] = await Promise.all([countByStatus(db), latestJoiners(db, 6), listPledges(db), joinsByYear(db)]);
   const growth = continuousYears(joins, new Date().getUTCFullYear());
   return {
     active: counts.active,
@@ -49,14 +43,12 @@ export default function Home() {
       <section className="hero" aria-labelledby="hero-title">
         <h1 id="hero-title">Who signed the Cybersecurity Tech Accord</h1>
         <p className="lead">
-          In April 2018, 34 technology companies pledged to protect every user, to oppose cyberattacks on
-          innocent citizens and enterprises, to empower users and developers, and to work together. The
-          accord kept growing. This registry records, reliably and at any moment, who has signed, since
-          when, and to what.
+          In April 2018, 34 technology companies pledged to protect every user, to oppose cyberattacks on innocent citizens and enterprises,
+          to empower users and developers, and to work together. The accord kept growing. This registry records, reliably and at any moment,
+          who has signed, since when, and to what.
         </p>
         <p className="stat">
-          <strong className="stat-number">{active}</strong>{" "}
-          <span>{active === 1 ? "active signatory" : "active signatories"}</span>
+          <strong className="stat-number">{active}</strong> <span>{active === 1 ? "active signatory" : "active signatories"}</span>
         </p>
         <Form method="get" action="/signatories" className="hero-search" role="search" aria-label="Search the directory">
           <label htmlFor="home-q">Search the directory</label>

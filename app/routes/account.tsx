@@ -77,7 +77,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       confirm_password: form.get("confirm_password") ?? undefined,
     });
     if (!parsed.success) return reply({ intent, ok: false, errors: fieldErrors(parsed.error) }, 400);
-    const result = await changePassword(db, me, { current: parsed.data.current_password, next: parsed.data.new_password }, context.requestId);
+    const result = await changePassword(
+      db,
+      me,
+      { current: parsed.data.current_password, next: parsed.data.new_password },
+      context.requestId,
+    );
     if (result.ok) return redirect("/account?done=password", { status: 303, headers: NO_STORE });
     return reply({ intent, ok: false, ...formFailure(result.error) }, errorStatus(result.error), errorHeaders(result.error));
   }
@@ -93,10 +98,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   // Keep the QR code the person already scanned, unless the form had expired.
   const secret = unsealEnrolment(sealed, me.id);
-  const data: ActionData = { intent, ok: false, ...formFailure(result.error), enrolment: secret ? await enrolment(me.id, me.email, secret) : null };
+  const data: ActionData = {
+    intent,
+    ok: false,
+    ...formFailure(result.error),
+    enrolment: secret ? await enrolment(me.id, me.email, secret) : null,
+  };
   return reply(data, errorStatus(result.error), errorHeaders(result.error));
 }
-
 
 export default function Account() {
   const data = useLoaderData<typeof loader>();
@@ -124,8 +133,8 @@ export default function Account() {
         <section ref={codesRef} tabIndex={-1} aria-labelledby="codes-heading" className="recovery-codes">
           <h2 id="codes-heading">Your recovery codes</h2>
           <p>
-            Each code signs you in once if you lose your authenticator. Keep them somewhere safe now, for example in your
-            password manager: <strong>they are shown only this once.</strong>
+            Each code signs you in once if you lose your authenticator. Keep them somewhere safe now, for example in your password manager:{" "}
+            <strong>they are shown only this once.</strong>
           </p>
           <ul className="code-list">
             {enrolAnswer.recoveryCodes.map((c) => (
@@ -223,9 +232,7 @@ export default function Account() {
         <div>
           <dt>Two-step sign-in</dt>
           <dd>
-            {data.mfaEnrolled
-              ? `On (${data.recoveryCodesLeft} unused recovery ${data.recoveryCodesLeft === 1 ? "code" : "codes"})`
-              : "Off"}
+            {data.mfaEnrolled ? `On (${data.recoveryCodesLeft} unused recovery ${data.recoveryCodesLeft === 1 ? "code" : "codes"})` : "Off"}
           </dd>
         </div>
       </dl>
@@ -241,7 +248,13 @@ export default function Account() {
         <ol className="enrol-steps">
           <li>
             <p>Scan this QR code with your authenticator app.</p>
-            <img src={enrolment.qr} alt="QR code to add the Accord Registry to an authenticator app" width={200} height={200} className="qr" />
+            <img
+              src={enrolment.qr}
+              alt="QR code to add the Accord Registry to an authenticator app"
+              width={200}
+              height={200}
+              className="qr"
+            />
             <p>
               Or type this key into the app: <code className="secret">{enrolment.secretText}</code>
             </p>

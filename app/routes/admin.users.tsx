@@ -42,7 +42,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { me, form, intent } = await readStaffForm(request, context, "admin");
 
   if (intent === "create") {
-    const raw = { name: form.get("name") ?? undefined, email: form.get("email") ?? undefined, role: form.get("role") ?? undefined, password: form.get("password") ?? undefined };
+    const raw = {
+      name: form.get("name") ?? undefined,
+      email: form.get("email") ?? undefined,
+      role: form.get("role") ?? undefined,
+      password: form.get("password") ?? undefined,
+    };
     // What was typed comes back to the form, the password never.
     const values = { name: String(raw.name ?? ""), email: String(raw.email ?? ""), role: String(raw.role ?? "") };
     const parsed = newStaffSchema.safeParse(raw);
@@ -56,7 +61,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "deactivate" || intent === "reactivate") {
     const id = Number(form.get("staff_id"));
     if (!Number.isInteger(id) || id <= 0) return noStoreReply<ActionData>({ intent, message: "Choose an account." }, 400);
-    const reason = String(form.get("reason") ?? "").trim().slice(0, REASON_MAX) || null;
+    const reason =
+      String(form.get("reason") ?? "")
+        .trim()
+        .slice(0, REASON_MAX) || null;
     const changed = await setStaffActive(getDb(), id, intent === "reactivate", { ...me.actor, staffId: me.id }, reason);
     if (!changed.ok) return replyFailure(intent, changed.error);
     return redirect(`/admin/users?done=${intent}d`, { status: 303, headers: NO_STORE });
@@ -112,7 +120,9 @@ export default function StaffAccounts() {
                 </th>
                 <td data-label="Role">{s.role === "admin" ? "Administrator" : "Moderator"}</td>
                 <td data-label="Two-step sign-in">{s.mfa ? "On" : "Off"}</td>
-                <td data-label="Last sign-in">{s.last_sign_in_at ? <time dateTime={s.last_sign_in_at}>{formatDateTime(s.last_sign_in_at)}</time> : "Never"}</td>
+                <td data-label="Last sign-in">
+                  {s.last_sign_in_at ? <time dateTime={s.last_sign_in_at}>{formatDateTime(s.last_sign_in_at)}</time> : "Never"}
+                </td>
                 <td data-label="Status">
                   <span className={`badge ${s.active ? "badge-active" : "badge-withdrawn"}`}>{s.active ? "Active" : "Deactivated"}</span>
                   {s.initialPassword ? <span className="muted staff-domain">Still has the initial password</span> : null}
@@ -142,7 +152,16 @@ export default function StaffAccounts() {
           <CsrfField token={data.csrf} />
           <input type="hidden" name="intent" value="create" />
           <TextField name="name" label="Name" autoComplete="off" defaultValue={values.name} error={errors.name} maxLength={120} required />
-          <TextField name="email" label="E-mail address" type="email" autoComplete="off" defaultValue={values.email} error={errors.email} maxLength={254} required />
+          <TextField
+            name="email"
+            label="E-mail address"
+            type="email"
+            autoComplete="off"
+            defaultValue={values.email}
+            error={errors.email}
+            maxLength={254}
+            required
+          />
           <SelectField
             name="role"
             label="Role"

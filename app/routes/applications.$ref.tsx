@@ -205,9 +205,8 @@ export default function ApplicationStatusPage() {
       {data.reverifyTo && !data.resent ? (
         <div className="notice reverify" role="status">
           <p>
-            You changed the contact e-mail address, so it must be confirmed before the moderators see the application
-            again. We sent a link to <strong>{data.reverifyTo}</strong>: open it to confirm the new address. Links sent
-            before no longer work.
+            You changed the contact e-mail address, so it must be confirmed before the moderators see the application again. We sent a link
+            to <strong>{data.reverifyTo}</strong>: open it to confirm the new address. Links sent before no longer work.
           </p>
         </div>
       ) : null}

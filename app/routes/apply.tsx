@@ -102,7 +102,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (honeypotFilled(form)) {
     log.warn({ event: "honeypot_triggered", requestId: context.requestId, ip: context.clientIp });
-    return refuse(400, "The field marked “leave this field empty” was filled in, so the form was not accepted. Empty it and send the form again.");
+    return refuse(
+      400,
+      "The field marked “leave this field empty” was filled in, so the form was not accepted. Empty it and send the form again.",
+    );
   }
   if (!fill.ok) {
     log.warn({ event: "apply_fill_time", requestId: context.requestId, reason: fill.reason });
@@ -139,8 +142,8 @@ export default function ApplyPage() {
     <div className="apply">
       <h1>Apply to join the Cybersecurity Tech Accord</h1>
       <p className="lead">
-        Technology companies of any size that share the accord's principles can sign it. Tell us about the
-        organisation; once you have confirmed your e-mail address, the registry's moderators review the application.
+        Technology companies of any size that share the accord's principles can sign it. Tell us about the organisation; once you have
+        confirmed your e-mail address, the registry's moderators review the application.
       </p>
       <ol className="apply-steps" aria-label="How applying works">
         <li>

@@ -43,13 +43,11 @@ export default function ApplicationReceived() {
           Open that link within 7 days: only confirmed applications reach the moderators.
         </p>
         <p>
-          The message also holds the link to your private status page, where you can follow the application, answer a
-          request for changes or withdraw it. Keep it to yourself.
+          The message also holds the link to your private status page, where you can follow the application, answer a request for changes or
+          withdraw it. Keep it to yourself.
         </p>
       </div>
-      <p className="muted">
-        No message after a few minutes? Look in the spam folder. Quote the reference {ref} if you write to us.
-      </p>
+      <p className="muted">No message after a few minutes? Look in the spam folder. Quote the reference {ref} if you write to us.</p>
       <p>
         <Link to="/signatories">Browse the directory</Link>
       </p>

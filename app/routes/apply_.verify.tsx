@@ -100,8 +100,8 @@ export default function VerifyPage() {
           Reference <strong className="ref">{data.ref}</strong>
         </p>
         <p>
-          Verification links work for 7 days, and this one is older. The application is kept: ask for a new link and
-          we send it to the same contact address.
+          Verification links work for 7 days, and this one is older. The application is kept: ask for a new link and we send it to the same
+          contact address.
         </p>
         {answer ? (
           <div className="form-alert" role="alert">

@@ -63,7 +63,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = typeof form.get("email") === "string" ? String(form.get("email")).slice(0, 254) : "";
   if (!parsed.success) return reply({ step: "password", errors: fieldErrors(parsed.error), email }, 400);
   const result = await signInWithPassword(db, request, { ...parsed.data, ...who });
-  if (!result.ok) return reply({ step: "password", email, ...formFailure(result.error) }, errorStatus(result.error), errorHeaders(result.error));
+  if (!result.ok)
+    return reply({ step: "password", email, ...formFailure(result.error) }, errorStatus(result.error), errorHeaders(result.error));
   const { setCookie, next } = result.value;
   return redirect(next === "second_factor" ? again : redirectTo, { status: 303, headers: { ...NO_STORE, "Set-Cookie": setCookie } });
 }

@@ -22,7 +22,12 @@ export const ErrorBoundary = StaffErrorBoundary;
 
 const querySchema = z.object({
   status: z.enum(QUEUE_FILTERS, { error: `status must be one of: ${QUEUE_FILTERS.join(", ")}` }).default("open"),
-  page: z.coerce.number({ error: "page must be a whole number" }).int({ error: "page must be a whole number" }).min(1, { error: "page must be at least 1" }).max(100_000).default(1),
+  page: z.coerce
+    .number({ error: "page must be a whole number" })
+    .int({ error: "page must be a whole number" })
+    .min(1, { error: "page must be at least 1" })
+    .max(100_000)
+    .default(1),
 });
 
 const FILTER_LABEL: Record<QueueFilter, string> = {
@@ -61,7 +66,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           country_name: countryName(r.country),
           since: r.verified_at ?? r.created_at,
           // Only what still waits has an age; a decided application shows when it was decided.
-          age: r.status === "approved" || r.status === "rejected" || r.status === "withdrawn" ? null : ageText(r.verified_at ?? r.created_at, now),
+          age:
+            r.status === "approved" || r.status === "rejected" || r.status === "withdrawn"
+              ? null
+              : ageText(r.verified_at ?? r.created_at, now),
         })),
       },
     },
@@ -71,13 +79,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function Queue() {
   const { me, csrf, status, counts, list } = useLoaderData<typeof loader>();
-  const href = (s: QueueFilter, page = 1) => `/moderation?${new URLSearchParams({ ...(s === "open" ? {} : { status: s }), ...(page > 1 ? { page: String(page) } : {}) })}`;
+  const href = (s: QueueFilter, page = 1) =>
+    `/moderation?${new URLSearchParams({ ...(s === "open" ? {} : { status: s }), ...(page > 1 ? { page: String(page) } : {}) })}`;
   return (
     <StaffFrame me={me} csrf={csrf}>
       <h1>Moderation queue</h1>
       <p className="lead">
-        Applications waiting for a decision, oldest first. An application enters the queue when its contact has verified
-        their e-mail address.
+        Applications waiting for a decision, oldest first. An application enters the queue when its contact has verified their e-mail
+        address.
       </p>
       <nav aria-label="Filter by status">
         <ul className="staff-tabs">
@@ -132,7 +141,9 @@ export default function Queue() {
                     <td data-label={status === "unverified" ? "Submitted" : "In the queue since"}>
                       <time dateTime={r.since}>{formatDateTime(r.since)}</time>
                     </td>
-                    <td data-label={r.age ? "Waiting" : "Outcome"}>{r.age ?? (r.decided_at ? `Decided ${formatDateTime(r.decided_at)}` : "—")}</td>
+                    <td data-label={r.age ? "Waiting" : "Outcome"}>
+                      {r.age ?? (r.decided_at ? `Decided ${formatDateTime(r.decided_at)}` : "—")}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -10,13 +10,7 @@ import { readStaffForm, replyFailure, type ActionData } from "~/modules/staff/ac
 import { noStoreReply } from "~/utils/cache-headers";
 import { countryName } from "~/modules/countries";
 import { getDb, type DB } from "~/modules/database/db.server";
-import {
-  APPLICATION_NOT_FOUND,
-  addNote,
-  approveApplication,
-  rejectApplication,
-  requestChanges,
-} from "~/modules/moderation/decide.server";
+import { APPLICATION_NOT_FOUND, addNote, approveApplication, rejectApplication, requestChanges } from "~/modules/moderation/decide.server";
 import { DECIDABLE_STATUSES } from "~/modules/moderation/constants";
 import { getApplicationDetail, similarityWarnings } from "~/modules/moderation/queue.server";
 import { csrfToken } from "~/modules/security/csrf.server";
@@ -39,7 +33,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export const headers = noStoreHeaders;
 export const ErrorBoundary = StaffErrorBoundary;
 
-const notFound = () => new Response(APPLICATION_NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+const notFound = () =>
+  new Response(APPLICATION_NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = await requireStaff(request, context);
@@ -188,8 +183,8 @@ export default function ApplicationPage() {
             {data.warnings.map((w, i) => (
               <li key={i} className={`warning warning-${w.about}`}>
                 <strong>{w.about === "domain" ? "Same domain:" : "Similar name:"}</strong>{" "}
-                {w.kind === "signatory" ? "signatory" : "application"} <Link to={w.href}>{w.name}</Link> (
-                {w.status.replace("_", " ")}) has {MATCH_TEXT[w.match]}
+                {w.kind === "signatory" ? "signatory" : "application"} <Link to={w.href}>{w.name}</Link> ({w.status.replace("_", " ")}) has{" "}
+                {MATCH_TEXT[w.match]}
                 {w.match === "domain" ? ` (${w.domain})` : ""}
                 {w.match === "similar" ? ` (${w.distance} ${w.distance === 1 ? "letter differs" : "letters differ"})` : ""}.
               </li>
@@ -202,8 +197,7 @@ export default function ApplicationPage() {
         <section aria-labelledby="changes-heading" className="staff-changes">
           <h2 id="changes-heading">Changed in the last resubmission</h2>
           <p>
-            The applicant sent the application again on{" "}
-            <time dateTime={data.resubmission.at}>{formatDateTime(data.resubmission.at)}</time>
+            The applicant sent the application again on <time dateTime={data.resubmission.at}>{formatDateTime(data.resubmission.at)}</time>
             {data.resubmission.recorded && data.resubmission.changes.length === 0 ? " without changing anything." : "."}
             {data.resubmission.reverify
               ? a.verified_at && a.verified_at > data.resubmission.at
@@ -302,9 +296,7 @@ export default function ApplicationPage() {
           {data.pledges.map((p) => (
             <li key={p.code}>
               <span aria-hidden="true">{p.chosen || p.required ? "✓" : "–"}</span> {p.title}{" "}
-              <span className="muted">
-                {p.required ? "(principle, required)" : p.chosen ? "(chosen)" : "(not chosen)"}
-              </span>
+              <span className="muted">{p.required ? "(principle, required)" : p.chosen ? "(chosen)" : "(not chosen)"}</span>
             </li>
           ))}
         </ul>

@@ -25,14 +25,21 @@ const querySchema = z.object({
   actor: z.string().max(100, { error: "actor is too long" }).optional(),
   action: z.enum(AUDIT_ACTIONS, { error: "action is not one of the recorded actions" }).optional(),
   target: z.string().max(200, { error: "target is too long" }).optional(),
-  page: z.coerce.number({ error: "page must be a whole number" }).int({ error: "page must be a whole number" }).min(1, { error: "page must be at least 1" }).max(100_000).default(1),
+  page: z.coerce
+    .number({ error: "page must be a whole number" })
+    .int({ error: "page must be a whole number" })
+    .min(1, { error: "page must be at least 1" })
+    .max(100_000)
+    .default(1),
   verify: z.literal("1", { error: "verify must be 1" }).optional(),
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = await requireStaff(request, context);
   const url = new URL(request.url);
-  const raw = Object.fromEntries(["actor", "action", "target", "page", "verify"].map((k) => [k, url.searchParams.get(k)?.trim() || undefined]));
+  const raw = Object.fromEntries(
+    ["actor", "action", "target", "page", "verify"].map((k) => [k, url.searchParams.get(k)?.trim() || undefined]),
+  );
   const parsed = querySchema.safeParse(raw);
   if (!parsed.success) throw httpError(400, `Invalid ${String(parsed.error.issues[0].path[0])}: ${parsed.error.issues[0].message}`);
   const filter = parsed.data;
@@ -74,16 +81,15 @@ export default function AuditLog() {
     <StaffFrame me={data.me} csrf={data.csrf}>
       <h1>Audit log</h1>
       <p className="lead">
-        Every staff action, newest first: who, what, on what, why and when. Each entry is chained to the one before it by
-        a SHA-256 hash, so a changed or removed entry shows.
+        Every staff action, newest first: who, what, on what, why and when. Each entry is chained to the one before it by a SHA-256 hash, so
+        a changed or removed entry shows.
       </p>
       {data.chain ? (
         data.chain.ok ? (
           <FormAlert tone="success">The chain is intact: all {data.chain.count} entries verified.</FormAlert>
         ) : (
           <FormAlert>
-            The chain is broken at entry #{data.chain.brokenId}: {data.chain.reason}. {data.chain.count} entries before it
-            verified.
+            The chain is broken at entry #{data.chain.brokenId}: {data.chain.reason}. {data.chain.count} entries before it verified.
           </FormAlert>
         )
       ) : (
@@ -104,7 +110,13 @@ export default function AuditLog() {
           defaultValue={filter.action}
           options={[{ value: "", label: "Any action" }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: a }))]}
         />
-        <TextField name="target" label="Target" defaultValue={filter.target} maxLength={200} hint="application:REF, signatory:slug, staff:id, or just the reference" />
+        <TextField
+          name="target"
+          label="Target"
+          defaultValue={filter.target}
+          maxLength={200}
+          hint="application:REF, signatory:slug, staff:id, or just the reference"
+        />
         <div className="form-actions">
           <button type="submit" className="button">
             Filter

@@ -13,7 +13,13 @@ import { getDb } from "~/modules/database/db.server";
 import { getSignatory, listSectors } from "~/modules/directory/directory.server";
 import { STATUS_INTENTS, type StatusIntent } from "~/modules/moderation/constants";
 import { recentAuditOf } from "~/modules/moderation/audit-view.server";
-import { changeSignatoryStatus, saveSignatory, SIGNATORY_NOT_FOUND, signatorySchema, statusSchema } from "~/modules/moderation/signatories.server";
+import {
+  changeSignatoryStatus,
+  saveSignatory,
+  SIGNATORY_NOT_FOUND,
+  signatorySchema,
+  statusSchema,
+} from "~/modules/moderation/signatories.server";
 import { csrfToken } from "~/modules/security/csrf.server";
 import { REASON_MAX, today } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
@@ -34,17 +40,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export const headers = noStoreHeaders;
 export const ErrorBoundary = StaffErrorBoundary;
 
-const notFound = () => new Response(SIGNATORY_NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
+const notFound = () =>
+  new Response(SIGNATORY_NOT_FOUND, { status: 404, headers: { ...NO_STORE, "Content-Type": "text/plain; charset=utf-8" } });
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const me = await requireStaff(request, context);
   const db = getDb();
   const signatory = await getSignatory(db, params.slug ?? "");
   if (!signatory) throw notFound();
-  const [sectors, audit] = await Promise.all([
-    listSectors(db),
-    recentAuditOf(db, "signatory", signatory.slug),
-  ]);
+  const [sectors, audit] = await Promise.all([listSectors(db), recentAuditOf(db, "signatory", signatory.slug)]);
   return json(
     {
       me: { name: me.name, email: me.email, role: me.role },
@@ -139,8 +143,24 @@ export default function EditSignatory() {
         <Form method="post" className="staff-form staff-form-wide" noValidate>
           <CsrfField token={data.csrf} />
           <input type="hidden" name="intent" value="save" />
-          <TextField name="name" label="Name" defaultValue={value("name", s.name)} error={errors.name} maxLength={120} required hint="A new name keeps the old one as a former name." />
-          <TextField name="website" label="Website" type="url" defaultValue={value("website", s.website)} error={errors.website} maxLength={300} required />
+          <TextField
+            name="name"
+            label="Name"
+            defaultValue={value("name", s.name)}
+            error={errors.name}
+            maxLength={120}
+            required
+            hint="A new name keeps the old one as a former name."
+          />
+          <TextField
+            name="website"
+            label="Website"
+            type="url"
+            defaultValue={value("website", s.website)}
+            error={errors.website}
+            maxLength={300}
+            required
+          />
           <SelectField
             name="country"
             label="Headquarters country"
@@ -149,9 +169,33 @@ export default function EditSignatory() {
             options={data.countries.map((c) => ({ value: c.code, label: c.name }))}
           />
           <SelectField name="sector" label="Sector" defaultValue={value("sector", s.sector)} error={errors.sector} options={data.sectors} />
-          <TextArea name="description" label="Description" defaultValue={value("description", s.description)} error={errors.description} maxLength={1000} rows={5} required />
-          <TextField name="joined_on" label="Joined on" type="date" defaultValue={value("joined_on", s.joined_on)} error={errors.joined_on} min={ACCORD_LAUNCH} max={data.today} required />
-          <TextArea name="notes" label="Public note (optional)" defaultValue={value("notes", s.notes ?? "")} error={errors.notes} maxLength={2000} hint="Shown on the public page, e.g. about a rename or a merger." />
+          <TextArea
+            name="description"
+            label="Description"
+            defaultValue={value("description", s.description)}
+            error={errors.description}
+            maxLength={1000}
+            rows={5}
+            required
+          />
+          <TextField
+            name="joined_on"
+            label="Joined on"
+            type="date"
+            defaultValue={value("joined_on", s.joined_on)}
+            error={errors.joined_on}
+            min={ACCORD_LAUNCH}
+            max={data.today}
+            required
+          />
+          <TextArea
+            name="notes"
+            label="Public note (optional)"
+            defaultValue={value("notes", s.notes ?? "")}
+            error={errors.notes}
+            maxLength={2000}
+            hint="Shown on the public page, e.g. about a rename or a merger."
+          />
           <div className="form-actions">
             <button type="submit" className="button" disabled={busy}>
               Save changes
@@ -231,7 +275,9 @@ export default function EditSignatory() {
           </ul>
         )}
         <p>
-          <Link to={`/moderation/audit?${new URLSearchParams({ target: `signatory:${s.slug}` })}`}>All audit entries for this signatory</Link>
+          <Link to={`/moderation/audit?${new URLSearchParams({ target: `signatory:${s.slug}` })}`}>
+            All audit entries for this signatory
+          </Link>
         </p>
       </section>
     </StaffFrame>

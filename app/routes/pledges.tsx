@@ -43,9 +43,8 @@ export default function Pledges() {
     <div className="pledges-page">
       <h1>Pledges</h1>
       <p className="lead">
-        Every signatory commits to the accord's four principles when it signs. Later commitments are
-        endorsed one by one; each signatory's page lists the ones it took and when. The registry has{" "}
-        {plural(active, "active signatory", "active signatories")}.
+        Every signatory commits to the accord's four principles when it signs. Later commitments are endorsed one by one; each signatory's
+        page lists the ones it took and when. The registry has {plural(active, "active signatory", "active signatories")}.
       </p>
       <section aria-labelledby="principles">
         <h2 id="principles">The four principles</h2>

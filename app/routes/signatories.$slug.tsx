@@ -158,8 +158,7 @@ export default function SignatoryPage() {
       <section aria-labelledby="badge-heading" className="badge-embed">
         <h2 id="badge-heading">Badge</h2>
         <p>
-          A live badge for a website: it always shows the current status in this registry and the date of joining, and
-          links to this page.
+          A live badge for a website: it always shows the current status in this registry and the date of joining, and links to this page.
         </p>
         <img src={badge.path} alt={badge.alt} />
         <h3>HTML</h3>

@@ -262,9 +262,7 @@ export default function Directory() {
           <ul>
             {data.options.sectors.map((s) => (
               <li key={s.code}>
-                <Link to={values.sector.includes(s.code) ? without("sector", s.code) : addParam(params, "sector", s.code)}>
-                  {s.name}
-                </Link>{" "}
+                <Link to={values.sector.includes(s.code) ? without("sector", s.code) : addParam(params, "sector", s.code)}>{s.name}</Link>{" "}
                 <span className="count">{s.count}</span>
               </li>
             ))}

@@ -23,8 +23,7 @@ export const meta: MetaFunction = () => [
   { title: "Statistics · Accord Registry" },
   {
     name: "description",
-    content:
-      "How the Cybersecurity Tech Accord grew: joins per year, signatories by country and sector, and how many endorse each pledge.",
+    content: "How the Cybersecurity Tech Accord grew: joins per year, signatories by country and sector, and how many endorse each pledge.",
   },
 ];
 
@@ -36,7 +35,13 @@ export async function loader() {
   const bySector = stats.by_sector.map((s) => ({ ...s, name: sectorName.get(s.sector) ?? s.sector }));
   const years = stats.by_year;
   return {
-    totals: { total: stats.total, active: stats.active, founding: stats.founding, withdrawn: counts.withdrawn, suspended: counts.suspended },
+    totals: {
+      total: stats.total,
+      active: stats.active,
+      founding: stats.founding,
+      withdrawn: counts.withdrawn,
+      suspended: counts.suspended,
+    },
     years,
     countries,
     sectors: bySector,
@@ -63,8 +68,8 @@ export default function Stats() {
     <div className="stats-page">
       <h1>Statistics</h1>
       <p className="lead">
-        How the Cybersecurity Tech Accord grew, where its signatories are and what they endorse, computed from the
-        registry as it stands now. Every chart has its figures in a table beside it.
+        How the Cybersecurity Tech Accord grew, where its signatories are and what they endorse, computed from the registry as it stands
+        now. Every chart has its figures in a table beside it.
       </p>
       <p className="data-links">
         The same figures as data: <a href="/api/v1/stats">JSON</a> · every signatory as{" "}

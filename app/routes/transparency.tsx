@@ -14,7 +14,8 @@ export const meta: MetaFunction = () => [
   { title: "Transparency · Accord Registry" },
   {
     name: "description",
-    content: "How the registry handles applications to join the Cybersecurity Tech Accord: received, approved, rejected, and how long a decision takes.",
+    content:
+      "How the registry handles applications to join the Cybersecurity Tech Accord: received, approved, rejected, and how long a decision takes.",
   },
 ];
 
@@ -41,8 +42,8 @@ export default function Transparency() {
     <div className="transparency-page">
       <h1>Transparency</h1>
       <p className="lead">
-        How the registry handles applications to join the accord: how many arrive, how many are approved or rejected, and
-        how long a decision takes. Counts and durations only: no applicant is named here.
+        How the registry handles applications to join the accord: how many arrive, how many are approved or rejected, and how long a
+        decision takes. Counts and durations only: no applicant is named here.
       </p>
 
       <ul className="stat-cards" aria-label="Since the registry opened">
@@ -56,7 +57,10 @@ export default function Transparency() {
           <strong>{total.rejected.toLocaleString("en-GB")}</strong> rejected
         </li>
         <li>
-          <strong><Days value={total.medianDays} /></strong> median days to a decision
+          <strong>
+            <Days value={total.medianDays} />
+          </strong>{" "}
+          median days to a decision
         </li>
         <li>
           <strong>{open.toLocaleString("en-GB")}</strong> waiting for a decision now
@@ -102,8 +106,12 @@ export default function Transparency() {
                     <td className="num">{q.approved}</td>
                     <td className="num">{q.rejected}</td>
                     <td className="num">{q.withdrawn}</td>
-                    <td className="num"><Days value={q.medianDays} /></td>
-                    <td className="num"><Days value={q.p90Days} /></td>
+                    <td className="num">
+                      <Days value={q.medianDays} />
+                    </td>
+                    <td className="num">
+                      <Days value={q.p90Days} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -114,8 +122,12 @@ export default function Transparency() {
                   <td className="num">{total.approved}</td>
                   <td className="num">{total.rejected}</td>
                   <td className="num">{total.withdrawn}</td>
-                  <td className="num"><Days value={total.medianDays} /></td>
-                  <td className="num"><Days value={total.p90Days} /></td>
+                  <td className="num">
+                    <Days value={total.medianDays} />
+                  </td>
+                  <td className="num">
+                    <Days value={total.p90Days} />
+                  </td>
                 </tr>
               </tfoot>
             </table>
@@ -128,15 +140,15 @@ export default function Transparency() {
         <dl className="definitions">
           <dt>Received</dt>
           <dd>
-            Applications whose contact confirmed their e-mail address, so that they reached the moderators, counted in the
-            quarter they were submitted. Submissions never confirmed are not counted.
+            Applications whose contact confirmed their e-mail address, so that they reached the moderators, counted in the quarter they were
+            submitted. Submissions never confirmed are not counted.
           </dd>
           <dt>Approved, rejected, withdrawn</dt>
           <dd>Counted in the quarter of the decision, or of the applicant's withdrawal.</dd>
           <dt>Days to decision</dt>
           <dd>
-            From submission to approval or rejection, in days (time waiting for an applicant's changes included). The
-            median is the middle value; the 90th percentile is the time within which nine decisions in ten were made.
+            From submission to approval or rejection, in days (time waiting for an applicant's changes included). The median is the middle
+            value; the 90th percentile is the time within which nine decisions in ten were made.
           </dd>
         </dl>
         <p>

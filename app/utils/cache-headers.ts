@@ -30,7 +30,8 @@ export const privateHeaders = routeHeaders(PRIVATE);
 
 /** A loader's or action's JSON answer with `base` and any `headers` (a Retry-After). */
 function replyWith(base: Record<string, string>) {
-  return <T>(data: T, status = 200, headers: HeadersInit = {}) => json(data, { status, headers: { ...base, ...Object.fromEntries(new Headers(headers)) } });
+  return <T>(data: T, status = 200, headers: HeadersInit = {}) =>
+    json(data, { status, headers: { ...base, ...Object.fromEntries(new Headers(headers)) } });
 }
 
 /** The JSON answer of a staff page's form or loader. */

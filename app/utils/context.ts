@@ -10,5 +10,7 @@ export interface RequestContext {
 }
 
 declare module "@remix-run/node" {
+  // Declaration merging: Remix's AppLoadContext is an empty interface meant to be extended.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AppLoadContext extends RequestContext {}
 }

@@ -74,9 +74,7 @@ function sessionSecret(given: string | undefined, nodeEnv: string, databaseUrl: 
         : "SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters, e.g. `openssl rand -hex 32`).",
     );
   }
-  const dir = /^postgres(ql)?:/.test(databaseUrl)
-    ? resolve("data")
-    : dirname(resolve(databaseUrl.replace(/^file:(\/\/)?/, "")));
+  const dir = /^postgres(ql)?:/.test(databaseUrl) ? resolve("data") : dirname(resolve(databaseUrl.replace(/^file:(\/\/)?/, "")));
   const file = join(dir, ".session-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dir, { recursive: true });

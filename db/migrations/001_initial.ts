@@ -29,9 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("description", "text", (c) => c.notNull())
     .addColumn("joined_on", "text", (c) => c.notNull())
     .addColumn("founding", "integer", (c) => c.notNull().check(sql`founding in (0, 1)`))
-    .addColumn("status", "text", (c) =>
-      c.notNull().check(sql`status in ('active', 'withdrawn', 'suspended')`),
-    )
+    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('active', 'withdrawn', 'suspended')`))
     .addColumn("withdrawn_on", "text")
     .addColumn("former_names", "text")
     .addColumn("notes", "text")
@@ -39,49 +37,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
   for (const column of ["name", "country", "sector", "joined_on", "status"]) {
-    await db.schema
-      .createIndex(`signatories_${column}_idx`)
-      .on("signatories")
-      .column(column)
-      .execute();
+    await db.schema.createIndex(`signatories_${column}_idx`).on("signatories").column(column).execute();
   }
 
   await db.schema
     .createTable("endorsements")
-    .addColumn("signatory_id", "integer", (c) =>
-      c.notNull().references("signatories.id").onDelete("cascade"),
-    )
+    .addColumn("signatory_id", "integer", (c) => c.notNull().references("signatories.id").onDelete("cascade"))
     .addColumn("pledge_code", "text", (c) => c.notNull().references("pledges.code"))
     .addColumn("endorsed_on", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("endorsements_pk", ["signatory_id", "pledge_code"])
     .execute();
-  await db.schema
-    .createIndex("endorsements_pledge_idx")
-    .on("endorsements")
-    .columns(["pledge_code", "signatory_id"])
-    .execute();
+  await db.schema.createIndex("endorsements_pledge_idx").on("endorsements").columns(["pledge_code", "signatory_id"]).execute();
 
   await idColumn(db, db.schema.createTable("signatory_events"))
-    .addColumn("signatory_id", "integer", (c) =>
-      c.notNull().references("signatories.id").onDelete("cascade"),
-    )
-    .addColumn("kind", "text", (c) =>
-      c
-        .notNull()
-        .check(
-          sql`kind in ('joined', 'pledge_endorsed', 'withdrawn', 'suspended', 'reinstated')`,
-        ),
-    )
+    .addColumn("signatory_id", "integer", (c) => c.notNull().references("signatories.id").onDelete("cascade"))
+    .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('joined', 'pledge_endorsed', 'withdrawn', 'suspended', 'reinstated')`))
     .addColumn("occurred_on", "text", (c) => c.notNull())
     .addColumn("pledge_code", "text", (c) => c.references("pledges.code"))
     .addColumn("detail", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex("signatory_events_signatory_idx")
-    .on("signatory_events")
-    .columns(["signatory_id", "occurred_on"])
-    .execute();
+  await db.schema.createIndex("signatory_events_signatory_idx").on("signatory_events").columns(["signatory_id", "occurred_on"]).execute();
 
   if (isPostgres(db)) {
     // Full-text search (PostgreSQL): a tsvector of the same words the SQLite index holds

@@ -78,9 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await idColumn(db, db.schema.createTable("application_events"))
     .addColumn("application_id", "integer", (c) => c.notNull().references("applications.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) =>
-      c.notNull().check(
-        sql`kind in ('submitted', 'verified', 'changes_requested', 'resubmitted', 'approved', 'rejected', 'withdrawn')`,
-      ),
+      c.notNull().check(sql`kind in ('submitted', 'verified', 'changes_requested', 'resubmitted', 'approved', 'rejected', 'withdrawn')`),
     )
     .addColumn("reason", "text")
     .addColumn("actor", "text", (c) => c.notNull())
@@ -93,7 +91,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("signatories_domain_idx").on("signatories").column("domain").execute();
   const rows: { id: number; website: string }[] = await db.selectFrom("signatories").select(["id", "website"]).execute();
   for (const row of rows) {
-    await db.updateTable("signatories").set({ domain: getDomain(row.website) }).where("id", "=", row.id).execute();
+    await db
+      .updateTable("signatories")
+      .set({ domain: getDomain(row.website) })
+      .where("id", "=", row.id)
+      .execute();
   }
 }
 

@@ -12,7 +12,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.deleteFrom("signatory_events").where("kind", "=", "updated").execute();
-  await rebuild(db, KINDS.filter((k) => k !== "updated"));
+  await rebuild(
+    db,
+    KINDS.filter((k) => k !== "updated"),
+  );
 }
 
 async function rebuild(db: Kysely<any>, kinds: string[]) {
@@ -32,7 +35,9 @@ async function rebuild(db: Kysely<any>, kinds: string[]) {
     .addColumn("detail", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await sql`insert into signatory_events_new select id, signatory_id, kind, occurred_on, pledge_code, detail, created_at from signatory_events`.execute(db);
+  await sql`insert into signatory_events_new select id, signatory_id, kind, occurred_on, pledge_code, detail, created_at from signatory_events`.execute(
+    db,
+  );
   await db.schema.dropTable("signatory_events").execute();
   await sql`alter table signatory_events_new rename to signatory_events`.execute(db);
   await db.schema.createIndex("signatory_events_signatory_idx").on("signatory_events").columns(["signatory_id", "occurred_on"]).execute();

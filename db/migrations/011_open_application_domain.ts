@@ -24,11 +24,21 @@ export async function up(db: Kysely<any>): Promise<void> {
       .selectFrom("applications")
       .select(["domain", "ref"])
       .where("status", "in", OPEN)
-      .where("domain", "in", duplicates.map((d) => d.domain))
+      .where(
+        "domain",
+        "in",
+        duplicates.map((d) => d.domain),
+      )
       .orderBy("domain")
       .orderBy("id")
       .execute();
-    const list = duplicates.map((d) => `${d.domain}: ${rows.filter((r) => r.domain === d.domain).map((r) => r.ref).join(", ")}`);
+    const list = duplicates.map(
+      (d) =>
+        `${d.domain}: ${rows
+          .filter((r) => r.domain === d.domain)
+          .map((r) => r.ref)
+          .join(", ")}`,
+    );
     throw new Error(
       `several open applications share a domain (${list.join("; ")}); withdraw or decide all but one of each, then migrate again`,
     );

@@ -20,7 +20,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of ["signatories_status_name_idx", "signatories_status_joined_idx", "signatories_status_country_idx", "signatories_status_sector_idx"]) {
+  for (const name of [
+    "signatories_status_name_idx",
+    "signatories_status_joined_idx",
+    "signatories_status_country_idx",
+    "signatories_status_sector_idx",
+  ]) {
     await db.schema.dropIndex(name).execute();
   }
 }

@@ -8,7 +8,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   // ADD COLUMN with NOT NULL, a constant default and a CHECK works alike on both engines.
   await db.schema
     .alterTable("staff")
-    .addColumn("must_change_password", "integer", (c) => c.notNull().defaultTo(0).check(sql`must_change_password in (0, 1)`))
+    .addColumn("must_change_password", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`must_change_password in (0, 1)`),
+    )
     .execute();
 }
 

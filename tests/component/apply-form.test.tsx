@@ -243,7 +243,8 @@ describe("the application form", () => {
 
   it("says what is wrong with the whole submission (too many, too fast)", async () => {
     const user = userEvent.setup();
-    const message = "Too many applications were sent from your network address in the last hour. You can send this one after 14:05 UTC (in about 37 minutes); what you typed is kept below.";
+    const message =
+      "Too many applications were sent from your network address in the last hour. You can send this one after 14:05 UTC (in about 37 minutes); what you typed is kept below.";
     answer = { status: 429, body: { values: typed, errors: {}, formError: message, started: "1700000000000.signature" } };
     renderPage();
     await screen.findByRole("heading", { level: 1 });

@@ -87,8 +87,7 @@ function renderForm(v: FilterValues, onFilterChange?: FormProps["onFilterChange"
   const result = render(<App values={v} options={OPTIONS} onFilterChange={onFilterChange} />);
   return {
     ...result,
-    rerenderWith: (next: FilterValues) =>
-      result.rerender(<App values={next} options={OPTIONS} onFilterChange={onFilterChange} />),
+    rerenderWith: (next: FilterValues) => result.rerender(<App values={next} options={OPTIONS} onFilterChange={onFilterChange} />),
   };
 }
 
@@ -177,16 +176,22 @@ describe("FilterForm", () => {
   it("shows how many signatories each country and sector has", () => {
     renderForm(values());
 
-    const countries = within(select("Country")).getAllByRole("option").map((o) => o.textContent);
+    const countries = within(select("Country"))
+      .getAllByRole("option")
+      .map((o) => o.textContent);
     expect(countries).toEqual(["Any country", "Finland (2)", "Germany (5)", "Sweden (1)"]);
-    const sectors = within(select("Sector")).getAllByRole("option").map((o) => o.textContent);
+    const sectors = within(select("Sector"))
+      .getAllByRole("option")
+      .map((o) => o.textContent);
     expect(sectors).toEqual(["Any sector", "Cybersecurity (12)", "Software and cloud (30)", "Telecommunications (3)"]);
   });
 
   it("offers the joined year from the URL even when it is not among the listed years", () => {
     renderForm(values({ joined: "2018-2019" }));
 
-    const years = within(select("Joined")).getAllByRole("option").map((o) => o.textContent);
+    const years = within(select("Joined"))
+      .getAllByRole("option")
+      .map((o) => o.textContent);
     expect(years).toEqual(["Any year", "2018", "2019", "2020", "2018-2019"]);
     expect(shown("Joined")).toBe("2018-2019");
   });
@@ -197,7 +202,9 @@ describe("FilterForm", () => {
     unmount();
 
     renderForm(values({ q: "cloud", sort: "" }));
-    const sorts = within(select("Sort by")).getAllByRole("option").map((o) => o.textContent);
+    const sorts = within(select("Sort by"))
+      .getAllByRole("option")
+      .map((o) => o.textContent);
     expect(sorts).toEqual(["Best match", "Name", "Joined, oldest first", "Joined, newest first"]);
     expect(shown("Sort by")).toBe("Best match");
   });
@@ -281,9 +288,7 @@ describe("FilterForm", () => {
   });
 
   it("follows new values from the URL, as after a navigation", () => {
-    const { rerenderWith } = renderForm(
-      values({ q: "cloud", country: ["FI"], sector: ["telecom"], pledge: ["no-offense"], sort: "" }),
-    );
+    const { rerenderWith } = renderForm(values({ q: "cloud", country: ["FI"], sector: ["telecom"], pledge: ["no-offense"], sort: "" }));
 
     rerenderWith(
       values({

@@ -19,10 +19,7 @@ let sequence = 0;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  [server, browser] = await Promise.all([
-    startServer({ SMTP_URL: smtp.url, APPLY_LIMIT_PER_HOUR: "100" }),
-    launchBrowser(),
-  ]);
+  [server, browser] = await Promise.all([startServer({ SMTP_URL: smtp.url, APPLY_LIMIT_PER_HOUR: "100" }), launchBrowser()]);
 }, 120_000);
 
 afterAll(async () => {
@@ -38,7 +35,9 @@ async function hydrated(page: Page) {
 
 function describeViolations(violations: Result[]): string[] {
   return violations.flatMap((violation) =>
-    violation.nodes.map((node) => `${violation.id} (${violation.impact}) at ${node.target.join(" ")}: ${violation.help} [${node.html.slice(0, 160)}]`),
+    violation.nodes.map(
+      (node) => `${violation.id} (${violation.impact}) at ${node.target.join(" ")}: ${violation.help} [${node.html.slice(0, 160)}]`,
+    ),
   );
 }
 
@@ -200,9 +199,15 @@ describe("POST /apply over HTTP, as an outside client sends it", () => {
     const response = await fetch(`${server.url}/apply`);
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
-    const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const html = await response.text();
-    const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, "&")]);
+    const hidden = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(([, name, value]) => [
+      name,
+      value.replace(/&amp;/g, "&"),
+    ]);
     const honeypot = html.match(/<input id="form-extra-field" type="text" name="([^"]+)"/)![1];
     return { cookie, hidden, honeypot };
   }

@@ -99,9 +99,7 @@ describe.each([
     "searches from the home page",
     async () => {
       const page = await open("/");
-      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
-        "Who signed the Cybersecurity Tech Accord",
-      );
+      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Who signed the Cybersecurity Tech Accord");
       const box = page.getByRole("searchbox", { name: "Search the directory" });
       await box.fill("trend micro");
       await box.press("Enter");
@@ -111,9 +109,7 @@ describe.each([
       expect(await resultNames(page)).not.toContain("Microsoft");
       await expect(results(page).getByRole("link", { name: "Microsoft", exact: true }).count()).resolves.toBe(0);
       // The query stays in the directory's own search box, and the page title says what was searched.
-      await expect(page.getByRole("searchbox", { name: "Search", exact: true }).inputValue()).resolves.toBe(
-        "trend micro",
-      );
+      await expect(page.getByRole("searchbox", { name: "Search", exact: true }).inputValue()).resolves.toBe("trend micro");
       expect(await page.title()).toContain("trend micro");
     },
     TIMEOUT,
@@ -137,8 +133,7 @@ describe.each([
       await expect.poll(() => heading.textContent()).toBe("Telefónica");
       expect(await page.title()).toBe("Telefónica · Accord Registry");
 
-      const fact = (term: string) =>
-        page.locator(".facts > div", { has: page.locator("dt", { hasText: term }) }).locator("dd");
+      const fact = (term: string) => page.locator(".facts > div", { has: page.locator("dt", { hasText: term }) }).locator("dd");
       await expect(fact("Headquarters").textContent()).resolves.toBe("Spain");
       await expect(fact("Joined").textContent()).resolves.toMatch(/^17 April 2018/);
       await expect(fact("Joined").locator("time").getAttribute("datetime")).resolves.toBe("2018-04-17");

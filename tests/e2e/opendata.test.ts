@@ -75,21 +75,25 @@ async function open(path: string, javaScript: boolean): Promise<{ page: Page; co
 }
 
 describe("accessibility (axe-core)", () => {
-  it.each(["/stats", "/transparency", "/", "/signatories/nokia"])("%s has no violations", async (path) => {
-    const { page, context, problems } = await open(path, true);
-    try {
-      await page.waitForFunction(() => {
-        const main = document.querySelector("main");
-        return !!main && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
-      });
-      const { violations } = await new AxeBuilder({ page }).analyze();
-      const found = violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${v.help}`));
-      expect(found).toEqual([]);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }, 60_000);
+  it.each(["/stats", "/transparency", "/", "/signatories/nokia"])(
+    "%s has no violations",
+    async (path) => {
+      const { page, context, problems } = await open(path, true);
+      try {
+        await page.waitForFunction(() => {
+          const main = document.querySelector("main");
+          return !!main && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
+        });
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        const found = violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${v.help}`));
+        expect(found).toEqual([]);
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe("statistics without JavaScript", () => {
@@ -98,7 +102,14 @@ describe("statistics without JavaScript", () => {
     try {
       const charts = page.locator("main svg[role=img]");
       expect(await charts.count()).toBe(6);
-      for (const name of ["joined each year", "total number of signatories", "World map", "by headquarters country", "by sector", "endorse each pledge"]) {
+      for (const name of [
+        "joined each year",
+        "total number of signatories",
+        "World map",
+        "by headquarters country",
+        "by sector",
+        "endorse each pledge",
+      ]) {
         await expect(page.getByRole("img", { name: new RegExp(name) }).count()).resolves.toBe(1);
       }
       // The map is drawn: one shaded path per country with signatories, the US darkest.
@@ -159,7 +170,9 @@ describe("what reaches the browser", () => {
   it("links the Atom feed from every page's head", async () => {
     for (const path of ["/", "/stats", "/signatories/nokia"]) {
       const html = await (await fetch(`${server.url}${path}`)).text();
-      expect(html).toMatch(/<link rel="alternate" type="application\/atom\+xml" title="Accord Registry: joins and withdrawals" href="\/feed.xml"\/>/);
+      expect(html).toMatch(
+        /<link rel="alternate" type="application\/atom\+xml" title="Accord Registry: joins and withdrawals" href="\/feed.xml"\/>/,
+      );
     }
   });
 
@@ -180,7 +193,9 @@ describe("over HTTP", () => {
   it("lets a script on another origin read the API, ETag and 304 included (CORS preflight)", async () => {
     // Another site: a page from a second server on the loopback address (another port is
     // another origin; Chromium lets loopback pages, and only those, call loopback).
-    const client = createServer((_req, res) => res.setHeader("Content-Type", "text/html").end("<!doctype html><title>Another site</title>"));
+    const client = createServer((_req, res) =>
+      res.setHeader("Content-Type", "text/html").end("<!doctype html><title>Another site</title>"),
+    );
     await new Promise<void>((resolve) => client.listen(0, "127.0.0.1", () => resolve()));
     const context = await browser.newContext();
     try {

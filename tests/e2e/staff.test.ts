@@ -26,7 +26,10 @@ let admin: TestStaff;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  [server, browser] = await Promise.all([startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, STAFF_MFA: "optional" }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, STAFF_MFA: "optional" }),
+    launchBrowser(),
+  ]);
   db = openDatabase(dbPath);
   moderator = await createStaffUser(db, { name: "Mira Moderator" });
   admin = await createStaffUser(db, { role: "admin", name: "Ada Administrator" });
@@ -128,7 +131,9 @@ describe.each([
 
       await page.goto(`/signatories?q=${encodeURIComponent(name.split(" ")[0])}`);
       const results = page.getByRole("region", { name: "Results" });
-      await expect.poll(async () => (await results.getByRole("heading", { level: 3 }).allTextContents()).map((t) => t.trim())).toEqual([name]);
+      await expect
+        .poll(async () => (await results.getByRole("heading", { level: 3 }).allTextContents()).map((t) => t.trim()))
+        .toEqual([name]);
 
       await expect.poll(() => smtp.mails.filter((m) => m.to === app.contactEmail).length, { timeout: 15_000 }).toBe(1);
       const mail = smtp.mails.find((m) => m.to === app.contactEmail)!;
@@ -153,14 +158,24 @@ describe("accessibility of the staff pages (axe-core)", () => {
   let ref = "";
   beforeAll(async () => {
     ref = (await insertApplication(db, { name: "Nokia Solutions Oy" })).ref;
-    await db.insertInto("application_notes").values({ application_id: (await db.selectFrom("applications").select("id").where("ref", "=", ref).executeTakeFirstOrThrow()).id, staff_id: moderator.id, body: "Probably part of Nokia.", created_at: new Date().toISOString() }).execute();
+    await db
+      .insertInto("application_notes")
+      .values({
+        application_id: (await db.selectFrom("applications").select("id").where("ref", "=", ref).executeTakeFirstOrThrow()).id,
+        staff_id: moderator.id,
+        body: "Probably part of Nokia.",
+        created_at: new Date().toISOString(),
+      })
+      .execute();
   });
   afterEach(async () => {
     await context?.close();
   });
 
   function describeViolations(violations: Result[]): string[] {
-    return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${v.help} [${n.html.slice(0, 160)}]`));
+    return violations.flatMap((v) =>
+      v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${v.help} [${n.html.slice(0, 160)}]`),
+    );
   }
 
   pages.push(

@@ -18,7 +18,9 @@ const START_TIMEOUT_MS = 30_000;
 /** node's arguments exactly as `npm start` runs the server (its flags included), as the
  * bench does: memory figures measured in tests are those of the real server. The script's
  * `${BUILD_DIR:-build}` is expanded as the shell would. */
-export const SERVER_ARGS: string[] = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
+export const SERVER_ARGS: string[] = (
+  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }
+).scripts.start
   .split("&&")
   .at(-1)!
   .trim()
@@ -68,8 +70,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const missing = BUILD_OUTPUTS.find((file) => !existsSync(file));
   if (missing) {
     throw new Error(
-      `The production build is missing (${missing}). Run \`npm run build\` first ` +
-        "(`npm test` builds before it runs the tests).",
+      `The production build is missing (${missing}). Run \`npm run build\` first ` + "(`npm test` builds before it runs the tests).",
     );
   }
 
@@ -143,7 +144,6 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   }
   await stop();
   throw new Error(
-    `The server at ${url} was not ready within ${START_TIMEOUT_MS / 1000} s (${lastProblem}).\n` +
-      `--- server output ---\n${output}`,
+    `The server at ${url} was not ready within ${START_TIMEOUT_MS / 1000} s (${lastProblem}).\n` + `--- server output ---\n${output}`,
   );
 }

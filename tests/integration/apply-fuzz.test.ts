@@ -41,7 +41,6 @@ async function send(body: BodyInit, context = freshVisitor(), headers: Record<st
     body,
   });
   tally.bodies++;
-  let status: number;
   let response: Response;
   try {
     const result = await applyRoute.action({ request, params: {}, context });
@@ -49,7 +48,7 @@ async function send(body: BodyInit, context = freshVisitor(), headers: Record<st
   } catch (error) {
     response = error instanceof Response ? error : new Response(String(error), { status: 500 });
   }
-  status = response.status;
+  const status = response.status;
   tally.byStatus[status] = (tally.byStatus[status] ?? 0) + 1;
   if (status >= 500) tally.serverErrors++;
   return response;
@@ -58,11 +57,22 @@ async function send(body: BodyInit, context = freshVisitor(), headers: Record<st
 /** applications, 'submitted' events and application mails: always the same number. */
 async function counts() {
   const db = getDb();
-  const n = async (q: { executeTakeFirstOrThrow(): Promise<{ n: number | string | bigint }> }) => Number((await q.executeTakeFirstOrThrow()).n);
+  const n = async (q: { executeTakeFirstOrThrow(): Promise<{ n: number | string | bigint }> }) =>
+    Number((await q.executeTakeFirstOrThrow()).n);
   return {
     applications: await n(db.selectFrom("applications").select((eb) => eb.fn.countAll<number>().as("n"))),
-    submitted: await n(db.selectFrom("application_events").select((eb) => eb.fn.countAll<number>().as("n")).where("kind", "=", "submitted")),
-    mails: await n(db.selectFrom("mail_outbox").select((eb) => eb.fn.countAll<number>().as("n")).where("kind", "=", "application_received")),
+    submitted: await n(
+      db
+        .selectFrom("application_events")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("kind", "=", "submitted"),
+    ),
+    mails: await n(
+      db
+        .selectFrom("mail_outbox")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("kind", "=", "application_received"),
+    ),
   };
 }
 
@@ -78,7 +88,11 @@ const OK = [303, 400, 403, 429];
 const long = fc
   .tuple(fc.string({ minLength: 1, maxLength: 3 }), fc.integer({ min: 9_000, max: 11_000 }))
   .map(([s, n]) => s.repeat(Math.ceil(n / s.length)).slice(0, n));
-const loneSurrogates = fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 4 });
+const loneSurrogates = fc.string({
+  unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+  minLength: 1,
+  maxLength: 4,
+});
 const nasty = fc.oneof(
   fc.string({ unit: "binary", maxLength: 60 }),
   fc.string({ maxLength: 30 }),
@@ -108,7 +122,20 @@ const nasty = fc.oneof(
   ),
 );
 const fieldName = fc.oneof(
-  fc.constantFrom(...FIELDS, "csrf", STARTED_FIELD, HONEYPOT_FIELD, "status", "id", "signatory_id", "__proto__", "__proto__[x]", "constructor[prototype][x]", "intent", ""),
+  fc.constantFrom(
+    ...FIELDS,
+    "csrf",
+    STARTED_FIELD,
+    HONEYPOT_FIELD,
+    "status",
+    "id",
+    "signatory_id",
+    "__proto__",
+    "__proto__[x]",
+    "constructor[prototype][x]",
+    "intent",
+    "",
+  ),
   fc.string({ maxLength: 12 }),
 );
 
@@ -192,31 +219,65 @@ describe("POST /apply with generated bodies", () => {
     const mostly = (right: fc.Arbitrary<string>, wrong: fc.Arbitrary<string> = nasty) =>
       fc.oneof({ arbitrary: padded(right), weight: 12 }, { arbitrary: wrong, weight: 1 });
     const words = (min: number, max: number) =>
-      fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzéøßñ ÄÖ-'.&,0123456789"), minLength: min, maxLength: max }).filter((w) => normaliseLine(w).length >= min);
+      fc
+        .string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzéøßñ ÄÖ-'.&,0123456789"), minLength: min, maxLength: max })
+        .filter((w) => normaliseLine(w).length >= min);
     await fc.assert(
       fc.asyncProperty(
         fc.record({
           name: mostly(
             fc.oneof(
-              fc.constantFrom("Northwind Security", "No\u0308rthwind  Sécurité S.A.", "株式会社ノースウィンド", "شركة الرياح", "O'Brien & Søn", "Robert'); DROP TABLE applications;--"),
+              fc.constantFrom(
+                "Northwind Security",
+                "No\u0308rthwind  Sécurité S.A.",
+                "株式会社ノースウィンド",
+                "شركة الرياح",
+                "O'Brien & Søn",
+                "Robert'); DROP TABLE applications;--",
+              ),
               words(2, 60),
             ),
           ),
-          description: mostly(fc.oneof(fc.lorem({ mode: "sentences", maxCount: 8 }).filter((t) => t.length >= 20 && t.length <= 1000), words(20, 300))),
+          description: mostly(
+            fc.oneof(
+              fc.lorem({ mode: "sentences", maxCount: 8 }).filter((t) => t.length >= 20 && t.length <= 1000),
+              words(20, 300),
+            ),
+          ),
           contact_name: mostly(fc.oneof(fc.constantFrom("Jane Doe", "Zoë  Ångström"), words(2, 40))),
           contact_title: mostly(fc.oneof(fc.constantFrom("CISO", "Head of Security"), words(2, 40))),
           websiteShape: fc.oneof(
-            { arbitrary: fc.constantFrom("https://www.%", "HTTPS://WWW.%/", "https://%/about/?lang=en#top", " https://shop.%/ ", "https://%:443/"), weight: 12 },
+            {
+              arbitrary: fc.constantFrom(
+                "https://www.%",
+                "HTTPS://WWW.%/",
+                "https://%/about/?lang=en#top",
+                " https://shop.%/ ",
+                "https://%:443/",
+              ),
+              weight: 12,
+            },
             { arbitrary: fc.constantFrom("http://%", "%", "javascript:%"), weight: 1 },
           ),
           emailShape: fc.oneof(
             { arbitrary: fc.constantFrom("jane@%", " Jane.Doe@MAIL.% ", "JANE@%", "j.o'brien+apply@%"), weight: 12 },
             { arbitrary: fc.constantFrom("jane@evil.com", "jane", "jane@gmail.com"), weight: 1 },
           ),
-          country: fc.oneof({ arbitrary: fc.constantFrom("GB", "gb", " FI ", "jp"), weight: 12 }, { arbitrary: fc.constantFrom("XX", ""), weight: 1 }),
-          sector: fc.oneof({ arbitrary: fc.constantFrom("security", " software ", "telecom"), weight: 12 }, { arbitrary: fc.constant("banking"), weight: 1 }),
+          country: fc.oneof(
+            { arbitrary: fc.constantFrom("GB", "gb", " FI ", "jp"), weight: 12 },
+            { arbitrary: fc.constantFrom("XX", ""), weight: 1 },
+          ),
+          sector: fc.oneof(
+            { arbitrary: fc.constantFrom("security", " software ", "telecom"), weight: 12 },
+            { arbitrary: fc.constant("banking"), weight: 1 },
+          ),
           pledges: fc.oneof(
-            { arbitrary: fc.subarray(["paris-call", "paris-call", "cyber-mercenaries", "coordinated-vulnerability-disclosure"]).chain((optional) => fc.shuffledSubarray([...REQUIRED_PLEDGES, ...optional], { minLength: 4 + optional.length })), weight: 12 },
+            {
+              arbitrary: fc
+                .subarray(["paris-call", "paris-call", "cyber-mercenaries", "coordinated-vulnerability-disclosure"])
+                .chain((optional) => fc.shuffledSubarray([...REQUIRED_PLEDGES, ...optional], { minLength: 4 + optional.length })),
+              weight: 12,
+            },
             { arbitrary: fc.subarray(REQUIRED_PLEDGES), weight: 1 },
           ),
         }),
@@ -259,7 +320,11 @@ describe("POST /apply with generated bodies", () => {
             contact_email: normaliseEmail(values.contact_email),
             domain,
           });
-          const pledges = await getDb().selectFrom("application_pledges").select("pledge_code").where("application_id", "=", row.id).execute();
+          const pledges = await getDb()
+            .selectFrom("application_pledges")
+            .select("pledge_code")
+            .where("application_id", "=", row.id)
+            .execute();
           expect(pledges.map((p) => p.pledge_code).sort()).toEqual([...new Set(values.pledges)].sort());
           for (const code of REQUIRED_PLEDGES) expect(values.pledges).toContain(code);
           await expectConsistent();
@@ -290,7 +355,10 @@ describe("the schema alone", () => {
           description: fc.oneof(nasty, fc.lorem({ maxCount: 20 })),
           contact_name: fc.oneof(nasty, fc.constant(" Jane  Doe ")),
           contact_title: fc.oneof(nasty, fc.constant("CISO")),
-          website: fc.oneof(nasty, fc.constantFrom("https://www.northwind.co.uk/", " HTTPS://Northwind.co.uk ", "https://a.b.northwind.co.uk/x?y#z")),
+          website: fc.oneof(
+            nasty,
+            fc.constantFrom("https://www.northwind.co.uk/", " HTTPS://Northwind.co.uk ", "https://a.b.northwind.co.uk/x?y#z"),
+          ),
           contact_email: fc.oneof(nasty, fc.constantFrom("jane@northwind.co.uk", " JANE@Mail.Northwind.CO.UK ")),
           country: fc.oneof(nasty, fc.constantFrom("GB", "gb")),
           sector: fc.oneof(nasty, fc.constant("security")),

@@ -53,7 +53,12 @@ function linksOf(mail: { links: string[] }) {
 
 const statusPage = (url: URL) => renderPage(statusRoute, "/applications/:ref", pageRequest(pathOf(url)), freshVisitor());
 const moderatorPage = (ref: string) =>
-  renderPage(applicationPage, "/moderation/applications/:ref", getAs(`/moderation/applications/${ref}`, cookie, { ref }).request, getAs("/", cookie).context);
+  renderPage(
+    applicationPage,
+    "/moderation/applications/:ref",
+    getAs(`/moderation/applications/${ref}`, cookie, { ref }).request,
+    getAs("/", cookie).context,
+  );
 
 async function row(id: number) {
   return getDb().selectFrom("applications").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -79,7 +84,9 @@ async function changesRequested(n = next()) {
   expect((await respond(verifyRoute.loader, loaderArgs(pathOf(links.verify)))).status).toBe(200);
   const asked = await respond(
     applicationPage.action,
-    postAs(`/moderation/applications/${ref}`, { intent: "request_changes", reason: "Use your security team's address." }, cookie, { params: { ref } }),
+    postAs(`/moderation/applications/${ref}`, { intent: "request_changes", reason: "Use your security team's address." }, cookie, {
+      params: { ref },
+    }),
   );
   expect(asked.status).toBe(303);
   const before = await row(first.id);
@@ -142,7 +149,9 @@ describe("[M2] a resubmission that changes the contact e-mail or the domain", ()
     expect(await queueRefs()).not.toContain(ref);
     const approve = await respond(
       applicationPage.action,
-      postAs(`/moderation/applications/${ref}`, { intent: "approve", joined_on: new Date().toISOString().slice(0, 10) }, cookie, { params: { ref } }),
+      postAs(`/moderation/applications/${ref}`, { intent: "approve", joined_on: new Date().toISOString().slice(0, 10) }, cookie, {
+        params: { ref },
+      }),
     );
     expect(approve.status).toBe(409);
 
@@ -192,13 +201,19 @@ describe("[M2] a resubmission that changes the contact e-mail or the domain", ()
 
   it("[M2] only a changed description: back to pending, still verified, no new mail, the change shown to moderators", async () => {
     const { ref, before, links, fields } = await changesRequested();
-    const mails = async () => (await getDb().selectFrom("mail_outbox").select("id").where("to_address", "=", before.contact_email).execute()).length;
+    const mails = async () =>
+      (await getDb().selectFrom("mail_outbox").select("id").where("to_address", "=", before.contact_email).execute()).length;
     const sent = await mails();
     const description = "Northwind makes the Longship firewall and the Drakkar intrusion detection system for hospitals.";
     const response = await resubmit(ref, { ...fields, description });
     expect(response.status).toBe(303);
     const after = await row(before.id);
-    expect(after).toMatchObject({ status: "pending", verified_at: before.verified_at, verify_token_hash: before.verify_token_hash, description });
+    expect(after).toMatchObject({
+      status: "pending",
+      verified_at: before.verified_at,
+      verify_token_hash: before.verify_token_hash,
+      description,
+    });
     expect(await mails()).toBe(sent);
     expect(await queueRefs()).toContain(ref);
 

@@ -23,8 +23,14 @@ const getDb = useSeededDatabase();
 async function counts() {
   const db = getDb();
   const [apps, mails] = await Promise.all([
-    db.selectFrom("applications").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    db.selectFrom("mail_outbox").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    db
+      .selectFrom("applications")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("mail_outbox")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
   ]);
   return { applications: Number(apps.n), mails: Number(mails.n) };
 }
@@ -65,7 +71,8 @@ async function expectRefused(overrides: Fields, field: string, message: string, 
   // The typed value is still there (HTML turns NUL into U+FFFD; a select shows only its options).
   const typed = overrides[field];
   const control = doc.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${field}"]`)!;
-  const selectable = control.tagName !== "SELECT" || [...doc.querySelectorAll<HTMLOptionElement>(`[name="${field}"] option`)].some((o) => o.value === typed);
+  const selectable =
+    control.tagName !== "SELECT" || [...doc.querySelectorAll<HTMLOptionElement>(`[name="${field}"] option`)].some((o) => o.value === typed);
   if (typeof typed === "string" && field !== "accept" && selectable) {
     expect(control.value).toBe(typed.replace(/\0/g, "\uFFFD"));
   }
@@ -122,7 +129,8 @@ describe("CONTRACT §5 rules, one at a time", () => {
 
   describe("description: 20–1,000 characters", () => {
     it("is required", () => expectRefused({ description: "" }, "description", MESSAGES.description.empty));
-    it("has at least 20 characters", () => expectRefused({ description: "We make firewalls." }, "description", MESSAGES.description.length));
+    it("has at least 20 characters", () =>
+      expectRefused({ description: "We make firewalls." }, "description", MESSAGES.description.length));
     it("has at most 1,000 characters", () => expectRefused({ description: "x".repeat(1001) }, "description", MESSAGES.description.length));
   });
 
@@ -208,7 +216,8 @@ describe("CONTRACT §5 rules, one at a time", () => {
         "pledges",
         MESSAGES.pledges.required(["Stronger defense", "No offense", "Capacity building", "Collective action"]),
       ));
-    it("takes only the listed codes", () => expectRefused({ pledges: [...REQUIRED_PLEDGES, "world-peace"] }, "pledges", MESSAGES.pledges.unknown));
+    it("takes only the listed codes", () =>
+      expectRefused({ pledges: [...REQUIRED_PLEDGES, "world-peace"] }, "pledges", MESSAGES.pledges.unknown));
   });
 
   it("accept: 'on', the contact confirms the authority to commit the organisation", async () => {

@@ -32,7 +32,14 @@ afterAll(() => resetEnvForTests());
 async function rows() {
   const db = getDb();
   const count = async (table: "applications" | "mail_outbox" | "rate_limit_hits") =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { applications: await count("applications"), mails: await count("mail_outbox"), hits: await count("rate_limit_hits") };
 }
 
@@ -43,7 +50,10 @@ describe("cross-site submissions", () => {
     const other = freshVisitor();
     const cases = [
       { name: "no token", options: { context: me, csrf: null } },
-      { name: "another visitor's token", options: { context: me, csrf: (await import("~/modules/security/csrf.server")).csrfToken(other) } },
+      {
+        name: "another visitor's token",
+        options: { context: me, csrf: (await import("~/modules/security/csrf.server")).csrfToken(other) },
+      },
       { name: "a made-up token", options: { context: me, csrf: "x".repeat(43) } },
       { name: "a cross-site Origin", options: { context: me, origin: "https://evil.example" } },
     ];
@@ -81,7 +91,9 @@ describe("the honeypot", () => {
     expect(trap.closest(".form-extra")).not.toBeNull();
     expect(trap.getAttribute("tabindex")).toBe("-1");
     expect(trap.getAttribute("autocomplete")).toBe("off");
-    expect(document!.querySelector(`label[for="${trap.id}"]`)!.textContent).toBe("Leave this field empty: it is here to catch automated spam");
+    expect(document!.querySelector(`label[for="${trap.id}"]`)!.textContent).toBe(
+      "Leave this field empty: it is here to catch automated spam",
+    );
   });
 });
 
@@ -108,7 +120,13 @@ describe("the minimum fill time", () => {
   it("a missing, malformed or forged start time: 400", async () => {
     const before = await rows();
     const old = Date.now() - 60_000;
-    for (const started of ["", "nonsense", `${old}.${"A".repeat(43)}`, startedToken(old).replace(/^\d+/, String(old - 1)), [startedToken(old), startedToken(old)]]) {
+    for (const started of [
+      "",
+      "nonsense",
+      `${old}.${"A".repeat(43)}`,
+      startedToken(old).replace(/^\d+/, String(old - 1)),
+      [startedToken(old), startedToken(old)],
+    ]) {
       const response = await postForm(applyRoute.action, "/apply", validFields({ [STARTED_FIELD]: started }));
       expect(response.status, String(started)).toBe(400);
       expect((await bodyOf(response)).formError).toBe("This form is incomplete or was changed. Reload the page and send it again.");
@@ -150,11 +168,20 @@ describe("APPLY_LIMIT_PER_HOUR", () => {
     expect(page.status).toBe(429);
     const when = new Date(Date.now() + retryAfter * 1000).toISOString().slice(11, 16);
     const alert = page.document!.querySelector('[role="alert"]')!.textContent!;
-    expect(alert).toMatch(/^Too many applications were sent from your network address in the last hour\. You can send this one after \d\d:\d\d UTC/);
-    expect([when, new Date(Date.now() + (retryAfter - 60) * 1000).toISOString().slice(11, 16)]).toContain(alert.match(/after (\d\d:\d\d) UTC/)![1]);
+    expect(alert).toMatch(
+      /^Too many applications were sent from your network address in the last hour\. You can send this one after \d\d:\d\d UTC/,
+    );
+    expect([when, new Date(Date.now() + (retryAfter - 60) * 1000).toISOString().slice(11, 16)]).toContain(
+      alert.match(/after (\d\d:\d\d) UTC/)![1],
+    );
     expect(page.document!.querySelector<HTMLInputElement>("#field-name")!.value).toBe(fields.name);
     // The document answer carries Retry-After too (Remix's `headers` export).
-    const headers = applyRoute.headers!({ actionHeaders: limited.headers, loaderHeaders: new Headers(), parentHeaders: new Headers(), errorHeaders: undefined }) as Headers;
+    const headers = applyRoute.headers!({
+      actionHeaders: limited.headers,
+      loaderHeaders: new Headers(),
+      parentHeaders: new Headers(),
+      errorHeaders: undefined,
+    }) as Headers;
     expect(headers.get("Retry-After")).toBe(String(retryAfter));
 
     // Another address is not affected; an hour later this one may send again.
@@ -265,7 +292,12 @@ describe("[L6] the first mail carries no text the applicant typed", () => {
 
     // A new link from the status page (still unverified): no typed text either.
     const status = new URL(mail.links.find((l) => l.startsWith("http://registry.test/applications/"))!);
-    const resent = await postForm(statusRoute.action, `/applications/${ref}`, { token: status.searchParams.get("token")!, intent: "resend" }, { params: { ref: ref! } });
+    const resent = await postForm(
+      statusRoute.action,
+      `/applications/${ref}`,
+      { token: status.searchParams.get("token")!, intent: "resend" },
+      { params: { ref: ref! } },
+    );
     expect(resent.status).toBe(303);
     const [, second] = await deliver(to, 2);
     expect(second, "the resent mail").toBeDefined();
@@ -279,7 +311,14 @@ describe("[L6] verification mails per recipient and per domain", () => {
   async function counts() {
     const db = getDb();
     const count = async (table: "applications" | "mail_outbox") =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     return { applications: await count("applications"), mails: await count("mail_outbox") };
   }
 
@@ -345,7 +384,13 @@ describe("[L6] verification mails per recipient and per domain", () => {
     expect(response.status).toBe(303);
     const [mail] = await deliver(String(fields.contact_email));
     const status = new URL(mail.links.find((l) => l.startsWith("http://registry.test/applications/"))!);
-    const resend = () => postForm(statusRoute.action, `/applications/${ref}`, { token: status.searchParams.get("token")!, intent: "resend" }, { params: { ref: ref! } });
+    const resend = () =>
+      postForm(
+        statusRoute.action,
+        `/applications/${ref}`,
+        { token: status.searchParams.get("token")!, intent: "resend" },
+        { params: { ref: ref! } },
+      );
     expect((await resend()).status).toBe(303);
     expect((await resend()).status).toBe(303);
     const before = await counts();

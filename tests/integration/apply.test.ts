@@ -224,7 +224,12 @@ describe("the mail and its links", () => {
     const after = await getDb().selectFrom("applications").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
     expect(after.status).toBe("pending");
     expect(after.verified_at).not.toBeNull();
-    const kinds = await getDb().selectFrom("application_events").select("kind").where("application_id", "=", row.id).orderBy("id").execute();
+    const kinds = await getDb()
+      .selectFrom("application_events")
+      .select("kind")
+      .where("application_id", "=", row.id)
+      .orderBy("id")
+      .execute();
     expect(kinds.map((k) => k.kind)).toEqual(["submitted", "verified"]);
 
     // Again: nothing changes, the page says it was already done and still links the status.
@@ -252,10 +257,16 @@ describe("the mail and its links", () => {
       expect(mail).toMatchObject({ status: "pending", attempts: 1 });
       expect(smtp.mails.length).toBe(before);
       // The application itself is untouched by the failure.
-      expect((await getDb().selectFrom("applications").select("status").where("ref", "=", ref).executeTakeFirstOrThrow()).status).toBe("unverified");
+      expect((await getDb().selectFrom("applications").select("status").where("ref", "=", ref).executeTakeFirstOrThrow()).status).toBe(
+        "unverified",
+      );
 
       smtp.failing = false;
-      await getDb().updateTable("mail_outbox").set({ next_attempt_at: new Date(0).toISOString() }).where("id", "=", mail.id).execute();
+      await getDb()
+        .updateTable("mail_outbox")
+        .set({ next_attempt_at: new Date(0).toISOString() })
+        .where("id", "=", mail.id)
+        .execute();
       await sender.flush();
       await sender.flush();
       await smtp.waitFor(before + 1);
@@ -305,7 +316,9 @@ describe("tokens", () => {
       expect(response.headers.get("Cache-Control")).toBe("no-store");
       expect(await response.text()).toContain("This verification link is not valid");
     }
-    expect((await getDb().selectFrom("applications").select("status").where("id", "=", row.id).executeTakeFirstOrThrow()).status).toBe("unverified");
+    expect((await getDb().selectFrom("applications").select("status").where("id", "=", row.id).executeTakeFirstOrThrow()).status).toBe(
+      "unverified",
+    );
   });
 
   it("a verification link works for 7 days, then offers a new one; the new link works, the old one no more", async () => {
@@ -330,7 +343,9 @@ describe("tokens", () => {
     const form = page.document!.querySelector<HTMLFormElement>("form")!;
     expect(form.getAttribute("action")).toBe("/apply/verify");
     expect(form.querySelector<HTMLButtonElement>("button")!.textContent).toBe("Send me a new link");
-    expect((await getDb().selectFrom("applications").select("status").where("id", "=", late.row.id).executeTakeFirstOrThrow()).status).toBe("unverified");
+    expect((await getDb().selectFrom("applications").select("status").where("id", "=", late.row.id).executeTakeFirstOrThrow()).status).toBe(
+      "unverified",
+    );
 
     const fields = Object.fromEntries(
       [...form.querySelectorAll<HTMLInputElement>("input[type=hidden]")].filter((i) => i.name !== "csrf").map((i) => [i.name, i.value]),
@@ -406,7 +421,11 @@ describe("the status page", () => {
       ["rejected", "The application was rejected."],
     ] as const;
     for (const [status, explanation] of cases) {
-      await db.updateTable("applications").set({ status, decision_reason: status === "rejected" ? "Not a technology company." : null }).where("id", "=", row.id).execute();
+      await db
+        .updateTable("applications")
+        .set({ status, decision_reason: status === "rejected" ? "Not a technology company." : null })
+        .where("id", "=", row.id)
+        .execute();
       const page = await statusPage(link);
       expect(page.document!.querySelector(".app-status")!.textContent).toBe(status);
       expect(text(page.document)).toContain(explanation);
@@ -437,10 +456,17 @@ describe("the status page", () => {
 
     // Without the token, with a wrong one, or from another site: nothing happens.
     expect((await postForm(statusRoute.action, `/applications/${ref}`, { intent: "withdraw" }, { params: { ref } })).status).toBe(404);
-    expect((await postForm(statusRoute.action, `/applications/${ref}`, { intent: "withdraw", token: "B".repeat(43) }, { params: { ref } })).status).toBe(404);
-    expect((await postForm(statusRoute.action, `/applications/${ref}`, fields, { params: { ref }, origin: "https://evil.example" })).status).toBe(403);
+    expect(
+      (await postForm(statusRoute.action, `/applications/${ref}`, { intent: "withdraw", token: "B".repeat(43) }, { params: { ref } }))
+        .status,
+    ).toBe(404);
+    expect(
+      (await postForm(statusRoute.action, `/applications/${ref}`, fields, { params: { ref }, origin: "https://evil.example" })).status,
+    ).toBe(403);
     expect((await postForm(statusRoute.action, `/applications/${ref}`, fields, { params: { ref }, csrf: null })).status).toBe(403);
-    expect((await getDb().selectFrom("applications").select("status").where("id", "=", row.id).executeTakeFirstOrThrow()).status).toBe("unverified");
+    expect((await getDb().selectFrom("applications").select("status").where("id", "=", row.id).executeTakeFirstOrThrow()).status).toBe(
+      "unverified",
+    );
 
     const response = await postForm(statusRoute.action, `/applications/${ref}`, fields, { params: { ref } });
     expect(response.status).toBe(303);
@@ -506,7 +532,13 @@ describe("the status page", () => {
     await db.updateTable("applications").set({ status: "changes_requested" }).where("id", "=", row.id).execute();
     await db
       .insertInto("application_events")
-      .values({ application_id: row.id, kind: "changes_requested", reason: "Say which products you make.", actor: "staff:1", created_at: new Date().toISOString() })
+      .values({
+        application_id: row.id,
+        kind: "changes_requested",
+        reason: "Say which products you make.",
+        actor: "staff:1",
+        created_at: new Date().toISOString(),
+      })
       .execute();
 
     const page = await statusPage(links.status);
@@ -534,7 +566,12 @@ describe("the status page", () => {
       accept: "Confirm that you have the authority to commit the organisation to the accord.",
     });
     const description = "Northwind makes the Longship firewall and the Drakkar intrusion detection system for hospitals.";
-    const response = await postForm(statusRoute.action, `/applications/${ref}`, { ...fields, description, accept: "on" }, { params: { ref } });
+    const response = await postForm(
+      statusRoute.action,
+      `/applications/${ref}`,
+      { ...fields, description, accept: "on" },
+      { params: { ref } },
+    );
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe(pathOf(links.status));
 

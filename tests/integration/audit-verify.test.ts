@@ -14,7 +14,20 @@ import { onPostgres } from "../helpers/engine";
 
 const getDb = useSeededDatabase();
 
-const COLUMNS = ["at", "actor", "actor_label", "action", "target_type", "target_id", "reason", "before_json", "after_json", "ip", "prev_hash", "hash"] as const;
+const COLUMNS = [
+  "at",
+  "actor",
+  "actor_label",
+  "action",
+  "target_type",
+  "target_id",
+  "reason",
+  "before_json",
+  "after_json",
+  "ip",
+  "prev_hash",
+  "hash",
+] as const;
 type Column = (typeof COLUMNS)[number];
 
 /** The value with one character changed (or, for an empty field, one character added). */
@@ -45,7 +58,10 @@ beforeAll(async () => {
   const request = new Request("http://registry.test/login", { method: "POST" });
   await signInWithPassword(db, request, { email: moderator.email, password: moderator.password, ip: "192.0.2.1", requestId: "t" });
   await signInWithPassword(db, request, { email: moderator.email, password: "wrong password entirely", ip: "192.0.2.1", requestId: "t" });
-  const by = { id: moderator.id, actor: { actor: `staff:${moderator.id}`, actorLabel: `${moderator.name} <${moderator.email}>`, ip: "192.0.2.1" } };
+  const by = {
+    id: moderator.id,
+    actor: { actor: `staff:${moderator.id}`, actorLabel: `${moderator.name} <${moderator.email}>`, ip: "192.0.2.1" },
+  };
   const [a, b, c] = [await insertApplication(db), await insertApplication(db), await insertApplication(db)];
   await addNote(db, a.ref, "Checked the company register: “Northwind” exists.", by);
   await approveApplication(db, a.ref, "2024-05-01", by);

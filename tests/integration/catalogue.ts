@@ -21,7 +21,9 @@ export async function tableNames(db: DB): Promise<string[]> {
   const { rows } = isPostgres(db)
     ? await sql<{ name: string }>`select table_name as name from information_schema.tables
         where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)
-    : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'`.execute(db);
+    : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\'`.execute(
+        db,
+      );
   return rows.map((r) => r.name).sort();
 }
 

@@ -6,8 +6,7 @@ import { useSeededDatabase } from "../helpers/db";
 import { loaderArgs } from "../helpers/remix";
 
 const getDb = useSeededDatabase();
-const names = async (search: string) =>
-  (await directoryLoader(loaderArgs(`/signatories${search}`))).signatories.map((s) => s.name);
+const names = async (search: string) => (await directoryLoader(loaderArgs(`/signatories${search}`))).signatories.map((s) => s.name);
 
 const later = {
   website: "https://example.org",
@@ -21,9 +20,7 @@ const later = {
 describe("writes", () => {
   it("a committed signatory is searchable at once; a rolled-back one leaves no trace", async () => {
     const db = getDb();
-    await db.transaction().execute((trx) =>
-      createSignatory(trx, { ...later, name: "Zeta Schutz Müller", joined_on: "2019-05-02" }),
-    );
+    await db.transaction().execute((trx) => createSignatory(trx, { ...later, name: "Zeta Schutz Müller", joined_on: "2019-05-02" }));
     expect(await names("?q=muller")).toEqual(["Zeta Schutz Müller"]);
 
     await expect(
@@ -39,9 +36,7 @@ describe("writes", () => {
   it("orders by join date and filters later joiners and years", async () => {
     await getDb()
       .transaction()
-      .execute((trx) =>
-        createSignatory(trx, { ...later, name: "Alpha Withdrawn GmbH", joined_on: "2021-03-01", status: "withdrawn" }),
-      );
+      .execute((trx) => createSignatory(trx, { ...later, name: "Alpha Withdrawn GmbH", joined_on: "2021-03-01", status: "withdrawn" }));
     expect(await names("?sort=-joined&per_page=1")).toEqual(["Zeta Schutz Müller"]);
     const oldestFirst = await names("?sort=joined&status=all&per_page=100");
     expect(oldestFirst).toHaveLength(36);
@@ -57,7 +52,12 @@ describe("writes", () => {
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
         db.transaction().execute((trx) =>
-          createSignatory(trx, { ...later, name: "Twin Guard Systems", website: `https://twin-guard-${i}.example`, joined_on: "2023-03-01" }),
+          createSignatory(trx, {
+            ...later,
+            name: "Twin Guard Systems",
+            website: `https://twin-guard-${i}.example`,
+            joined_on: "2023-03-01",
+          }),
         ),
       ),
     );
@@ -70,9 +70,7 @@ describe("writes", () => {
 
   it("gives a second company of the same name its own slug", async () => {
     const db = getDb();
-    const id = await db
-      .transaction()
-      .execute((trx) => createSignatory(trx, { ...later, name: "Nokia", joined_on: "2022-01-01" }));
+    const id = await db.transaction().execute((trx) => createSignatory(trx, { ...later, name: "Nokia", joined_on: "2022-01-01" }));
     const row = await db.selectFrom("signatories").select("slug").where("id", "=", id).executeTakeFirstOrThrow();
     expect(row.slug).toBe("nokia-2");
   });

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { addSynthetic } from "~/modules/synth/generate.server";
 import { openDatabase, type DB } from "~/modules/database/db.server";
 import { prepareDatabase } from "~/modules/database/startup.server";

@@ -60,7 +60,11 @@ describe("mail outbox", () => {
 
     // The server is back; once the backoff has passed the mail goes out, exactly once.
     smtp.failing = false;
-    await db.updateTable("mail_outbox").set({ next_attempt_at: new Date(0).toISOString() }).where("id", "=", row.id).execute();
+    await db
+      .updateTable("mail_outbox")
+      .set({ next_attempt_at: new Date(0).toISOString() })
+      .where("id", "=", row.id)
+      .execute();
     await sender.flush();
     await sender.flush();
     await sender.stop();
@@ -75,7 +79,11 @@ describe("mail outbox", () => {
     const db = getDb();
     const before = smtp.mails.length;
     const id = await db.transaction().execute((trx) => enqueueMail(trx, mail(4)));
-    await db.updateTable("mail_outbox").set({ status: "sending", lease_until: new Date(Date.now() - 1000).toISOString() }).where("id", "=", id).execute();
+    await db
+      .updateTable("mail_outbox")
+      .set({ status: "sending", lease_until: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", id)
+      .execute();
     const sender = startMailSender(db, { smtpUrl: smtp.url, pollMs: 60_000 });
     await sender.flush();
     await sender.stop();

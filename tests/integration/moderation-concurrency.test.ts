@@ -5,9 +5,6 @@
 // the sign-in limit that a spoofed X-Forwarded-For cannot reset. [2.3.3, 2.3.4, 6.3.1, 15.3.4]
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
 import { openDatabase, type DB } from "~/modules/database/db.server";
@@ -29,7 +26,13 @@ beforeAll(async () => {
   dbPath = await freshDatabaseUrl("staff-http");
   // Ten moderators share this machine's address here; the general write limit (per
   // address) is not what these tests are about.
-  server = await startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, LOG_LEVEL: "info", WRITE_LIMIT_PER_MINUTE: "0", STAFF_MFA: "optional" });
+  server = await startServer({
+    DATABASE_URL: dbPath,
+    SMTP_URL: smtp.url,
+    LOG_LEVEL: "info",
+    WRITE_LIMIT_PER_MINUTE: "0",
+    STAFF_MFA: "optional",
+  });
   db = openDatabase(dbPath);
   clients = [];
   for (let i = 0; i < MODERATORS; i++) {
@@ -50,7 +53,12 @@ afterAll(async () => {
 async function outcome(app: TestApplication) {
   const row = await db.selectFrom("applications").select(["status", "signatory_id"]).where("id", "=", app.id).executeTakeFirstOrThrow();
   const signatories = await db.selectFrom("signatories").select("id").where("name", "=", app.name).execute();
-  const audit = await db.selectFrom("audit_log").select("action").where("target_type", "=", "application").where("target_id", "=", app.ref).execute();
+  const audit = await db
+    .selectFrom("audit_log")
+    .select("action")
+    .where("target_type", "=", "application")
+    .where("target_id", "=", app.ref)
+    .execute();
   const outbox = await db.selectFrom("mail_outbox").select(["id", "status", "kind"]).where("to_address", "=", app.contactEmail).execute();
   return { row, signatories, audit: audit.map((a) => a.action), outbox };
 }
@@ -121,7 +129,11 @@ describe("ten moderators decide one application at the same moment", () => {
   it("leaves an audit chain that verifies, in process and with npm run audit:verify", async () => {
     const check = await verifyAuditChain(db);
     expect(check.ok).toBe(true);
-    const run = spawnSync("npm", ["run", "-s", "audit:verify"], { env: { ...process.env, DATABASE_URL: dbPath }, encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync("npm", ["run", "-s", "audit:verify"], {
+      env: { ...process.env, DATABASE_URL: dbPath },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     console.log(run.stdout.trim());
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`intact, ${check.count} entries`);
@@ -144,8 +156,18 @@ describe("ten organisations of the same name approved at the same moment", () =>
     const signatories = await db.selectFrom("signatories").select(["id", "slug"]).where("name", "=", name).execute();
     expect(signatories).toHaveLength(MODERATORS);
     const base = slugify(name);
-    expect(signatories.map((s) => s.slug).sort()).toEqual([base, ...Array.from({ length: MODERATORS - 1 }, (_, i) => `${base}-${i + 2}`)].sort());
-    const rows = await db.selectFrom("applications").select(["status", "signatory_id"]).where("ref", "in", apps.map((a) => a.ref)).execute();
+    expect(signatories.map((s) => s.slug).sort()).toEqual(
+      [base, ...Array.from({ length: MODERATORS - 1 }, (_, i) => `${base}-${i + 2}`)].sort(),
+    );
+    const rows = await db
+      .selectFrom("applications")
+      .select(["status", "signatory_id"])
+      .where(
+        "ref",
+        "in",
+        apps.map((a) => a.ref),
+      )
+      .execute();
     expect(rows.every((r) => r.status === "approved")).toBe(true);
     expect(new Set(rows.map((r) => r.signatory_id))).toEqual(new Set(signatories.map((s) => s.id)));
     expect((await verifyAuditChain(db)).ok).toBe(true);
@@ -199,7 +221,11 @@ describe("over HTTP", () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 1; i <= 11; i++) {
-      const { response } = await client.post("/login", { email: `nobody-${i}@registry.test`, password: "not the password" }, { "X-Forwarded-For": `198.51.100.${i}` });
+      const { response } = await client.post(
+        "/login",
+        { email: `nobody-${i}@registry.test`, password: "not the password" },
+        { "X-Forwarded-For": `198.51.100.${i}` },
+      );
       statuses.push(response.status);
       last = response;
     }

@@ -45,15 +45,25 @@ const view = async (ref: string) => respond(applicationPage.loader, getAs(`/mode
 async function state(app: TestApplication) {
   const db = getDb();
   const row = await db.selectFrom("applications").selectAll().where("id", "=", app.id).executeTakeFirstOrThrow();
-  const events = await db.selectFrom("application_events").select(["kind", "reason", "actor"]).where("application_id", "=", app.id).orderBy("id").execute();
-  const audit = await db.selectFrom("audit_log").selectAll().where("target_type", "=", "application").where("target_id", "=", app.ref).orderBy("id").execute();
+  const events = await db
+    .selectFrom("application_events")
+    .select(["kind", "reason", "actor"])
+    .where("application_id", "=", app.id)
+    .orderBy("id")
+    .execute();
+  const audit = await db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where("target_type", "=", "application")
+    .where("target_id", "=", app.ref)
+    .orderBy("id")
+    .execute();
   const mails = await db.selectFrom("mail_outbox").selectAll().where("to_address", "=", app.contactEmail).orderBy("id").execute();
   const signatories = await db.selectFrom("signatories").selectAll().where("name", "=", app.name).execute();
   return { row, events, audit, mails, signatories };
 }
 
-const publicNames = async (search: string) =>
-  (await directoryLoader(loaderArgs(`/signatories${search}`))).signatories.map((s) => s.name);
+const publicNames = async (search: string) => (await directoryLoader(loaderArgs(`/signatories${search}`))).signatories.map((s) => s.name);
 
 describe("the queue", () => {
   it("lists open applications oldest first, with their age; unverified ones only on their own tab", async () => {
@@ -61,7 +71,11 @@ describe("the queue", () => {
     const day = 24 * 3600 * 1000;
     const older = await insertApplication(db, { name: "Queue Older Ltd", createdAt: new Date(Date.now() - 9 * day).toISOString() });
     const newer = await insertApplication(db, { name: "Queue Newer Ltd", createdAt: new Date(Date.now() - 2 * day).toISOString() });
-    const asked = await insertApplication(db, { name: "Queue Asked Ltd", status: "changes_requested", createdAt: new Date(Date.now() - 5 * day).toISOString() });
+    const asked = await insertApplication(db, {
+      name: "Queue Asked Ltd",
+      status: "changes_requested",
+      createdAt: new Date(Date.now() - 5 * day).toISOString(),
+    });
     const unverified = await insertApplication(db, { name: "Queue Unverified Ltd", status: "unverified" });
     const rejected = await insertApplication(db, { name: "Queue Rejected Ltd", status: "rejected" });
 
@@ -93,7 +107,13 @@ describe("an application's page", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const data = await response.json();
-    expect(data.application).toMatchObject({ ref: app.ref, name: app.name, contact_email: app.contactEmail, status: "pending", country_name: countryName("GB") });
+    expect(data.application).toMatchObject({
+      ref: app.ref,
+      name: app.name,
+      contact_email: app.contactEmail,
+      status: "pending",
+      country_name: countryName("GB"),
+    });
     expect(data.application.verified_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(data.open).toBe(true);
     const chosen = data.pledges.filter((p: { chosen: boolean }) => p.chosen).map((p: { code: string }) => p.code);
@@ -116,14 +136,31 @@ describe("an application's page", () => {
     const twinA = await insertApplication(db, { name: "Zephyr Shield Labs" });
     const twinB = await insertApplication(db, { name: "zéphyr shield labs" });
 
-    const w = async (ref: string) => (await (await view(ref)).json()).warnings as { about: string; kind: string; name: string; match: string; href: string }[];
+    const w = async (ref: string) =>
+      (await (await view(ref)).json()).warnings as { about: string; kind: string; name: string; match: string; href: string }[];
     expect(await w(telefonica.ref)).toEqual([
-      expect.objectContaining({ about: "name", kind: "signatory", name: "Telefónica", match: "same", href: "/moderation/signatories/telefonica" }),
+      expect.objectContaining({
+        about: "name",
+        kind: "signatory",
+        name: "Telefónica",
+        match: "same",
+        href: "/moderation/signatories/telefonica",
+      }),
     ]);
-    expect(await w(typo.ref)).toEqual([expect.objectContaining({ about: "name", kind: "signatory", name: "Microsoft", match: "similar", distance: 1 })]);
-    expect(await w(sameDomain.ref)).toEqual([expect.objectContaining({ about: "domain", kind: "signatory", name: "Nokia", match: "domain", domain: "nokia.com" })]);
+    expect(await w(typo.ref)).toEqual([
+      expect.objectContaining({ about: "name", kind: "signatory", name: "Microsoft", match: "similar", distance: 1 }),
+    ]);
+    expect(await w(sameDomain.ref)).toEqual([
+      expect.objectContaining({ about: "domain", kind: "signatory", name: "Nokia", match: "domain", domain: "nokia.com" }),
+    ]);
     expect(await w(twinB.ref)).toEqual([
-      expect.objectContaining({ about: "name", kind: "application", name: `Zephyr Shield Labs (${twinA.ref})`, match: "same", href: `/moderation/applications/${twinA.ref}` }),
+      expect.objectContaining({
+        about: "name",
+        kind: "application",
+        name: `Zephyr Shield Labs (${twinA.ref})`,
+        match: "same",
+        href: `/moderation/applications/${twinA.ref}`,
+      }),
     ]);
   });
 });
@@ -141,7 +178,13 @@ describe("approving", () => {
     expect(s.signatories).toHaveLength(1);
     const signatory = s.signatories[0];
     expect(s.row.signatory_id).toBe(signatory.id);
-    expect(signatory).toMatchObject({ slug: "aurora-cyber-defence", founding: 0, status: "active", joined_on: "2024-03-05", domain: app.domain });
+    expect(signatory).toMatchObject({
+      slug: "aurora-cyber-defence",
+      founding: 0,
+      status: "active",
+      joined_on: "2024-03-05",
+      domain: app.domain,
+    });
     const detail = (await getSignatory(getDb(), signatory.slug))!;
     expect(detail.pledges.map((p) => [p.code, p.endorsed_on]).sort()).toEqual(
       [...REQUIRED_PLEDGES, "paris-call"].map((c) => [c, "2024-03-05"]).sort(),
@@ -149,9 +192,17 @@ describe("approving", () => {
     expect(detail.events.map((e) => [e.kind, e.occurred_on])).toEqual([["joined", "2024-03-05"]]);
     expect(s.events.at(-1)).toEqual({ kind: "approved", reason: null, actor: `staff:${moderator.id}` });
     expect(s.audit).toHaveLength(1);
-    expect(s.audit[0]).toMatchObject({ action: "application.approve", actor: `staff:${moderator.id}`, actor_label: `Mona Moderator <${moderator.email}>` });
+    expect(s.audit[0]).toMatchObject({
+      action: "application.approve",
+      actor: `staff:${moderator.id}`,
+      actor_label: `Mona Moderator <${moderator.email}>`,
+    });
     expect(JSON.parse(s.audit[0].before_json!)).toEqual({ status: "pending" });
-    expect(JSON.parse(s.audit[0].after_json!)).toMatchObject({ status: "approved", signatory: "aurora-cyber-defence", joined_on: "2024-03-05" });
+    expect(JSON.parse(s.audit[0].after_json!)).toMatchObject({
+      status: "approved",
+      signatory: "aurora-cyber-defence",
+      joined_on: "2024-03-05",
+    });
     expect(s.mails).toHaveLength(1);
     expect(s.mails[0]).toMatchObject({ kind: "application_approved", status: "pending" });
     expect(s.mails[0].text_body).toContain("http://registry.test/signatories/aurora-cyber-defence");
@@ -159,7 +210,9 @@ describe("approving", () => {
     // The public directory has it at once.
     expect(await publicNames("?q=aurora+cyber")).toEqual(["Aurora Cyber Defence"]);
     // And the page says so afterwards.
-    const page = await (await respond(applicationPage.loader, getAs(`/moderation/applications/${app.ref}?done=approved`, cookie, { ref: app.ref }))).json();
+    const page = await (
+      await respond(applicationPage.loader, getAs(`/moderation/applications/${app.ref}?done=approved`, cookie, { ref: app.ref }))
+    ).json();
     expect(page.open).toBe(false);
     expect(page.done).toBe("approved");
     expect(page.signatory).toEqual({ slug: "aurora-cyber-defence", name: "Aurora Cyber Defence" });
@@ -188,7 +241,11 @@ describe("approving", () => {
     const app = await insertApplication(getDb());
     expect((await decide(app, { intent: "approve", joined_on: "" })).status).toBe(303);
     const before = await state(app);
-    const attempts: Record<string, string>[] = [{ intent: "approve", joined_on: "" }, { intent: "reject", reason: "Too late." }, { intent: "request_changes", reason: "Too late." }];
+    const attempts: Record<string, string>[] = [
+      { intent: "approve", joined_on: "" },
+      { intent: "reject", reason: "Too late." },
+      { intent: "request_changes", reason: "Too late." },
+    ];
     for (const fields of attempts) {
       const again = await decide(app, fields);
       expect(again.status, fields.intent).toBe(409);
@@ -292,7 +349,16 @@ describe("managing signatories", () => {
     respond(editSignatory.action, postAs(`/moderation/signatories/${slug}`, fields, cookie, { params: { slug } }));
   const facts = async (slug: string) => {
     const s = (await getSignatory(getDb(), slug))!;
-    return { intent: "save", name: s.name, website: s.website, country: s.country, sector: s.sector, description: s.description, joined_on: s.joined_on, notes: s.notes ?? "" };
+    return {
+      intent: "save",
+      name: s.name,
+      website: s.website,
+      country: s.country,
+      sector: s.sector,
+      description: s.description,
+      joined_on: s.joined_on,
+      notes: s.notes ?? "",
+    };
   };
 
   it("lists and searches every status, accents aside", async () => {
@@ -367,7 +433,13 @@ describe("managing signatories", () => {
     expect((await edit(slug, { intent: "suspend", reason: "Under review after a complaint." })).status).toBe(303);
     expect((await getSignatory(getDb(), slug))!.status).toBe("suspended");
 
-    const audit = await getDb().selectFrom("audit_log").selectAll().where("target_type", "=", "signatory").where("target_id", "=", slug).orderBy("id").execute();
+    const audit = await getDb()
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("target_type", "=", "signatory")
+      .where("target_id", "=", slug)
+      .orderBy("id")
+      .execute();
     expect(audit.map((a) => [a.action, a.reason])).toEqual([
       ["signatory.withdraw", "Left the accord by letter."],
       ["signatory.reinstate", "Rejoined the accord."],
@@ -387,14 +459,32 @@ describe("staff accounts (admins)", () => {
     const { cookie: adminCookie } = await sessionCookie(getDb(), admin.id);
     const post = (fields: Record<string, string>) => respond(adminUsers.action, postAs("/admin/users", fields, adminCookie));
 
-    const weak = await post({ intent: "create", name: "New Person", email: "new@registry.test", role: "moderator", password: "Password1234" });
+    const weak = await post({
+      intent: "create",
+      name: "New Person",
+      email: "new@registry.test",
+      role: "moderator",
+      password: "Password1234",
+    });
     expect(weak.status).toBe(400);
     const weakData = await weak.json();
     expect(weakData.errors.password).toMatch(/too common/);
     expect(weakData.values).toEqual({ name: "New Person", email: "new@registry.test", role: "moderator" });
-    const ok = await post({ intent: "create", name: "New Person", email: "New@Registry.test", role: "moderator", password: "saffron kettle drums at dawn" });
+    const ok = await post({
+      intent: "create",
+      name: "New Person",
+      email: "New@Registry.test",
+      role: "moderator",
+      password: "saffron kettle drums at dawn",
+    });
     expect(ok.status).toBe(303);
-    const dup = await post({ intent: "create", name: "Again", email: "new@registry.test", role: "moderator", password: "saffron kettle drums at dawn" });
+    const dup = await post({
+      intent: "create",
+      name: "Again",
+      email: "new@registry.test",
+      role: "moderator",
+      password: "saffron kettle drums at dawn",
+    });
     expect((await dup.json()).errors.email).toBe("A staff account with the e-mail new@registry.test already exists.");
     const created = await getDb().selectFrom("staff").selectAll().where("email", "=", "new@registry.test").executeTakeFirstOrThrow();
     expect(created.role).toBe("moderator");
@@ -412,7 +502,13 @@ describe("staff accounts (admins)", () => {
     expect((await post({ intent: "reactivate", staff_id: String(created.id) })).status).toBe(303);
     const list = await (await respond(adminUsers.loader, getAs("/admin/users?done=reactivated", adminCookie))).json();
     expect(list.staff.find((x: { id: number }) => x.id === created.id)).toMatchObject({ active: true, mfa: false, role: "moderator" });
-    const actions = await getDb().selectFrom("audit_log").select(["action", "actor"]).where("target_type", "=", "staff").where("target_id", "=", String(created.id)).orderBy("id").execute();
+    const actions = await getDb()
+      .selectFrom("audit_log")
+      .select(["action", "actor"])
+      .where("target_type", "=", "staff")
+      .where("target_id", "=", String(created.id))
+      .orderBy("id")
+      .execute();
     expect(actions).toEqual([
       { action: "staff.create", actor: `staff:${admin.id}` },
       { action: "staff.deactivate", actor: `staff:${admin.id}` },
@@ -427,7 +523,13 @@ describe("staff accounts (admins)", () => {
     const helper = await createStaffUser(db, { role: "admin" });
     await db.updateTable("staff").set({ role: "moderator" }).where("id", "=", helper.id).execute();
     const { setStaffActive } = await import("~/modules/staff/staff.server");
-    const result = await setStaffActive(db, only.id, false, { actor: `staff:${helper.id}`, actorLabel: "x", ip: null, staffId: helper.id }, null);
+    const result = await setStaffActive(
+      db,
+      only.id,
+      false,
+      { actor: `staff:${helper.id}`, actorLabel: "x", ip: null, staffId: helper.id },
+      null,
+    );
     expect(result).toEqual({ ok: false, error: { kind: "invalid", message: expect.stringMatching(/last active administrator/) } });
     expect((await db.selectFrom("staff").select("active").where("id", "=", only.id).executeTakeFirstOrThrow()).active).toBe(1);
   });

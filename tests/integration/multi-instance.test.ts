@@ -95,7 +95,12 @@ async function apply(formFrom: HttpClient, to: HttpClient, ip: string, fields: R
     body,
     redirect: "manual",
   });
-  return { status: response.status, location: response.headers.get("Location"), retryAfter: response.headers.get("Retry-After"), body: await response.text() };
+  return {
+    status: response.status,
+    location: response.headers.get("Location"),
+    retryAfter: response.headers.get("Retry-After"),
+    body: await response.text(),
+  };
 }
 
 let addresses = 0;
@@ -207,7 +212,11 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
     expect((await signIn(moderator, staff, ip)).status).toBe(303);
     const page = await moderator.get(`/moderation/applications/${ref}`);
     expect(page.body).toContain(name);
-    const approved = await moderator.post(`/moderation/applications/${ref}`, { intent: "approve", joined_on: "" }, { "X-Forwarded-For": ip });
+    const approved = await moderator.post(
+      `/moderation/applications/${ref}`,
+      { intent: "approve", joined_on: "" },
+      { "X-Forwarded-For": ip },
+    );
     expect(approved.response.status).toBe(303);
 
     const after = await new HttpClient(a.url).get(search);
@@ -230,14 +239,21 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
     for (const round of [1, 2, 3]) {
       const app = await insertApplication(db);
       const responses = await Promise.all(
-        moderators.map((m) => m.client.post(`/moderation/applications/${app.ref}`, { intent: "approve", joined_on: "" }, { "X-Forwarded-For": m.ip })),
+        moderators.map((m) =>
+          m.client.post(`/moderation/applications/${app.ref}`, { intent: "approve", joined_on: "" }, { "X-Forwarded-For": m.ip }),
+        ),
       );
       const statuses = responses.map((r) => r.response.status).sort();
       console.log(`round ${round}: approve ×10 across A and B on ${app.ref}: ${statuses.join(", ")}`);
       expect(statuses).toEqual([303, ...Array(9).fill(409)]);
       const signatories = await db.selectFrom("signatories").select("id").where("name", "=", app.name).execute();
       expect(signatories).toHaveLength(1);
-      const audit = await db.selectFrom("audit_log").select("action").where("target_type", "=", "application").where("target_id", "=", app.ref).execute();
+      const audit = await db
+        .selectFrom("audit_log")
+        .select("action")
+        .where("target_type", "=", "application")
+        .where("target_id", "=", app.ref)
+        .execute();
       expect(audit.map((e) => e.action)).toEqual(["application.approve"]);
       const mails = await db.selectFrom("mail_outbox").select("kind").where("to_address", "=", app.contactEmail).execute();
       expect(mails.map((m) => m.kind)).toEqual(["application_approved"]);
@@ -309,7 +325,15 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
     it("a new application: the website field's message, nothing written, no mail", async () => {
       const domain = `held-${unique()}.example`;
       const result = await whileAnotherInstanceHolds(domain, () => submitApplication(db, input(domain), { clientIp: "192.0.2.1" }));
-      expect(result).toEqual({ ok: false, error: { kind: "invalid", errors: { website: `An application for ${domain} is already open. If it is yours, follow the links in the e-mail we sent when it was submitted.` } } });
+      expect(result).toEqual({
+        ok: false,
+        error: {
+          kind: "invalid",
+          errors: {
+            website: `An application for ${domain} is already open. If it is yours, follow the links in the e-mail we sent when it was submitted.`,
+          },
+        },
+      });
       expect(await db.selectFrom("applications").select("id").where("domain", "=", domain).execute()).toHaveLength(1);
       expect(await db.selectFrom("mail_outbox").select("id").where("to_address", "=", `jane.doe@${domain}`).execute()).toEqual([]);
     });
@@ -318,7 +342,10 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
       const mine = await insertApplication(db, { status: "changes_requested" });
       const domain = `held-${unique()}.example`;
       const result = await whileAnotherInstanceHolds(domain, () => resubmitApplication(db, mine.id, input(domain)));
-      expect(result).toEqual({ ok: false, error: { kind: "invalid", errors: { website: expect.stringContaining(`An application for ${domain} is already open.`) } } });
+      expect(result).toEqual({
+        ok: false,
+        error: { kind: "invalid", errors: { website: expect.stringContaining(`An application for ${domain} is already open.`) } },
+      });
       const row = await db.selectFrom("applications").select(["status", "domain"]).where("id", "=", mine.id).executeTakeFirstOrThrow();
       expect(row).toEqual({ status: "changes_requested", domain: mine.domain });
     });
@@ -350,7 +377,8 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
     expect(smtp.mails).toHaveLength(outbox.length);
     const ids = smtp.mails.map((m) => m.messageId);
     expect(new Set(ids).size).toBe(ids.length);
-    const perRecipient = (list: string[]) => list.reduce<Record<string, number>>((count, to) => ({ ...count, [to]: (count[to] ?? 0) + 1 }), {});
+    const perRecipient = (list: string[]) =>
+      list.reduce<Record<string, number>>((count, to) => ({ ...count, [to]: (count[to] ?? 0) + 1 }), {});
     expect(perRecipient(smtp.mails.map((m) => m.to))).toEqual(perRecipient(outbox.map((m) => m.to_address)));
     expect(attempts.filter((t) => fromFlag(t.ok))).toHaveLength(outbox.length);
   });

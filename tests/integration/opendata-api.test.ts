@@ -99,7 +99,11 @@ describe("the OpenAPI document", () => {
       ["/api/v1/signatories", await get(listLoader, "/api/v1/signatories?status=all&per_page=5&page=2"), 200],
       ["/api/v1/signatories", await get(listLoader, "/api/v1/signatories?q=micro"), 200],
       ["/api/v1/signatories", await get(listLoader, "/api/v1/signatories?country=ZZ"), 400],
-      ["/api/v1/signatories/{slug}", await get(oneLoader, "/api/v1/signatories/withdrawn-widgets-ltd", { slug: "withdrawn-widgets-ltd" }), 200],
+      [
+        "/api/v1/signatories/{slug}",
+        await get(oneLoader, "/api/v1/signatories/withdrawn-widgets-ltd", { slug: "withdrawn-widgets-ltd" }),
+        200,
+      ],
       ["/api/v1/signatories/{slug}", await get(oneLoader, "/api/v1/signatories/nokia", { slug: "nokia" }), 200],
       ["/api/v1/signatories/{slug}", await get(oneLoader, "/api/v1/signatories/nobody", { slug: "nobody" }), 404],
       ["/api/v1/pledges", await get(pledgesLoader, "/api/v1/pledges"), 200],
@@ -164,9 +168,7 @@ describe("pledges and stats", () => {
     expect(data).toMatchObject({ total: 39, active: 37, founding: 34 });
     const thisYear = new Date().getUTCFullYear();
     expect(data.by_year[0]).toEqual({ year: 2018, joined: 34, cumulative: 34 });
-    expect(data.by_year.map((y: { year: number }) => y.year)).toEqual(
-      Array.from({ length: thisYear - 2018 + 1 }, (_, i) => 2018 + i),
-    );
+    expect(data.by_year.map((y: { year: number }) => y.year)).toEqual(Array.from({ length: thisYear - 2018 + 1 }, (_, i) => 2018 + i));
     expect(data.by_year.find((y: { year: number }) => y.year === 2023)).toEqual({ year: 2023, joined: 0, cumulative: 38 });
     expect(data.by_year.at(-1).cumulative).toBe(39);
     // Active signatories only: the suspended US company is not counted.
@@ -215,12 +217,17 @@ describe("HTTP behaviour", () => {
 
   it("answers a CORS preflight with 204 and the allowed methods and headers", async () => {
     for (const [path, loader] of [...Object.entries(ROUTES), ["/signatories.csv", csvLoader] as const]) {
-      const response = await get(loader, path, {}, {
-        "x-method": "OPTIONS",
-        Origin: "https://elsewhere.example",
-        "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "if-none-match",
-      });
+      const response = await get(
+        loader,
+        path,
+        {},
+        {
+          "x-method": "OPTIONS",
+          Origin: "https://elsewhere.example",
+          "Access-Control-Request-Method": "GET",
+          "Access-Control-Request-Headers": "if-none-match",
+        },
+      );
       expect(response.status, path).toBe(204);
       expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
       expect(response.headers.get("Access-Control-Allow-Methods")).toBe("GET, HEAD, OPTIONS");

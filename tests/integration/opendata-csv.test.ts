@@ -202,7 +202,12 @@ describe("every page, streamed", () => {
 
   it("lists every matching signatory, in order, whatever page or per_page say", async () => {
     const total = Number(
-      (await getDb().selectFrom("signatories").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n,
+      (
+        await getDb()
+          .selectFrom("signatories")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
     );
     const { text } = await csv("?status=all&page=3&per_page=10");
     const rows = parse(text, { columns: true }) as { slug: string; name: string }[];

@@ -92,7 +92,10 @@ describe("the Atom feed", () => {
     }
     expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
     // The newest: the Tokyo join (2024-01-20); the suspension (2024-02-01) is not a feed event.
-    expect(entries[0]).toMatchObject({ title: `${LATER.japanese} joined the Cybersecurity Tech Accord`, published: "2024-01-20T00:00:00.000Z" });
+    expect(entries[0]).toMatchObject({
+      title: `${LATER.japanese} joined the Cybersecurity Tech Accord`,
+      published: "2024-01-20T00:00:00.000Z",
+    });
     const withdrawal = entries.find((e) => e.category === "withdrawn")!;
     expect(withdrawal).toMatchObject({
       title: `${LATER.withdrawn} withdrew from the Cybersecurity Tech Accord`,
@@ -205,7 +208,9 @@ describe("badges", () => {
     const { svg } = await badge("acme-quoted-and-co");
     expect(svg).toContain("Acme, &quot;Quoted&quot; &amp; Co: active signatory");
     const doc = parseSvg(svg);
-    expect(doc.querySelector("title")!.textContent).toBe(`${LATER.quoted}: active signatory of the Cybersecurity Tech Accord since 2 May 2019`);
+    expect(doc.querySelector("title")!.textContent).toBe(
+      `${LATER.quoted}: active signatory of the Cybersecurity Tech Accord since 2 May 2019`,
+    );
     expect(doc.getElementsByTagName("script")).toHaveLength(0);
   });
 
@@ -251,7 +256,9 @@ describe("rows stored with characters XML 1.0 forbids (written before the text r
         pledges: [],
       }),
     );
-    await db.transaction().execute((trx) => setSignatoryStatus(trx, id, "withdrawn", { on: "2025-11-02", reason: "Left\u0002\u001b[2J the accord" }));
+    await db
+      .transaction()
+      .execute((trx) => setSignatoryStatus(trx, id, "withdrawn", { on: "2025-11-02", reason: "Left\u0002\u001b[2J the accord" }));
     slug = (await db.selectFrom("signatories").select("slug").where("id", "=", id).executeTakeFirstOrThrow()).slug;
   });
 
@@ -271,6 +278,8 @@ describe("rows stored with characters XML 1.0 forbids (written before the text r
     expect(response.status).toBe(200);
     const svg = await response.text();
     const doc = new JSDOM(svg, { contentType: "image/svg+xml" }).window.document;
-    expect(doc.querySelector("title")!.textContent).toBe(`${CLEAN}: withdrew from the Cybersecurity Tech Accord on 2 November 2025 (joined 1 November 2025)`);
+    expect(doc.querySelector("title")!.textContent).toBe(
+      `${CLEAN}: withdrew from the Cybersecurity Tech Accord on 2 November 2025 (joined 1 November 2025)`,
+    );
   });
 });

@@ -62,7 +62,11 @@ async function referenceOnlyDatabase(): Promise<{ url: string; db: DB }> {
   const path = tempFile("empty.db");
   const db = openDatabase(path);
   await migrateToLatest(db);
-  for (const [position, s] of sectorsJson.entries()) await db.insertInto("sectors").values({ ...s, position }).execute();
+  for (const [position, s] of sectorsJson.entries())
+    await db
+      .insertInto("sectors")
+      .values({ ...s, position })
+      .execute();
   for (const [position, p] of pledgesJson.entries()) {
     await db
       .insertInto("pledges")
@@ -76,7 +80,14 @@ const sha256 = (data: string | Buffer) => createHash("sha256").update(data).dige
 
 async function snapshot(db: DB) {
   const count = async (table: "signatories" | "audit_log" | "signatory_events" | "endorsements") =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     csv: await exportCsvText(db, ALL),
     signatories: await count("signatories"),
@@ -176,7 +187,12 @@ describe("round trip of names a spreadsheet would run as formulas (CONTRACT §8)
       expect(names).toEqual(HOSTILE.map((name, i) => ({ slug: `hostile-${i}`, name })));
       expect(await exportCsvText(target.db, ALL)).toBe(first);
       // Its own export changes nothing.
-      const again = await importSignatories(target.db, { file: "hostile.csv", content: Buffer.from(first), actor: "cli:tester", actorLabel: "tester" });
+      const again = await importSignatories(target.db, {
+        file: "hostile.csv",
+        content: Buffer.from(first),
+        actor: "cli:tester",
+        actorLabel: "tester",
+      });
       expect(again.ok && again.report).toMatchObject({ added: [], updated: [], unchanged: HOSTILE.length });
     } finally {
       await Promise.all([source.db.destroy(), target.db.destroy()]);
@@ -238,7 +254,13 @@ describe("a bad file", () => {
     expect(message[10]).toContain("https://");
     expect(message[11]).toContain("founding cannot change");
     expect(message[12]).toContain("missing stronger-defense");
-    for (const part of ["slug must be", "sector 'banking'", "cannot be in the future", "founding must be true or false", "status must be one of"]) {
+    for (const part of [
+      "slug must be",
+      "sector 'banking'",
+      "cannot be in the future",
+      "founding must be true or false",
+      "status must be one of",
+    ]) {
       expect(message[13]).toContain(part);
     }
     expect(run.stderr).toContain("refused, nothing was changed (9 bad lines)");
@@ -261,7 +283,12 @@ describe("a bad file", () => {
 
 describe("a good file", () => {
   const run = (content: string) =>
-    importSignatories(getDb(), { file: "changes.csv", content: Buffer.from(content), actor: "cli:tester", actorLabel: "tester (npm run db:import)" });
+    importSignatories(getDb(), {
+      file: "changes.csv",
+      content: Buffer.from(content),
+      actor: "cli:tester",
+      actorLabel: "tester (npm run db:import)",
+    });
 
   it("adds new slugs, updates known ones, deletes nothing, and is idempotent", async () => {
     const db = getDb();
@@ -325,15 +352,15 @@ describe("a good file", () => {
   });
 
   it("records each import in the audit log, with who, the counts and the changes", async () => {
-    const entries = await getDb()
-      .selectFrom("audit_log")
-      .selectAll()
-      .where("action", "=", "signatory.import")
-      .orderBy("id")
-      .execute();
+    const entries = await getDb().selectFrom("audit_log").selectAll().where("action", "=", "signatory.import").orderBy("id").execute();
     expect(entries.length).toBeGreaterThanOrEqual(3);
     const changed = entries.find((e) => JSON.parse(e.after_json!).added === 1)!;
-    expect(changed).toMatchObject({ actor: "cli:tester", actor_label: "tester (npm run db:import)", target_type: "signatory", target_id: "changes.csv" });
+    expect(changed).toMatchObject({
+      actor: "cli:tester",
+      actor_label: "tester (npm run db:import)",
+      target_type: "signatory",
+      target_id: "changes.csv",
+    });
     const after = JSON.parse(changed.after_json!);
     expect(after).toMatchObject({ rows: 39, added: 1, updated: 3, unchanged: 35, added_slugs: ["zeta-newcomer"] });
     expect(after.sha256).toMatch(/^[0-9a-f]{64}$/);

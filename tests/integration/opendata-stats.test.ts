@@ -123,7 +123,12 @@ describe("figures", () => {
     expect(median([2, 10])).toBe(6);
     expect(median([1, 2, 9])).toBe(2);
     expect(percentile([2, 10], 90)).toBe(10);
-    expect(percentile(Array.from({ length: 10 }, (_, i) => i + 1), 90)).toBe(9);
+    expect(
+      percentile(
+        Array.from({ length: 10 }, (_, i) => i + 1),
+        90,
+      ),
+    ).toBe(9);
     expect(percentile([7], 90)).toBe(7);
   });
 
@@ -131,7 +136,15 @@ describe("figures", () => {
     expect(quarterOf("2025-01-01T00:00:00.000Z")).toBe("2025-Q1");
     expect(quarterOf("2025-06-30T23:59:59.000Z")).toBe("2025-Q2");
     expect(quarterOf("2025-10-01T00:00:00.000Z")).toBe("2025-Q4");
-    expect(continuousYears([{ year: 2018, joined: 3 }, { year: 2020, joined: 2 }], 2021)).toEqual([
+    expect(
+      continuousYears(
+        [
+          { year: 2018, joined: 3 },
+          { year: 2020, joined: 2 },
+        ],
+        2021,
+      ),
+    ).toEqual([
       { year: 2018, joined: 3, cumulative: 3 },
       { year: 2019, joined: 0, cumulative: 3 },
       { year: 2020, joined: 2, cumulative: 5 },
@@ -146,7 +159,13 @@ describe("transparency", () => {
 
   beforeAll(async () => {
     let n = 0;
-    const application = (status: ApplicationStatus, created: string, verified: boolean, decided: string | null, updated = decided ?? created) => ({
+    const application = (
+      status: ApplicationStatus,
+      created: string,
+      verified: boolean,
+      decided: string | null,
+      updated = decided ?? created,
+    ) => ({
       ref: `AR-TEST${String(++n).padStart(4, "0")}`,
       name: PERSONAL[0],
       name_key: "private applicant",

@@ -23,7 +23,9 @@ beforeAll(async () => {
 describe(`public tables in a freshly migrated database (${onPostgres ? "PostgreSQL" : "SQLite"})`, () => {
   it("every table is declared public or private, once", () => {
     const undecided = tables.filter((t) => !PUBLIC_TABLES.includes(t) && !(t in PRIVATE_TABLES));
-    expect(undecided, "add each to PUBLIC_TABLES (and call makePublicData in its migration) or to PRIVATE_TABLES, with the reason").toEqual([]);
+    expect(undecided, "add each to PUBLIC_TABLES (and call makePublicData in its migration) or to PRIVATE_TABLES, with the reason").toEqual(
+      [],
+    );
     expect(PUBLIC_TABLES.filter((t) => t in PRIVATE_TABLES)).toEqual([]);
   });
 

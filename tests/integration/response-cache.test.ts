@@ -25,7 +25,7 @@ async function get(path: string, headers: Record<string, string> = {}) {
 // A seeded-PRNG so a failure can be replayed.
 function random(seed: number) {
   let a = seed;
-  return () => ((a = (a * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (a = (a * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 describe("response cache", () => {
@@ -53,7 +53,8 @@ describe("response cache", () => {
     await db.transaction().execute((trx) => updateSignatory(trx, id, { description: expected }));
     // Figures memoised per data version (perVersion) must move with the same commits.
     const active = JSON.parse((await get("/api/v1/stats")).text).data.active as number;
-    const endorsing = JSON.parse((await get("/api/v1/pledges")).text).data.find((p: { code: string }) => p.code === "no-offense").endorsements as number;
+    const endorsing = JSON.parse((await get("/api/v1/pledges")).text).data.find((p: { code: string }) => p.code === "no-offense")
+      .endorsements as number;
     const reads = [
       async () => expect((await get("/signatories/nokia")).text).toContain(expected.replace(/'/g, "&#x27;")),
       async () => expect(JSON.parse((await get("/api/v1/signatories/nokia")).text).data.description).toBe(expected),
@@ -81,9 +82,7 @@ describe("response cache", () => {
           await db.transaction().execute((trx) => updateSignatory(trx, id, { description: expected }));
         } else {
           status = status === "active" ? "withdrawn" : "active";
-          await db.transaction().execute((trx) =>
-            setSignatoryStatus(trx, id, status, { on: "2026-01-01", reason: `cache test ${step}` }),
-          );
+          await db.transaction().execute((trx) => setSignatoryStatus(trx, id, status, { on: "2026-01-01", reason: `cache test ${step}` }));
         }
       } else {
         await reads[Math.floor(rand() * reads.length)]();

@@ -129,10 +129,13 @@ function differences(table: string, declared: SchemaColumn[], actual: CatalogueC
       problems.push(`${id}: in db/schema.ts, missing from the database`);
       continue;
     }
-    const family = real.family === "integer" && column.family === "boolean-as-integer" && BOOLEANS_WITHOUT_CHECK[id] ? column.family : real.family;
+    const family =
+      real.family === "integer" && column.family === "boolean-as-integer" && BOOLEANS_WITHOUT_CHECK[id] ? column.family : real.family;
     if (family !== column.family) problems.push(`${id}: db/schema.ts says ${column.family}, the database stores ${real.family}`);
     if (real.nullable !== column.nullable) {
-      problems.push(`${id}: db/schema.ts says ${column.nullable ? "nullable" : "NOT NULL"}, the database has ${real.nullable ? "nullable" : "NOT NULL"}`);
+      problems.push(
+        `${id}: db/schema.ts says ${column.nullable ? "nullable" : "NOT NULL"}, the database has ${real.nullable ? "nullable" : "NOT NULL"}`,
+      );
     }
     if (column.generated && !real.hasDefault) problems.push(`${id}: Generated<> in db/schema.ts, but the database has no default`);
   }
@@ -178,8 +181,18 @@ describe(`db/schema.ts against a freshly migrated database (${onPostgres ? "Post
 describe("the schema reader", () => {
   it("reads nullability, Generated<> and the boolean alias", () => {
     const staff = schema.get("staff")!;
-    expect(staff.find((c) => c.name === "active")).toEqual({ name: "active", family: "boolean-as-integer", nullable: false, generated: true });
-    expect(staff.find((c) => c.name === "totp_last_step")).toEqual({ name: "totp_last_step", family: "integer", nullable: true, generated: false });
+    expect(staff.find((c) => c.name === "active")).toEqual({
+      name: "active",
+      family: "boolean-as-integer",
+      nullable: false,
+      generated: true,
+    });
+    expect(staff.find((c) => c.name === "totp_last_step")).toEqual({
+      name: "totp_last_step",
+      family: "integer",
+      nullable: true,
+      generated: false,
+    });
     expect(schema.get("signatories")!.find((c) => c.name === "status")).toMatchObject({ family: "text", nullable: false });
   });
 

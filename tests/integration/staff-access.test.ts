@@ -12,13 +12,19 @@ interface RouteModule {
   action?: (args: ActionFunctionArgs) => Promise<unknown>;
 }
 
-const modules = import.meta.glob<RouteModule>(["../../app/routes/moderation*.tsx", "../../app/routes/admin*.tsx", "../../app/routes/account*.tsx"], {
-  eager: true,
-});
+const modules = import.meta.glob<RouteModule>(
+  ["../../app/routes/moderation*.tsx", "../../app/routes/admin*.tsx", "../../app/routes/account*.tsx"],
+  {
+    eager: true,
+  },
+);
 
 /** The URL of a flat-route file, with its parameters filled in. */
 function urlOf(file: string, params: Record<string, string>): { path: string; params: Record<string, string> } {
-  const name = file.split("/").pop()!.replace(/\.tsx$/, "");
+  const name = file
+    .split("/")
+    .pop()!
+    .replace(/\.tsx$/, "");
   const used: Record<string, string> = {};
   const segments = name
     .split(".")
@@ -47,8 +53,17 @@ beforeAll(async () => {
 /** Everything an action could change, to compare before and after. */
 async function snapshot() {
   const db = getDb();
-  const count = async (table: "audit_log" | "signatories" | "staff" | "application_notes" | "mail_outbox" | "signatory_events" | "staff_recovery_codes") =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  const count = async (
+    table: "audit_log" | "signatories" | "staff" | "application_notes" | "mail_outbox" | "signatory_events" | "staff_recovery_codes",
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     audit: await count("audit_log"),
     signatories: await count("signatories"),
@@ -57,7 +72,11 @@ async function snapshot() {
     mail: await count("mail_outbox"),
     events: await count("signatory_events"),
     codes: await count("staff_recovery_codes"),
-    application: await db.selectFrom("applications").select(["status", "signatory_id"]).where("ref", "=", application.ref).executeTakeFirst(),
+    application: await db
+      .selectFrom("applications")
+      .select(["status", "signatory_id"])
+      .where("ref", "=", application.ref)
+      .executeTakeFirst(),
     nokia: await db.selectFrom("signatories").select(["name", "status", "updated_at"]).where("slug", "=", "nokia").executeTakeFirst(),
     active: (await db.selectFrom("staff").select(["id", "active"]).orderBy("id").execute()).map((s) => `${s.id}:${s.active}`).join(),
   };
@@ -69,13 +88,26 @@ const INTENTS: Record<string, string>[] = [
   { intent: "reject", reason: "Not a technology company." },
   { intent: "request_changes", reason: "Please describe your products." },
   { intent: "note", body: "Looks fine." },
-  { intent: "save", name: "Nokia Renamed", website: "https://www.nokia.com", country: "FI", sector: "telecom", description: "A description long enough to pass.", joined_on: "2018-04-17" },
+  {
+    intent: "save",
+    name: "Nokia Renamed",
+    website: "https://www.nokia.com",
+    country: "FI",
+    sector: "telecom",
+    description: "A description long enough to pass.",
+    joined_on: "2018-04-17",
+  },
   { intent: "withdraw", reason: "Left." },
   { intent: "suspend", reason: "Complaint." },
   { intent: "create", name: "Eve Intruder", email: "eve@registry.test", role: "admin", password: "a long and unusual passphrase" },
   { intent: "deactivate", staff_id: "1" },
   { intent: "enrol", sealed: "x", code: "123456", reauth: "a long and unusual passphrase" },
-  { intent: "password", current_password: "a long and unusual passphrase", new_password: "glacier pepper mosaic lanterns", confirm_password: "glacier pepper mosaic lanterns" },
+  {
+    intent: "password",
+    current_password: "a long and unusual passphrase",
+    new_password: "glacier pepper mosaic lanterns",
+    confirm_password: "glacier pepper mosaic lanterns",
+  },
 ];
 
 const routes = Object.entries(modules).map(([file, mod]) => ({ file: file.replace("../../app/routes/", ""), mod }));

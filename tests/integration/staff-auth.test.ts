@@ -61,7 +61,16 @@ describe("passwords [6.2.x, 11.4.2]", () => {
 
   it("refuses short, common and dressed-up common passwords, and accepts long phrases of any characters", async () => {
     expect(await passwordProblem("short pw")).toMatch(/at least 12/);
-    for (const weak of ["Password123", "Password1234", "Password123!", "p@ssw0rd2024!!", "qwertyuiop12", "aaaaaaaaaaaa", "123456789012", "letmeinletmein".slice(0, 7) + "00000"]) {
+    for (const weak of [
+      "Password123",
+      "Password1234",
+      "Password123!",
+      "p@ssw0rd2024!!",
+      "qwertyuiop12",
+      "aaaaaaaaaaaa",
+      "123456789012",
+      "letmeinletmein".slice(0, 7) + "00000",
+    ]) {
       expect(await passwordProblem(weak), weak).not.toBeNull();
     }
     expect(await passwordProblem("maxwell tester rules", ["maxwell"])).toMatch(/name or e-mail/);
@@ -132,7 +141,10 @@ describe("signing in (CONTRACT §6, §7)", () => {
 
   it("gives a new session id at every sign-in and ends the one the browser brought [7.2.4]", async () => {
     const first = cookieOf(await signIn(moderator.email, moderator.password))!;
-    const second = await respond(login.action, postAs("/login", { email: moderator.email, password: moderator.password }, first, { context: fresh() }));
+    const second = await respond(
+      login.action,
+      postAs("/login", { email: moderator.email, password: moderator.password }, first, { context: fresh() }),
+    );
     expect(second.status).toBe(303);
     expect(cookieOf(second)).not.toBe(first);
     // The old cookie no longer opens anything.
@@ -177,29 +189,41 @@ describe("signing in (CONTRACT §6, §7)", () => {
     const missing = await respond(login.action, formPost("/login", { email: moderator.email }, { context: fresh() }));
     expect(missing.status).toBe(400);
     expect((await missing.json()).errors.password).toBe("Password is required.");
-    const noToken = await respond(login.action, formPost("/login", { email: moderator.email, password: PASSWORD }, { context: fresh(), csrf: null }));
+    const noToken = await respond(
+      login.action,
+      formPost("/login", { email: moderator.email, password: PASSWORD }, { context: fresh(), csrf: null }),
+    );
     expect(noToken.status).toBe(403);
     const otherVisitorsToken = await respond(
       login.action,
       formPost("/login", { email: moderator.email, password: PASSWORD, csrf: "A".repeat(43) }, { context: fresh() }),
     );
     expect(otherVisitorsToken.status).toBe(403);
-    const crossSite = await respond(login.action, formPost("/login", { email: moderator.email, password: PASSWORD }, { context: fresh(), origin: "https://evil.example" }));
+    const crossSite = await respond(
+      login.action,
+      formPost("/login", { email: moderator.email, password: PASSWORD }, { context: fresh(), origin: "https://evil.example" }),
+    );
     expect(crossSite.status).toBe(403);
     expect(crossSite.headers.get("Set-Cookie")).toBeNull();
   });
 });
 
 describe("redirectTo stays on this site [3.7.2]", () => {
-  it.each(["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/\t/evil.example", " /moderation", "/login", ""])(
-    "%j falls back to /moderation",
-    async (target) => {
-      expect(safeRedirect(target)).toBe("/moderation");
-      const response = await signIn(moderator.email, moderator.password, fresh(), { redirectTo: target });
-      expect(response.status).toBe(303);
-      expect(response.headers.get("Location")).toBe("/moderation");
-    },
-  );
+  it.each([
+    "https://evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "/\t/evil.example",
+    " /moderation",
+    "/login",
+    "",
+  ])("%j falls back to /moderation", async (target) => {
+    expect(safeRedirect(target)).toBe("/moderation");
+    const response = await signIn(moderator.email, moderator.password, fresh(), { redirectTo: target });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe("/moderation");
+  });
 
   it("follows a local path, query included", async () => {
     const response = await signIn(moderator.email, moderator.password, fresh(), { redirectTo: "/moderation/applications/AR-42?x=1" });
@@ -333,7 +357,10 @@ describe("the second factor (TOTP, recovery codes)", () => {
     expect(page.enrolment.qr).toMatch(/^data:image\/svg\+xml;base64,/);
     const secret = unsealEnrolment(page.enrolment.sealed, staff.id)!;
     expect(page.enrolment.secretText.replace(/ /g, "")).toBe(secret);
-    const wrong = await respond(account.action, postAs("/account", { intent: "enrol", sealed: page.enrolment.sealed, code: "000000" }, cookie));
+    const wrong = await respond(
+      account.action,
+      postAs("/account", { intent: "enrol", sealed: page.enrolment.sealed, code: "000000" }, cookie),
+    );
     expect(wrong.status).toBe(400);
     const wrongData = await wrong.json();
     expect(wrongData.errors.code).toMatch(/not right/);
@@ -362,7 +389,12 @@ describe("the second factor (TOTP, recovery codes)", () => {
     expect((await auditActions("auth.mfa_enrolled")).at(-1)).toMatchObject({ actor: `staff:${staff.id}` });
     // A sealed enrolment form is bound to its account.
     const other = await createStaffUser(getDb());
-    expect(unsealEnrolment((await (await respond(account.loader, getAs("/account", (await sessionCookie(getDb(), staff.id)).cookie))).json()).enrolment.sealed, other.id)).toBeNull();
+    expect(
+      unsealEnrolment(
+        (await (await respond(account.loader, getAs("/account", (await sessionCookie(getDb(), staff.id)).cookie))).json()).enrolment.sealed,
+        other.id,
+      ),
+    ).toBeNull();
   });
 
   it("asks for the code after the password; the half-signed-in session opens nothing", async () => {
@@ -376,12 +408,18 @@ describe("the second factor (TOTP, recovery codes)", () => {
     expect((await respond(queue.loader, getAs("/moderation", waiting))).status).toBe(303);
     expect((await (await respond(login.loader, getAs("/login", waiting))).json()).step).toBe("code");
 
-    const bad = await respond(login.action, postAs("/login", { intent: "code", code: "123456", redirectTo: "/moderation/audit" }, waiting, { context }));
+    const bad = await respond(
+      login.action,
+      postAs("/login", { intent: "code", code: "123456", redirectTo: "/moderation/audit" }, waiting, { context }),
+    );
     expect(bad.status).toBe(401);
     // The enrolment used this 30-second step's code: a sign-in takes the next one.
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 30_000 });
     const code = await currentTotp(secret);
-    const step2 = await respond(login.action, postAs("/login", { intent: "code", code, redirectTo: "/moderation/audit" }, waiting, { context }));
+    const step2 = await respond(
+      login.action,
+      postAs("/login", { intent: "code", code, redirectTo: "/moderation/audit" }, waiting, { context }),
+    );
     expect(step2.status).toBe(303);
     expect(step2.headers.get("Location")).toBe("/moderation/audit");
     const full = cookieOf(step2)!;
@@ -395,10 +433,15 @@ describe("the second factor (TOTP, recovery codes)", () => {
     const again = cookieOf(await signIn(staff.email, staff.password, context))!;
     expect((await respond(login.action, postAs("/login", { intent: "code", code }, again, { context }))).status).toBe(401);
     vi.useRealTimers();
-    const recovered = await respond(login.action, postAs("/login", { intent: "code", code: recoveryCodes[0].toUpperCase() }, again, { context }));
+    const recovered = await respond(
+      login.action,
+      postAs("/login", { intent: "code", code: recoveryCodes[0].toUpperCase() }, again, { context }),
+    );
     expect(recovered.status).toBe(303);
     const third = cookieOf(await signIn(staff.email, staff.password, context))!;
-    expect((await respond(login.action, postAs("/login", { intent: "code", code: recoveryCodes[0] }, third, { context }))).status).toBe(401);
+    expect((await respond(login.action, postAs("/login", { intent: "code", code: recoveryCodes[0] }, third, { context }))).status).toBe(
+      401,
+    );
     const reasons = (await auditActions("auth.sign_in")).filter((e) => e.actor === `staff:${staff.id}`).map((e) => e.reason);
     expect(reasons).toEqual(["password and authenticator code", "password and recovery code"]);
   });

@@ -59,7 +59,12 @@ export function withCookie<A extends { request: Request }>(args: A, cookie: stri
   return { ...args, request: new Request(args.request.url, init) };
 }
 
-export function getAs(path: string, cookie: string | null, params: Record<string, string> = {}, context: AppLoadContext = visitor()): LoaderFunctionArgs {
+export function getAs(
+  path: string,
+  cookie: string | null,
+  params: Record<string, string> = {},
+  context: AppLoadContext = visitor(),
+): LoaderFunctionArgs {
   return withCookie(loaderArgs(path, params, context), cookie);
 }
 
@@ -149,11 +154,20 @@ export async function insertApplication(
     .executeTakeFirstOrThrow();
   const pledges = options.pledges ?? [...REQUIRED_PLEDGES, "paris-call"];
   if (pledges.length > 0) {
-    await db.insertInto("application_pledges").values(pledges.map((p) => ({ application_id: id, pledge_code: p }))).execute();
+    await db
+      .insertInto("application_pledges")
+      .values(pledges.map((p) => ({ application_id: id, pledge_code: p })))
+      .execute();
   }
-  await db.insertInto("application_events").values({ application_id: id, kind: "submitted", reason: null, actor: "applicant", created_at: created }).execute();
+  await db
+    .insertInto("application_events")
+    .values({ application_id: id, kind: "submitted", reason: null, actor: "applicant", created_at: created })
+    .execute();
   if (verified) {
-    await db.insertInto("application_events").values({ application_id: id, kind: "verified", reason: null, actor: "applicant", created_at: verified }).execute();
+    await db
+      .insertInto("application_events")
+      .values({ application_id: id, kind: "verified", reason: null, actor: "applicant", created_at: verified })
+      .execute();
   }
   return { id, ref, name, contactEmail, domain };
 }
@@ -199,7 +213,11 @@ export class HttpClient {
     return { response, body };
   }
 
-  async post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ response: Response; body: string }> {
+  async post(
+    path: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<{ response: Response; body: string }> {
     const response = await fetch(new URL(path, this.base), {
       method: "POST",
       headers: {

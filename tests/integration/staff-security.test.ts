@@ -34,13 +34,19 @@ async function auditRows(action: string) {
   return getDb().selectFrom("audit_log").selectAll().where("action", "=", action).orderBy("id").execute();
 }
 
-const sha256 = (code: string) => createHash("sha256").update(code.toLowerCase().replace(/[^a-z0-9]/g, "")).digest("hex");
+const sha256 = (code: string) =>
+  createHash("sha256")
+    .update(code.toLowerCase().replace(/[^a-z0-9]/g, ""))
+    .digest("hex");
 
 /** Enrols an authenticator for the account through /account; returns the secret and the codes shown. */
 async function enrol(staff: TestStaff, cookie: string) {
   const page = await (await respond(account.loader, getAs("/account", cookie))).json();
   const secret = unsealEnrolment(page.enrolment.sealed, staff.id)!;
-  const response = await respond(account.action, postAs("/account", { intent: "enrol", sealed: page.enrolment.sealed, code: await currentTotp(secret) }, cookie));
+  const response = await respond(
+    account.action,
+    postAs("/account", { intent: "enrol", sealed: page.enrolment.sealed, code: await currentTotp(secret) }, cookie),
+  );
   expect(response.status).toBe(200);
   return { secret, recoveryCodes: (await response.json()).recoveryCodes as string[] };
 }
@@ -91,12 +97,17 @@ describe("sign-in budgets", () => {
     const attacker = fresh();
     const waiting = cookieOf(await signIn(staff.email, staff.password, attacker))!;
     for (let i = 0; i < 10; i++) {
-      expect((await respond(login.action, postAs("/login", { intent: "code", code: "000000" }, waiting, { context: attacker }))).status).toBe(401);
+      expect(
+        (await respond(login.action, postAs("/login", { intent: "code", code: "000000" }, waiting, { context: attacker }))).status,
+      ).toBe(401);
     }
     const owner = fresh();
     const ownerWaiting = cookieOf(await signIn(staff.email, staff.password, owner))!;
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 30_000 });
-    const step2 = await respond(login.action, postAs("/login", { intent: "code", code: await currentTotp(secret) }, ownerWaiting, { context: owner }));
+    const step2 = await respond(
+      login.action,
+      postAs("/login", { intent: "code", code: await currentTotp(secret) }, ownerWaiting, { context: owner }),
+    );
     expect(step2.status).toBe(303);
     expect(step2.headers.get("Location")).toBe("/moderation");
   });
@@ -105,7 +116,8 @@ describe("sign-in budgets", () => {
     const context = fresh();
     for (let i = 1; i <= 10; i++) expect((await signIn(`spray-${i}@registry.test`, "wrong password number one", context)).status).toBe(401);
     const before = (await auditRows("auth.rate_limited")).length;
-    for (let i = 11; i <= 15; i++) expect((await signIn(`spray-${i}@registry.test`, "wrong password number one", context)).status).toBe(429);
+    for (let i = 11; i <= 15; i++)
+      expect((await signIn(`spray-${i}@registry.test`, "wrong password number one", context)).status).toBe(429);
     const rows = await auditRows("auth.rate_limited");
     expect(rows.length).toBe(before + 1);
     const row = rows.at(-1)!;
@@ -141,7 +153,15 @@ describe("who sees what was typed at failed sign-ins", () => {
     await getDb()
       .transaction()
       .execute((trx) =>
-        appendAudit(trx, { actor: "anonymous", actorLabel: "Not signed in", ip: "198.51.100.77", action: "auth.rate_limited", targetType: "login", targetId: typed, reason: "too many failed sign-ins; refused for 900 s" }),
+        appendAudit(trx, {
+          actor: "anonymous",
+          actorLabel: "Not signed in",
+          ip: "198.51.100.77",
+          action: "auth.rate_limited",
+          targetType: "login",
+          targetId: typed,
+          reason: "too many failed sign-ins; refused for 900 s",
+        }),
       );
     const moderator = await createStaffUser(getDb());
     const { cookie } = await sessionCookie(getDb(), moderator.id);
@@ -151,7 +171,9 @@ describe("who sees what was typed at failed sign-ins", () => {
     expect(moderatorBody).not.toContain(typed);
     expect(moderatorBody).toContain("hidden: admins only");
     // Nor can a moderator find it by filtering on it.
-    const probe = await (await respond(audit.loader, getAs(`/moderation/audit?target=${encodeURIComponent(`login:${typed}`)}`, cookie))).json();
+    const probe = await (
+      await respond(audit.loader, getAs(`/moderation/audit?target=${encodeURIComponent(`login:${typed}`)}`, cookie))
+    ).json();
     expect(probe.list.total).toBe(0);
     const asAdmin = await respond(audit.loader, getAs("/moderation/audit?action=auth.rate_limited", adminCookie));
     expect(await asAdmin.text()).toContain(typed);
@@ -166,7 +188,12 @@ describe("replacing the authenticator", () => {
     const { cookie } = await sessionCookie(getDb(), staff.id);
     await enrol(staff, cookie);
     const before = await getDb().selectFrom("staff").select(["totp_secret"]).where("id", "=", staff.id).executeTakeFirstOrThrow();
-    const codesBefore = await getDb().selectFrom("staff_recovery_codes").select("code_hash").where("staff_id", "=", staff.id).orderBy("id").execute();
+    const codesBefore = await getDb()
+      .selectFrom("staff_recovery_codes")
+      .select("code_hash")
+      .where("staff_id", "=", staff.id)
+      .orderBy("id")
+      .execute();
 
     const page = await (await respond(account.loader, getAs("/account", cookie))).json();
     const secret = unsealEnrolment(page.enrolment.sealed, staff.id)!;
@@ -183,7 +210,9 @@ describe("replacing the authenticator", () => {
       expect(data.errors.reauth).toBeTruthy();
     }
     expect(await getDb().selectFrom("staff").select(["totp_secret"]).where("id", "=", staff.id).executeTakeFirstOrThrow()).toEqual(before);
-    expect(await getDb().selectFrom("staff_recovery_codes").select("code_hash").where("staff_id", "=", staff.id).orderBy("id").execute()).toEqual(codesBefore);
+    expect(
+      await getDb().selectFrom("staff_recovery_codes").select("code_hash").where("staff_id", "=", staff.id).orderBy("id").execute(),
+    ).toEqual(codesBefore);
     const failed = (await auditRows("auth.reauth_failed")).filter((r) => r.actor === `staff:${staff.id}`);
     expect(failed.length).toBeGreaterThanOrEqual(1);
 
@@ -202,7 +231,10 @@ describe("replacing the authenticator", () => {
     const replace = async (reauth: string) => {
       const page = await (await respond(account.loader, getAs("/account", cookie))).json();
       const secret = unsealEnrolment(page.enrolment.sealed, staff.id)!;
-      const response = await respond(account.action, postAs("/account", { intent: "enrol", sealed: page.enrolment.sealed, code: await currentTotp(secret), reauth }, cookie));
+      const response = await respond(
+        account.action,
+        postAs("/account", { intent: "enrol", sealed: page.enrolment.sealed, code: await currentTotp(secret), reauth }, cookie),
+      );
       expect(response.status).toBe(200);
       const codes = (await response.json()).recoveryCodes as string[];
       expect(codes).toHaveLength(10);
@@ -235,7 +267,12 @@ describe("changing one's password", () => {
     const weak = await post({ current_password: staff.password, new_password: "letmeinletmein", confirm_password: "letmeinletmein" });
     expect(weak.status).toBe(400);
     expect((await weak.json()).errors.new_password).toMatch(/too common or too easy to guess/);
-    expect(await passwords.verifyPassword((await getDb().selectFrom("staff").select("password_hash").where("id", "=", staff.id).executeTakeFirstOrThrow()).password_hash, staff.password)).toBe(true);
+    expect(
+      await passwords.verifyPassword(
+        (await getDb().selectFrom("staff").select("password_hash").where("id", "=", staff.id).executeTakeFirstOrThrow()).password_hash,
+        staff.password,
+      ),
+    ).toBe(true);
 
     const ok = await post({ current_password: staff.password, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD });
     expect(ok.status).toBe(303);
@@ -255,18 +292,28 @@ describe("changing one's password", () => {
   it("[L8] an account an admin created must change its password before reaching /moderation or /admin [ASVS 6.4.1]", async () => {
     const created = await respond(
       adminUsers.action,
-      postAs("/admin/users", { intent: "create", name: "Nora Newcomer", email: "nora@registry.test", role: "admin", password: "saffron kettle drums at dawn" }, adminCookie),
+      postAs(
+        "/admin/users",
+        { intent: "create", name: "Nora Newcomer", email: "nora@registry.test", role: "admin", password: "saffron kettle drums at dawn" },
+        adminCookie,
+      ),
     );
     expect(created.status).toBe(303);
     const initialPassword = async () =>
-      ((await (await respond(adminUsers.loader, getAs("/admin/users", adminCookie))).json()).staff as { email: string; initialPassword: boolean }[]).find(
-        (s) => s.email === "nora@registry.test",
-      )!.initialPassword;
+      (
+        (await (await respond(adminUsers.loader, getAs("/admin/users", adminCookie))).json()).staff as {
+          email: string;
+          initialPassword: boolean;
+        }[]
+      ).find((s) => s.email === "nora@registry.test")!.initialPassword;
     expect(await initialPassword()).toBe(true);
     const signedIn = await signIn("nora@registry.test", "saffron kettle drums at dawn");
     expect(signedIn.status).toBe(303);
     const cookie = cookieOf(signedIn)!;
-    for (const [mod, path] of [[queue, "/moderation"], [adminUsers, "/admin/users"]] as const) {
+    for (const [mod, path] of [
+      [queue, "/moderation"],
+      [adminUsers, "/admin/users"],
+    ] as const) {
       const response = await respond(mod.loader, getAs(path, cookie));
       expect(response.status, path).toBe(303);
       expect(response.headers.get("Location"), path).toMatch(/^\/account(\?|$)/);
@@ -276,7 +323,16 @@ describe("changing one's password", () => {
     expect((await page.json()).mustChangePassword).toBe(true);
     const changed = await respond(
       account.action,
-      postAs("/account", { intent: "password", current_password: "saffron kettle drums at dawn", new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD }, cookie),
+      postAs(
+        "/account",
+        {
+          intent: "password",
+          current_password: "saffron kettle drums at dawn",
+          new_password: NEW_PASSWORD,
+          confirm_password: NEW_PASSWORD,
+        },
+        cookie,
+      ),
     );
     expect(changed.status).toBe(303);
     expect(await initialPassword()).toBe(false);
@@ -296,7 +352,9 @@ describe("recovery codes", () => {
     const staff = await createStaffUser(getDb());
     const { cookie } = await sessionCookie(getDb(), staff.id);
     const { recoveryCodes } = await enrol(staff, cookie);
-    const stored = (await getDb().selectFrom("staff_recovery_codes").select("code_hash").where("staff_id", "=", staff.id).execute()).map((r) => r.code_hash);
+    const stored = (await getDb().selectFrom("staff_recovery_codes").select("code_hash").where("staff_id", "=", staff.id).execute()).map(
+      (r) => r.code_hash,
+    );
     expect(stored).toHaveLength(10);
     for (const code of recoveryCodes) expect(stored).not.toContain(sha256(code));
 
@@ -309,7 +367,10 @@ describe("recovery codes", () => {
     expect((await withCode(recoveryCodes[1])).status).toBe(401);
 
     const legacy = "abcde-fghjk";
-    await getDb().insertInto("staff_recovery_codes").values({ staff_id: staff.id, code_hash: sha256(legacy), used_at: null, created_at: new Date().toISOString() }).execute();
+    await getDb()
+      .insertInto("staff_recovery_codes")
+      .values({ staff_id: staff.id, code_hash: sha256(legacy), used_at: null, created_at: new Date().toISOString() })
+      .execute();
     expect((await withCode(legacy)).status).toBe(303);
     expect((await withCode(legacy)).status).toBe(401);
   });
@@ -319,7 +380,14 @@ describe("the password policy", () => {
   it("[zxcvbn] refuses repeated dictionary words and accepts a phrase of four random words [ASVS 6.2.4]", async () => {
     let n = 0;
     const create = (password: string) =>
-      respond(adminUsers.action, postAs("/admin/users", { intent: "create", name: "Pat Policy", email: `policy-${++n}@registry.test`, role: "moderator", password }, adminCookie));
+      respond(
+        adminUsers.action,
+        postAs(
+          "/admin/users",
+          { intent: "create", name: "Pat Policy", email: `policy-${++n}@registry.test`, role: "moderator", password },
+          adminCookie,
+        ),
+      );
     for (const weak of ["letmeinletmein", "passwordpassword1", "dragondragon99"]) {
       const response = await create(weak);
       expect(response.status, weak).toBe(400);

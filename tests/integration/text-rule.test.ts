@@ -28,7 +28,14 @@ beforeAll(async () => {
 async function snapshot() {
   const db = getDb();
   const count = async (table: "signatories" | "signatory_events" | "audit_log" | "applications") =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     arm: await db.selectFrom("signatories").selectAll().where("slug", "=", "arm").executeTakeFirstOrThrow(),
     signatories: await count("signatories"),
@@ -56,7 +63,16 @@ describe("the moderator's edit of a signatory", () => {
   const path = "/moderation/signatories/arm";
   const facts = async () => {
     const s = (await getSignatory(getDb(), "arm"))!;
-    return { intent: "save", name: s.name, website: s.website, country: s.country, sector: s.sector, description: s.description, joined_on: s.joined_on, notes: s.notes ?? "" };
+    return {
+      intent: "save",
+      name: s.name,
+      website: s.website,
+      country: s.country,
+      sector: s.sector,
+      description: s.description,
+      joined_on: s.joined_on,
+      notes: s.notes ?? "",
+    };
   };
   const edit = (fields: Record<string, string>) => respond(editSignatory.action, postAs(path, fields, cookie, { params: { slug: "arm" } }));
 
@@ -68,7 +84,10 @@ describe("the moderator's edit of a signatory", () => {
     it.each(REFUSED)(`refuses ${field} with %s: 400, the message beside the field names it, nothing stored`, async (_, character) => {
       const before = await snapshot();
       const fields = await facts();
-      const value = field === "notes" ? `Renamed in 2020${character} after a merger.` : `${fields[field].slice(0, 10)}${character}${fields[field].slice(10)}`;
+      const value =
+        field === "notes"
+          ? `Renamed in 2020${character} after a merger.`
+          : `${fields[field].slice(0, 10)}${character}${fields[field].slice(10)}`;
       const response = await edit({ ...fields, [field]: value });
       expect(response.status).toBe(400);
       const data = await response.json();
@@ -86,12 +105,22 @@ describe("the moderator's edit of a signatory", () => {
     });
     const fields = { ...(await facts()), name: "Arm\u0007Holdings" };
     const context = visitor();
-    const page = await renderPage(editSignatory, "/moderation/signatories/:slug", postAs(path, fields, cookie, { params: { slug: "arm" }, context }).request, context);
+    const page = await renderPage(
+      editSignatory,
+      "/moderation/signatories/:slug",
+      postAs(path, fields, cookie, { params: { slug: "arm" }, context }).request,
+      context,
+    );
     expect(page.status).toBe(400);
     const doc = page.document!;
     const input = doc.querySelector<HTMLInputElement>('input[name="name"]')!;
     expect(input.getAttribute("aria-invalid")).toBe("true");
-    const error = doc.getElementById(input.getAttribute("aria-describedby")!.split(" ").find((id) => id.endsWith("-error"))!)!;
+    const error = doc.getElementById(
+      input
+        .getAttribute("aria-describedby")!
+        .split(" ")
+        .find((id) => id.endsWith("-error"))!,
+    )!;
     expect(error.textContent).toContain("The name contains U+0007");
     expect(await snapshot()).toEqual(before);
   });
@@ -153,9 +182,17 @@ describe("db:import", () => {
 
   it("refuses a name with a control character, an override or a noncharacter, naming the line, and writes nothing", async () => {
     const names = ["Ctrl\u0001Co", "Esc\u001b[2J Co", "Rtl \u202eoC", "Non\ufffeCo", "Non\uffffCo", "Next\u0085Line Co"];
-    const lines = [HEADER, ...names.map((name, i) => `text-rule-${i},${name},https://text-rule-${i}.example,DE,security,2024-01-01,false,active,${PRINCIPLES}`)];
+    const lines = [
+      HEADER,
+      ...names.map((name, i) => `text-rule-${i},${name},https://text-rule-${i}.example,DE,security,2024-01-01,false,active,${PRINCIPLES}`),
+    ];
     const before = await snapshot();
-    const result = await importSignatories(getDb(), { file: "t.csv", content: Buffer.from(lines.join("\r\n") + "\r\n"), actor: "cli:tester", actorLabel: "tester" });
+    const result = await importSignatories(getDb(), {
+      file: "t.csv",
+      content: Buffer.from(lines.join("\r\n") + "\r\n"),
+      actor: "cli:tester",
+      actorLabel: "tester",
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => e.line)).toEqual(names.map((_, i) => i + 2));

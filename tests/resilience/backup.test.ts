@@ -73,7 +73,10 @@ describe("a backup taken while writes run [catalogue 40, 37]", () => {
     expect(backup.out).toContain("integrity_check ok");
     expect(synthDone.code, synthDone.out).toBe(0);
     expect(synthDone.out).not.toMatch(/SQLITE_BUSY|database is locked/);
-    expect(statuses.every((s) => s === 303), `${JSON.stringify(statuses)}\n${server.output().slice(0, 3000)}`).toBe(true);
+    expect(
+      statuses.every((s) => s === 303),
+      `${JSON.stringify(statuses)}\n${server.output().slice(0, 3000)}`,
+    ).toBe(true);
 
     const copy = new Sqlite(backupPath, { readonly: true });
     expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
@@ -81,7 +84,9 @@ describe("a backup taken while writes run [catalogue 40, 37]", () => {
     const inCopy = counts(backupPath);
     expect(inCopy.signatories).toBeGreaterThanOrEqual(atStart.signatories);
     expect(inCopy.applications).toBeGreaterThanOrEqual(atStart.applications);
-    console.log(`backup under load: at its start ${JSON.stringify(atStart)}, in the copy ${JSON.stringify(inCopy)}, at the end ${JSON.stringify(counts(dbPath))}`);
+    console.log(
+      `backup under load: at its start ${JSON.stringify(atStart)}, in the copy ${JSON.stringify(inCopy)}, at the end ${JSON.stringify(counts(dbPath))}`,
+    );
 
     // Restore as docs/operations.md says: copy the file (no -wal/-shm), start, verify.
     copyFileSync(backupPath, restoredPath);

@@ -64,7 +64,10 @@ describe("SIGKILL while 200 applications are being written [catalogue 35, ASVS 2
   it(`${ROUNDS} rounds: integrity_check ok, every acknowledged application present and whole`, async () => {
     for (let round = 1; round <= ROUNDS; round++) {
       const server = await spawnServer(ENV);
-      const clients = Array.from({ length: CLIENTS }, (_, i) => new Client(server.url, { "X-Forwarded-For": `10.${round}.${i >> 8}.${i & 255}` }));
+      const clients = Array.from(
+        { length: CLIENTS },
+        (_, i) => new Client(server.url, { "X-Forwarded-For": `10.${round}.${i >> 8}.${i & 255}` }),
+      );
       await Promise.all(clients.map((c) => c.get("/apply")));
       await fillTime();
       // The kill comes as the k-th acknowledgement arrives: a random moment inside the

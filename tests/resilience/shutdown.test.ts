@@ -68,13 +68,22 @@ describe("SIGTERM during load [catalogue 41]", () => {
 
     const outcomes: Outcome[] = [];
     const agent = new Agent({ keepAlive: true, maxSockets: 24 });
-    const paths = ["/signatories.csv?status=all", "/api/v1/signatories?status=all&per_page=100&page=7", "/signatories?q=synthetic&page=3", "/healthz"];
+    const paths = [
+      "/signatories.csv?status=all",
+      "/api/v1/signatories?status=all&per_page=100&page=7",
+      "/signatories?q=synthetic&page=3",
+      "/healthz",
+    ];
     let running = true;
     const loops = Array.from({ length: 24 }, async (_, i) => {
       let n = i;
       while (running) {
         // A cache-busting parameter keeps every read a real one.
-        await get(agent, `${first.url}${paths[n++ % paths.length]}&n=${randomBytes(4).toString("hex")}`.replace("/healthz&", "/healthz?"), outcomes);
+        await get(
+          agent,
+          `${first.url}${paths[n++ % paths.length]}&n=${randomBytes(4).toString("hex")}`.replace("/healthz&", "/healthz?"),
+          outcomes,
+        );
       }
     });
     await new Promise((r) => setTimeout(r, 2500));

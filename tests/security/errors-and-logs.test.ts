@@ -28,7 +28,13 @@ let db: DB;
 beforeAll(async () => {
   smtp = await startTestSmtp();
   // The most talkative level: whatever is logged at all is checked.
-  server = await startServer({ DATABASE_URL: dbPath, SMTP_URL: smtp.url, SESSION_SECRET: SECRET, LOG_LEVEL: "trace", STAFF_MFA: "optional" });
+  server = await startServer({
+    DATABASE_URL: dbPath,
+    SMTP_URL: smtp.url,
+    SESSION_SECRET: SECRET,
+    LOG_LEVEL: "trace",
+    STAFF_MFA: "optional",
+  });
   db = openDatabase(dbPath);
 }, 60_000);
 
@@ -143,9 +149,12 @@ describe("logs", () => {
     expect((await client.post("/login", { email: moderator.email, password: PASSWORD })).response.status).toBe(303);
     expect((await client.get("/admin/users")).response.status).toBe(403);
     // The server's log reaches this process through a pipe: wait for the lines to arrive.
-    const denied = () => logLines(server.output()).filter((l): l is Record<string, any> => typeof l === "object" && l.event === "authz_denied");
+    const denied = () =>
+      logLines(server.output()).filter((l): l is Record<string, any> => typeof l === "object" && l.event === "authz_denied");
     await expect.poll(() => denied().some((l) => l.reason === "no_session" && l.path === "/moderation/audit")).toBe(true);
-    await expect.poll(() => denied().some((l) => l.reason === "role" && l.staffId === moderator.id && l.path === "/admin/users")).toBe(true);
+    await expect
+      .poll(() => denied().some((l) => l.reason === "role" && l.staffId === moderator.id && l.path === "/admin/users"))
+      .toBe(true);
   });
 
   it("cannot be forged by user input: CR LF and JSON stay inside one escaped value [ASVS 16.4.1, catalogue 48]", async () => {

@@ -66,10 +66,47 @@ function count(status: number, error?: unknown) {
 // ---------- query strings ----------
 
 const plausible = fc.constantFrom(
-  "", "FI", "us", "XX", "security", "telecom", "stronger-defense", "paris-call", "2018", "2018-2020", "2020-2018",
-  "1", "0", "-1", "all", "active", "withdrawn", "suspended", "relevance", "-joined", "joined", "name", "100", "101",
-  "1e3", "0x10", "9".repeat(30), "micro", "trend micro", '"', "*", "NEAR(", "a OR b", "%", "%zz", "\u0000", "\u202e",
-  "null", "[]", "<script>alert(1)</script>", "' OR 1=1 --",
+  "",
+  "FI",
+  "us",
+  "XX",
+  "security",
+  "telecom",
+  "stronger-defense",
+  "paris-call",
+  "2018",
+  "2018-2020",
+  "2020-2018",
+  "1",
+  "0",
+  "-1",
+  "all",
+  "active",
+  "withdrawn",
+  "suspended",
+  "relevance",
+  "-joined",
+  "joined",
+  "name",
+  "100",
+  "101",
+  "1e3",
+  "0x10",
+  "9".repeat(30),
+  "micro",
+  "trend micro",
+  '"',
+  "*",
+  "NEAR(",
+  "a OR b",
+  "%",
+  "%zz",
+  "\u0000",
+  "\u202e",
+  "null",
+  "[]",
+  "<script>alert(1)</script>",
+  "' OR 1=1 --",
 );
 const text = fc.oneof(fc.string({ unit: "binary", maxLength: 60 }), fc.string({ unit: "grapheme", maxLength: 30 }));
 const paramName = fc.oneof(fc.constantFrom(...DIRECTORY_PARAMS, "_data", "format", "callback", "__proto__"), text);
@@ -82,7 +119,12 @@ const slug = fc.oneof(fc.constantFrom("microsoft", "trend-micro", "nobody", "", 
 const reads: { name: string; runs: number; args: fc.Arbitrary<LoaderFunctionArgs>; loader: Handler<LoaderFunctionArgs> }[] = [
   { name: "/signatories", runs: 1300, loader: directory.loader, args: queryString.map((q) => loaderArgs(`/signatories?${q}`)) },
   { name: "/signatories.csv", runs: 700, loader: csv.loader, args: queryString.map((q) => loaderArgs(`/signatories.csv?${q}`)) },
-  { name: "/api/v1/signatories", runs: 1300, loader: apiSignatories.loader, args: queryString.map((q) => loaderArgs(`/api/v1/signatories?${q}`)) },
+  {
+    name: "/api/v1/signatories",
+    runs: 1300,
+    loader: apiSignatories.loader,
+    args: queryString.map((q) => loaderArgs(`/api/v1/signatories?${q}`)),
+  },
   {
     name: "/api/v1/signatories/:slug",
     runs: 700,
@@ -91,7 +133,12 @@ const reads: { name: string; runs: number; args: fc.Arbitrary<LoaderFunctionArgs
   },
   { name: "/api/v1/pledges", runs: 400, loader: apiPledges.loader, args: queryString.map((q) => loaderArgs(`/api/v1/pledges?${q}`)) },
   { name: "/api/v1/stats", runs: 400, loader: apiStats.loader, args: queryString.map((q) => loaderArgs(`/api/v1/stats?${q}`)) },
-  { name: "/api/v1/openapi.json", runs: 300, loader: openapi.loader, args: queryString.map((q) => loaderArgs(`/api/v1/openapi.json?${q}`)) },
+  {
+    name: "/api/v1/openapi.json",
+    runs: 300,
+    loader: openapi.loader,
+    args: queryString.map((q) => loaderArgs(`/api/v1/openapi.json?${q}`)),
+  },
 ];
 
 describe("generated query strings: never a 5xx [ASVS 2.2.1, 16.5.3]", () => {
@@ -120,17 +167,60 @@ const nasty = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 3 }),
   long,
   fc.constantFrom(
-    "", " ", "\u0000", "\u202Emoc.elgoog", "\r\n", "on", "1", "0", "-1", "1e309", "NaN", "2018-04-17", "2099-12-31",
-    "2018-02-30", "today", "approve", "reject", "request_changes", "note", "save", "withdraw", "suspend", "reinstate",
-    "create", "deactivate", "reactivate", "enrol", "resend", "resubmit", "password", "code", "cancel", "admin",
-    "moderator", "GB", "security", "stronger-defense", "https://example.com", "javascript:alert(1)",
-    "<script>alert(1)</script>", "Robert'); DROP TABLE applications;--", "x@registry.test", "/moderation", "//evil.example",
+    "",
+    " ",
+    "\u0000",
+    "\u202Emoc.elgoog",
+    "\r\n",
+    "on",
+    "1",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "2018-04-17",
+    "2099-12-31",
+    "2018-02-30",
+    "today",
+    "approve",
+    "reject",
+    "request_changes",
+    "note",
+    "save",
+    "withdraw",
+    "suspend",
+    "reinstate",
+    "create",
+    "deactivate",
+    "reactivate",
+    "enrol",
+    "resend",
+    "resubmit",
+    "password",
+    "code",
+    "cancel",
+    "admin",
+    "moderator",
+    "GB",
+    "security",
+    "stronger-defense",
+    "https://example.com",
+    "javascript:alert(1)",
+    "<script>alert(1)</script>",
+    "Robert'); DROP TABLE applications;--",
+    "x@registry.test",
+    "/moderation",
+    "//evil.example",
   ),
 );
 
 /** A body: the action's own fields with generated values, plus made-up fields, duplicates and prototype keys. */
 function body(fields: string[], fixed: Record<string, fc.Arbitrary<string>> = {}) {
-  const name = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...fields) }, fc.constantFrom("__proto__", "constructor[prototype][x]", "status", "id", "csrf", ""), fc.string({ maxLength: 10 }));
+  const name = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...fields) },
+    fc.constantFrom("__proto__", "constructor[prototype][x]", "status", "id", "csrf", ""),
+    fc.string({ maxLength: 10 }),
+  );
   return fc
     .tuple(
       fc.array(fc.tuple(name, nasty), { maxLength: 12 }),
@@ -170,7 +260,11 @@ beforeAll(async () => {
     const r = newRef();
     const s = newToken();
     const v = newToken();
-    await db.updateTable("applications").set({ ref: r, status_token_hash: hashToken(s), verify_token_hash: hashToken(v) }).where("id", "=", application.id).execute();
+    await db
+      .updateTable("applications")
+      .set({ ref: r, status_token_hash: hashToken(s), verify_token_hash: hashToken(v) })
+      .where("id", "=", application.id)
+      .execute();
     if (status === "changes_requested") [ref, statusToken, verifyToken] = [r, s, v];
   }
 });
@@ -205,14 +299,23 @@ const actions: Action[] = [
     action: statusPage.action,
     args: () =>
       fc
-        .tuple(refs(), body(["intent", "token", "name", "website", "description", "pledges", "accept"], { token: fc.constant(statusToken), intent: fc.constantFrom("withdraw", "resend", "resubmit") }))
+        .tuple(
+          refs(),
+          body(["intent", "token", "name", "website", "description", "pledges", "accept"], {
+            token: fc.constant(statusToken),
+            intent: fc.constantFrom("withdraw", "resend", "resubmit"),
+          }),
+        )
         .map(([r, form]) => post(`/applications/${encodeURIComponent(r)}`, { ref: r }, form)),
   },
   {
     name: "POST /apply/verify (resend)",
     runs: 200,
     action: verify.action,
-    args: () => body(["intent", "token"], { token: fc.constantFrom(verifyToken, newToken()), intent: fc.constant("resend") }).map((form) => post("/apply/verify", {}, form)),
+    args: () =>
+      body(["intent", "token"], { token: fc.constantFrom(verifyToken, newToken()), intent: fc.constant("resend") }).map((form) =>
+        post("/apply/verify", {}, form),
+      ),
   },
   {
     name: "POST /login",
@@ -224,7 +327,10 @@ const actions: Action[] = [
     name: "POST /logout",
     runs: 150,
     action: logout.action,
-    args: () => fc.tuple(body(["intent"]), fc.constantFrom<string | null>(null, "staff_session=not-a-session")).map(([form, c]) => post("/logout", {}, form, c)),
+    args: () =>
+      fc
+        .tuple(body(["intent"]), fc.constantFrom<string | null>(null, "staff_session=not-a-session"))
+        .map(([form, c]) => post("/logout", {}, form, c)),
   },
   {
     name: "POST /moderation/applications/:ref",
@@ -232,7 +338,11 @@ const actions: Action[] = [
     action: decide.action,
     args: () =>
       fc
-        .tuple(refs(), cookie(), body(["intent", "reason", "joined_on", "body"], { intent: fc.constantFrom("approve", "reject", "request_changes", "note") }))
+        .tuple(
+          refs(),
+          cookie(),
+          body(["intent", "reason", "joined_on", "body"], { intent: fc.constantFrom("approve", "reject", "request_changes", "note") }),
+        )
         .map(([r, c, form]) => post(`/moderation/applications/${encodeURIComponent(r)}`, { ref: r }, form, c)),
   },
   {
@@ -241,7 +351,13 @@ const actions: Action[] = [
     action: editSignatory.action,
     args: () =>
       fc
-        .tuple(fc.constantFrom("microsoft", "trend-micro", "nobody", ""), cookie(), body(["intent", "reason", "on", "name", "website", "country", "sector", "description"], { intent: fc.constantFrom("save", "withdraw", "suspend", "reinstate") }))
+        .tuple(
+          fc.constantFrom("microsoft", "trend-micro", "nobody", ""),
+          cookie(),
+          body(["intent", "reason", "on", "name", "website", "country", "sector", "description"], {
+            intent: fc.constantFrom("save", "withdraw", "suspend", "reinstate"),
+          }),
+        )
         .map(([s, c, form]) => post(`/moderation/signatories/${s}`, { slug: s }, form, c)),
   },
   {
@@ -250,33 +366,46 @@ const actions: Action[] = [
     action: adminUsers.action,
     args: () =>
       fc
-        .tuple(cookie(), body(["intent", "name", "email", "role", "password", "staff_id", "reason"], { intent: fc.constantFrom("create", "deactivate", "reactivate"), staff_id: fc.constantFrom(...staffIds, "999999") }))
+        .tuple(
+          cookie(),
+          body(["intent", "name", "email", "role", "password", "staff_id", "reason"], {
+            intent: fc.constantFrom("create", "deactivate", "reactivate"),
+            staff_id: fc.constantFrom(...staffIds, "999999"),
+          }),
+        )
         .map(([c, form]) => post("/admin/users", {}, form, c)),
   },
   {
     name: "POST /account",
     runs: 100,
     action: account.action,
-    args: () => fc.tuple(cookie(), body(["intent", "sealed", "code"], { intent: fc.constant("enrol") })).map(([c, form]) => post("/account", {}, form, c)),
+    args: () =>
+      fc
+        .tuple(cookie(), body(["intent", "sealed", "code"], { intent: fc.constant("enrol") }))
+        .map(([c, form]) => post("/account", {}, form, c)),
   },
 ];
 
 describe("generated form bodies through every action: never a 5xx [ASVS 2.2.1, 16.5.3, 15.3.3]", () => {
-  it.each(actions.map((a) => [a.name, a.runs, a] as const))("%s (%i bodies)", async (_name, runs, spec) => {
-    await fc.assert(
-      fc.asyncProperty(spec.args(), async (args) => {
-        tally.forms++;
-        tally.perAction[spec.name] = (tally.perAction[spec.name] ?? 0) + 1;
-        const { status, error } = await statusOf(spec.action, args);
-        count(status, error);
-        expect(status).toBeLessThan(500);
-      }),
-      { numRuns: runs },
-    );
-    // Prototype keys in a body changed no object of the process.
-    expect(({} as Record<string, unknown>).x).toBeUndefined();
-    expect(({} as Record<string, unknown>).isModerator).toBeUndefined();
-  }, 240_000);
+  it.each(actions.map((a) => [a.name, a.runs, a] as const))(
+    "%s (%i bodies)",
+    async (_name, runs, spec) => {
+      await fc.assert(
+        fc.asyncProperty(spec.args(), async (args) => {
+          tally.forms++;
+          tally.perAction[spec.name] = (tally.perAction[spec.name] ?? 0) + 1;
+          const { status, error } = await statusOf(spec.action, args);
+          count(status, error);
+          expect(status).toBeLessThan(500);
+        }),
+        { numRuns: runs },
+      );
+      // Prototype keys in a body changed no object of the process.
+      expect(({} as Record<string, unknown>).x).toBeUndefined();
+      expect(({} as Record<string, unknown>).isModerator).toBeUndefined();
+    },
+    240_000,
+  );
 
   it("covered every action with at least 2,000 bodies in all", () => {
     expect(tally.forms).toBeGreaterThanOrEqual(2000);

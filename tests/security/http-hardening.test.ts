@@ -69,7 +69,10 @@ describe("private pages are never cached [ASVS 14.2.2, 14.3.2, catalogue 22]", (
       "moderation.signatories._index.tsx": ["/moderation/signatories"],
       "moderation.signatories.$slug.tsx": [`/moderation/signatories/${slug}`, "/moderation/signatories/nobody-here"],
     };
-    expect(files.filter((f) => !(f in paths)), "a route without an address in this test").toEqual([]);
+    expect(
+      files.filter((f) => !(f in paths)),
+      "a route without an address in this test",
+    ).toEqual([]);
     const seen: string[] = [];
     for (const file of files) {
       for (const path of paths[file]) {
@@ -130,7 +133,10 @@ function chunkedPost(url: string, bytes: number): Promise<{ status: number; sent
     let sent = 0;
     const req = httpRequest(
       `${url}/apply`,
-      { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": "chunked", "X-Forwarded-For": nextAddress() } },
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": "chunked", "X-Forwarded-For": nextAddress() },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve({ status: res.statusCode ?? 0, sent }));
@@ -165,7 +171,9 @@ describe("request bodies [ASVS 5.2.1, 2.4.1, catalogue 28]", () => {
     const afterBig = server.rss();
     expect(big.status).toBe(413);
     const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
-    console.log(`chunked bodies: 10 MiB → 413, RSS +${mib(afterFirst - before)} MiB; 100 MiB → 413, RSS +${mib(afterBig - afterFirst)} MiB`);
+    console.log(
+      `chunked bodies: 10 MiB → 413, RSS +${mib(afterFirst - before)} MiB; 100 MiB → 413, RSS +${mib(afterBig - afterFirst)} MiB`,
+    );
     expect(afterBig - afterFirst).toBeLessThan(50 * 1024 * 1024);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });

@@ -47,7 +47,13 @@ function raw(
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port, method: init.method ?? "GET", path, headers: { "X-Forwarded-For": nextAddress(), ...init.headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: init.method ?? "GET",
+        path,
+        headers: { "X-Forwarded-For": nextAddress(), ...init.headers },
+      },
       (res) => {
         let body = "";
         res.setEncoding("utf8").on("data", (c: string) => (body += c));
@@ -67,9 +73,11 @@ async function get(base: string, path: string, headers: Record<string, string> =
 /** Runs `work` over `items`, `width` at a time. */
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 const errorLines = (s: ServerProcess) => logLines(s.output()).filter((l) => typeof l === "object" && Number(l.level) >= 50);
@@ -163,14 +171,19 @@ describe("the read budget for renders the cache does not answer [L1]", () => {
 });
 
 describe("malformed addresses and bodies are 4xx, never 5xx, and never logged as errors [L3]", () => {
-  it.each(["/%ff", "/%", "/api/v1/signatories/%ff", "/applications/%ff", "/moderation/applications/%ff", "/signatories?q=%ff", "/signatories/%E0%A4%A"])(
-    "%s → 400",
-    async (path) => {
-      const response = await raw(server.url, path);
-      expect(response.status).toBe(400);
-      expect(response.body).toMatch(/malformed percent-escape/);
-    },
-  );
+  it.each([
+    "/%ff",
+    "/%",
+    "/api/v1/signatories/%ff",
+    "/applications/%ff",
+    "/moderation/applications/%ff",
+    "/signatories?q=%ff",
+    "/signatories/%E0%A4%A",
+  ])("%s → 400", async (path) => {
+    const response = await raw(server.url, path);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatch(/malformed percent-escape/);
+  });
 
   it("generated addresses with broken escapes: 400 every time (fast-check)", async () => {
     const segment = fc.stringMatching(/^[a-z0-9._~-]{0,12}$/);

@@ -52,7 +52,8 @@ describe("the response cache's accounting [H1]", () => {
     expect(arrayBufferBytes() - before).toBeLessThanOrEqual(MAX_BYTES);
 
     const many = new ResponseCache();
-    for (let i = 0; i < MAX_ENTRIES + 500; i++) await many.put(`/signatories/s${i}/badge.svg`, 1, new Response("<svg/>", { headers: { "Content-Type": "image/svg+xml" } }), CSP);
+    for (let i = 0; i < MAX_ENTRIES + 500; i++)
+      await many.put(`/signatories/s${i}/badge.svg`, 1, new Response("<svg/>", { headers: { "Content-Type": "image/svg+xml" } }), CSP);
     expect(many.stats().entries).toBe(MAX_ENTRIES);
   });
 

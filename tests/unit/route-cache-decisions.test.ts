@@ -25,7 +25,7 @@ function decision(module: Record<string, unknown>): { cached: string[] } | { not
   if (cache === null) {
     return typeof notCachedBecause === "string" && notCachedBecause.trim() !== ""
       ? { notCached: notCachedBecause }
-      : { problem: "`cache: null` without a reason: use notCached(\"why\")" };
+      : { problem: '`cache: null` without a reason: use notCached("why")' };
   }
   const params = (cache as { params?: unknown }).params;
   if (Array.isArray(params) && params.every((p) => typeof p === "string")) return { cached: params };
@@ -41,7 +41,8 @@ describe("route modules decide about the response cache", () => {
     const module = (await import(join(ROUTES, file))) as Record<string, unknown>;
     const verdict = decision(module);
     // A handle that talks about the cache must say it properly, loader or not.
-    const mustDecide = typeof module.loader === "function" || (typeof module.handle === "object" && module.handle !== null && "cache" in module.handle);
+    const mustDecide =
+      typeof module.loader === "function" || (typeof module.handle === "object" && module.handle !== null && "cache" in module.handle);
     if (mustDecide) expect("problem" in verdict ? verdict.problem : null).toBeNull();
   });
 });

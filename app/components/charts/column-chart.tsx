@@ -5,13 +5,7 @@ import { YAxis } from "./y-axis";
  * the figures themselves belong in a table beside the chart. */
 export function ColumnChart({ chart, id, title }: { chart: ColumnChartGeometry; id: string; title: string }) {
   return (
-    <svg
-      className="chart chart-columns"
-      viewBox={`0 0 ${chart.width} ${chart.height}`}
-      role="img"
-      aria-labelledby={id}
-      focusable="false"
-    >
+    <svg className="chart chart-columns" viewBox={`0 0 ${chart.width} ${chart.height}`} role="img" aria-labelledby={id} focusable="false">
       <title id={id}>{title}</title>
       <YAxis chart={chart} />
       <g className="chart-marks">

@@ -15,7 +15,7 @@ import { checkLimit, lockLimits, recordHit, type Limit } from "~/modules/securit
 import { verificationMail } from "./mail.server";
 import { nameKey } from "./name-key";
 import { domainErrors, RULE_MESSAGES } from "./rules.server";
-import { FIELDS, type ApplicationInput, type ApplicationOptions, type ApplicationValues, type FieldErrors } from "./schema";
+import { FIELDS, type ApplicationInput, type ApplicationOptions, type ApplicationValues } from "./schema";
 import { OPEN_STATUSES } from "./status";
 import {
   hashToken,
@@ -32,11 +32,11 @@ import {
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 /** New verification links per application per hour. */
-export const RESEND_LIMIT_PER_HOUR = 3;
+const RESEND_LIMIT_PER_HOUR = 3;
 /** Verification mails (first mails, new links, a new contact address) per recipient and
  * per registrable domain in 24 hours: the registry must not become anyone's mailer. */
-export const VERIFICATION_MAILS_PER_RECIPIENT_PER_DAY = 3;
-export const VERIFICATION_MAILS_PER_DOMAIN_PER_DAY = 10;
+const VERIFICATION_MAILS_PER_RECIPIENT_PER_DAY = 3;
+const VERIFICATION_MAILS_PER_DOMAIN_PER_DAY = 10;
 
 type MailLimited = { scope: "recipient" | "domain"; domain: string; retryAfterSeconds: number };
 
@@ -59,7 +59,10 @@ function mailLimits(to: string, domain: string): { scope: MailLimited["scope"]; 
  */
 async function verificationMailLimited(trx: DB, to: string, domain: string): Promise<MailLimited | null> {
   const limits = mailLimits(to, domain);
-  await lockLimits(trx, limits.map(({ limit }) => limit));
+  await lockLimits(
+    trx,
+    limits.map(({ limit }) => limit),
+  );
   for (const { scope, limit } of limits) {
     const state = await checkLimit(trx, limit);
     if (state.limited) return { scope, domain, retryAfterSeconds: state.retryAfterSeconds };
@@ -153,7 +156,11 @@ function mailLimitFailure(limited: MailLimited, where: "form" | "contact_email" 
  * with the verification and status links, in one transaction (all or nothing). The
  * domain rules are checked in the same transaction.
  */
-export async function submitApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<Result<{ ref: string; id: number }>> {
+export async function submitApplication(
+  db: DB,
+  input: ApplicationInput,
+  meta: { clientIp: string },
+): Promise<Result<{ ref: string; id: number }>> {
   return openDomainTaken(input.domain, () => insertApplication(db, input, meta));
 }
 
@@ -172,11 +179,15 @@ async function openDomainTaken<T>(domain: string, work: () => Promise<Result<T>>
 }
 
 /** A unique violation of the open-application domain index, on either engine. */
-export function isOpenDomainViolation(error: unknown): boolean {
+function isOpenDomainViolation(error: unknown): boolean {
   return isUniqueViolation(error, { constraint: OPEN_APPLICATION_DOMAIN_INDEX, column: "applications.domain" });
 }
 
-async function insertApplication(db: DB, input: ApplicationInput, meta: { clientIp: string }): Promise<Result<{ ref: string; id: number }>> {
+async function insertApplication(
+  db: DB,
+  input: ApplicationInput,
+  meta: { clientIp: string },
+): Promise<Result<{ ref: string; id: number }>> {
   return db.transaction().execute(async (trx) => {
     const errors = await domainErrors(trx, input.domain);
     if (Object.keys(errors).length > 0) return fail({ kind: "invalid", errors });
@@ -225,10 +236,7 @@ async function insertApplication(db: DB, input: ApplicationInput, meta: { client
     }
     await addEvent(trx, id, "submitted", at);
     await countVerificationMail(trx, input.contact_email, input.domain);
-    await enqueueMail(
-      trx,
-      verificationMail({ to: input.contact_email, ref, domain: input.domain, verifyToken, statusToken, expiresAt }),
-    );
+    await enqueueMail(trx, verificationMail({ to: input.contact_email, ref, domain: input.domain, verifyToken, statusToken, expiresAt }));
     return ok({ ref, id });
   });
 }
@@ -282,7 +290,9 @@ export async function verifyApplication(db: DB, token: unknown, now = new Date()
     await addEvent(trx, row.id, "verified", at);
     return true;
   });
-  const status = changed ? "pending" : (await db.selectFrom("applications").select("status").where("id", "=", row.id).executeTakeFirstOrThrow()).status;
+  const status = changed
+    ? "pending"
+    : (await db.selectFrom("applications").select("status").where("id", "=", row.id).executeTakeFirstOrThrow()).status;
   return ok({ state: "verified", ref: row.ref, status, statusToken, justNow: changed });
 }
 
@@ -378,7 +388,7 @@ export async function withdrawApplication(db: DB, applicationId: number): Promis
 const NOT_WAITING = "The moderators are not waiting for changes to this application now.";
 
 /** The facts a resubmission can change, in the form's order. */
-export const RESUBMISSION_FIELDS = FIELDS.filter((f): f is Exclude<(typeof FIELDS)[number], "accept"> => f !== "accept");
+const RESUBMISSION_FIELDS = FIELDS.filter((f): f is Exclude<(typeof FIELDS)[number], "accept"> => f !== "accept");
 export type ResubmissionField = (typeof RESUBMISSION_FIELDS)[number];
 
 /** What a "resubmitted" event keeps (its `detail`, migration 013). Pledges are their codes,
@@ -513,7 +523,7 @@ async function updateApplication(
   });
 }
 
-export interface TimelineEntry {
+interface TimelineEntry {
   kind: ApplicationEventKind;
   at: string;
   reason: string | null;

@@ -52,8 +52,7 @@ export function verificationMail(m: VerificationMail): OutgoingMail {
   ];
   const statusText =
     "The application's private status page, where you can see what was sent, follow it, answer a request for changes or withdraw it (keep this link to yourself):";
-  const closing =
-    "If you know nothing about this, ignore this message: without confirmation the application goes nowhere.";
+  const closing = "If you know nothing about this, ignore this message: without confirmation the application goes nowhere.";
   const text = [...paragraphs, verify, ...(status ? [statusText, status] : []), closing, "Accord Registry"].join("\n\n");
   const html = mailHtml([
     ...paragraphs.map((p) => ({ p })),

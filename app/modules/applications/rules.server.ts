@@ -22,14 +22,13 @@ const FREE_MAIL = new Set<string>(freeMailDomains);
 export const RULE_MESSAGES = {
   freeMail: (host: string) =>
     `Addresses at free e-mail providers (${host}) are not accepted: use an address at the organisation's own domain.`,
-  signatory: (domain: string, name: string) =>
-    `${domain} is already in the registry: it is the domain of ${name}, an active signatory.`,
+  signatory: (domain: string, name: string) => `${domain} is already in the registry: it is the domain of ${name}, an active signatory.`,
   openApplication: (domain: string) =>
     `An application for ${domain} is already open. If it is yours, follow the links in the e-mail we sent when it was submitted.`,
 } as const;
 
 /** Whether an address's domain (or the registrable domain above it) is a free-mail provider's. */
-export function isFreeMail(email: string): boolean {
+function isFreeMail(email: string): boolean {
   const host = emailHost(email);
   const domain = registrableDomain(host);
   return FREE_MAIL.has(host) || (domain !== null && FREE_MAIL.has(domain));
@@ -37,7 +36,7 @@ export function isFreeMail(email: string): boolean {
 
 /** The free-mail rule, on what was typed (even when the schema found the address at the
  * wrong domain: this message says more). */
-export function freeMailError(typedEmail: string): FieldErrors {
+function freeMailError(typedEmail: string): FieldErrors {
   const email = normaliseEmail(typedEmail);
   return isEmailAddress(email) && isFreeMail(email) ? { contact_email: RULE_MESSAGES.freeMail(emailHost(email)) } : {};
 }

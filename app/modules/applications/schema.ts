@@ -27,7 +27,7 @@ export const FIELDS = [
 
 export type ApplicationField = (typeof FIELDS)[number];
 /** The fields sent once (pledges is repeated). */
-export type SingleField = Exclude<ApplicationField, "pledges">;
+type SingleField = Exclude<ApplicationField, "pledges">;
 /** What the applicant typed, as sent: shown again, unchanged, when something is wrong. */
 export type ApplicationValues = Record<SingleField, string> & { pledges: string[] };
 /** One message per wrong field. */
@@ -53,7 +53,7 @@ export interface ApplicationInput {
   pledges: string[];
 }
 
-export const LIMITS = {
+const LIMITS = {
   name: { min: 2, max: 120 },
   description: { min: 20, max: 1000 },
   contact_name: { min: 2, max: 120 },
@@ -190,13 +190,13 @@ export function emailHost(email: string): string {
 }
 
 /** Whether an address is at the domain or at one of its subdomains. */
-export function emailAtDomain(email: string, domain: string): boolean {
+function emailAtDomain(email: string, domain: string): boolean {
   const host = emailHost(email);
   return host === domain || host.endsWith(`.${domain}`);
 }
 
 /** The schema for the sectors and pledges the form lists (they come from the database). */
-export function applicationSchema(options: ApplicationOptions) {
+function applicationSchema(options: ApplicationOptions) {
   const sectors = new Set(options.sectors);
   const pledges = new Map(options.pledges.map((p) => [p.code, p]));
   return z

@@ -7,10 +7,9 @@ import canonicalize from "canonicalize";
 import { createHash } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { AuditLogTable } from "../../../db/schema";
-import { sql } from "kysely";
-import { isPostgres, type DB } from "~/modules/database/db.server";
+import { type DB } from "~/modules/database/db.server";
 
-export const GENESIS_HASH = "0".repeat(64);
+const GENESIS_HASH = "0".repeat(64);
 const AUDIT_CHAIN_LOCK = 7_263_001;
 
 export interface AuditInput {
@@ -41,7 +40,10 @@ function hashOf(prevHash: string, e: Omit<Entry, "id" | "hash" | "prev_hash">): 
     after: e.after_json,
     ip: e.ip,
   });
-  return createHash("sha256").update(prevHash).update(canonical ?? "").digest("hex");
+  return createHash("sha256")
+    .update(prevHash)
+    .update(canonical ?? "")
+    .digest("hex");
 }
 
 /**
@@ -77,9 +79,7 @@ export async function appendAudit(trx: DB, input: AuditInput): Promise<{ id: num
   return { id, hash };
 }
 
-export type ChainCheck =
-  | { ok: true; count: number }
-  | { ok: false; count: number; brokenId: number; reason: string };
+export type ChainCheck = { ok: true; count: number } | { ok: false; count: number; brokenId: number; reason: string };
 
 /** Recomputes the chain from the first entry; names the first entry that does not fit. */
 export async function verifyAuditChain(db: DB): Promise<ChainCheck> {
@@ -91,7 +91,12 @@ export async function verifyAuditChain(db: DB): Promise<ChainCheck> {
     if (batch.length === 0) return { ok: true, count };
     for (const entry of batch) {
       if (entry.prev_hash !== prevHash) {
-        return { ok: false, count, brokenId: entry.id, reason: "its previous-hash does not match the entry before it (an entry was removed or reordered)" };
+        return {
+          ok: false,
+          count,
+          brokenId: entry.id,
+          reason: "its previous-hash does not match the entry before it (an entry was removed or reordered)",
+        };
       }
       if (hashOf(prevHash, entry) !== entry.hash) {
         return { ok: false, count, brokenId: entry.id, reason: "its content does not match its hash (it was changed)" };

@@ -28,9 +28,19 @@ export async function enrolAuthenticator(
   const replacing = me.mfaEnrolled;
   if (replacing) {
     if (input.reauth.trim() === "") {
-      return fail({ kind: "invalid", errors: { reauth: "Enter the code your current authenticator shows, a recovery code or your password." } });
+      return fail({
+        kind: "invalid",
+        errors: { reauth: "Enter the code your current authenticator shows, a recovery code or your password." },
+      });
     }
-    const proof = await reauthenticate(db, me, input.reauth, { password: true, secondFactor: true }, "wrong proof when replacing the authenticator", requestId);
+    const proof = await reauthenticate(
+      db,
+      me,
+      input.reauth,
+      { password: true, secondFactor: true },
+      "wrong proof when replacing the authenticator",
+      requestId,
+    );
     if (!proof.ok && proof.error.kind === "limited") return fail({ ...proof.error, errors: { reauth: errorMessage(proof.error) } });
     if (!proof.ok) {
       return fail({ kind: "invalid", errors: { reauth: "That is not a current code, an unused recovery code or your password." } });

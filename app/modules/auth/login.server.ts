@@ -85,7 +85,15 @@ export async function failedAttempt(db: DB, email: string, staffId: number | nul
   if (staffId === null || !(await checkLimit(db, all)).limited) return;
   const first = await reserveHits(db, [{ bucket: "login-saturated-log", key: email, max: 1, windowMs: WINDOW_MS }]);
   if (!first.limited) {
-    log.warn({ event: "sign_in_account_saturated", staffId, username: email, failures: all.max, windowMinutes: WINDOW_MS / 60_000, ip, requestId });
+    log.warn({
+      event: "sign_in_account_saturated",
+      staffId,
+      username: email,
+      failures: all.max,
+      windowMinutes: WINDOW_MS / 60_000,
+      ip,
+      requestId,
+    });
   }
 }
 
@@ -126,7 +134,7 @@ async function completeSignIn(db: DB, staff: { id: number; name: string; email: 
 export type SignedIn = { setCookie: string; next: "done" | "second_factor" };
 
 export const WRONG_PASSWORD = "The e-mail address or password is not right.";
-export const WRONG_CODE = "That code is not right, or it was used already. Try the next one your app shows.";
+const WRONG_CODE = "That code is not right, or it was used already. Try the next one your app shows.";
 const TOO_SLOW = "Your sign-in took too long. Please enter your e-mail and password again.";
 
 function minutes(seconds: number) {
@@ -175,7 +183,11 @@ export async function signInWithPassword(
   }
   await settleAttempt(db, attempt);
   if (needsRehash(staff.password_hash)) {
-    await db.updateTable("staff").set({ password_hash: await hashPassword(input.password) }).where("id", "=", staff.id).execute();
+    await db
+      .updateTable("staff")
+      .set({ password_hash: await hashPassword(input.password) })
+      .where("id", "=", staff.id)
+      .execute();
   }
   if (staff.totp_secret) {
     const session = await createSession(db, staff.id, "mfa", input.ip);

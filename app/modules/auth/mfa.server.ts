@@ -150,7 +150,7 @@ function newRecoveryCode(): string {
 const normaliseRecoveryCode = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /** How a recovery code is stored: "hmac:" and HMAC-SHA-256 (hex) keyed from SESSION_SECRET. */
-export function hashRecoveryCode(code: string): string {
+function hashRecoveryCode(code: string): string {
   return `hmac:${createHmac("sha256", key("recovery-codes")).update(normaliseRecoveryCode(code)).digest("hex")}`;
 }
 

@@ -12,7 +12,6 @@ import { hashPassword } from "./password.server";
 import { reauthenticate } from "./reauth.server";
 import type { StaffUser } from "./require-staff.server";
 
-
 export async function changePassword(
   db: DB,
   me: StaffUser,
@@ -22,9 +21,18 @@ export async function changePassword(
   // The policy first: it says nothing about the current password and spends no budget.
   const problem = await passwordProblem(input.next, personalWords(me));
   if (problem) return fail({ kind: "invalid", errors: { new_password: problem } });
-  const proof = await reauthenticate(db, me, input.current, { password: true, secondFactor: false }, "wrong current password when changing the password", requestId);
+  const proof = await reauthenticate(
+    db,
+    me,
+    input.current,
+    { password: true, secondFactor: false },
+    "wrong current password when changing the password",
+    requestId,
+  );
   if (!proof.ok) {
-    return proof.error.kind === "limited" ? proof : fail({ kind: "invalid", errors: { current_password: "That is not your current password." } });
+    return proof.error.kind === "limited"
+      ? proof
+      : fail({ kind: "invalid", errors: { current_password: "That is not your current password." } });
   }
 
   const passwordHash = await hashPassword(input.next);
@@ -32,7 +40,11 @@ export async function changePassword(
     const before = await trx.selectFrom("staff").select("must_change_password").where("id", "=", me.id).executeTakeFirstOrThrow();
     await trx.updateTable("staff").set({ password_hash: passwordHash, must_change_password: 0 }).where("id", "=", me.id).execute();
     // Whoever knew the old password may hold a session: every other one ends.
-    const ended = await trx.deleteFrom("staff_sessions").where("staff_id", "=", me.id).where("id_hash", "!=", me.sessionHash).executeTakeFirst();
+    const ended = await trx
+      .deleteFrom("staff_sessions")
+      .where("staff_id", "=", me.id)
+      .where("id_hash", "!=", me.sessionHash)
+      .executeTakeFirst();
     const count = Number(ended.numDeletedRows);
     await appendAudit(trx, {
       ...me.actor,

@@ -12,12 +12,32 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-rules";
 
 /** Words every guesser tries first, beyond the list of common passwords. */
 const OBVIOUS = new Set([
-  "password", "passwort", "passw0rd", "qwerty", "qwertyuiop", "azerty", "admin", "administrator",
-  "welcome", "letmein", "changeme", "secret", "moderator", "accord", "registry", "techaccord",
-  "iloveyou", "monkey", "dragon", "login", "master", "abc", "abcdef",
+  "password",
+  "passwort",
+  "passw0rd",
+  "qwerty",
+  "qwertyuiop",
+  "azerty",
+  "admin",
+  "administrator",
+  "welcome",
+  "letmein",
+  "changeme",
+  "secret",
+  "moderator",
+  "accord",
+  "registry",
+  "techaccord",
+  "iloveyou",
+  "monkey",
+  "dragon",
+  "login",
+  "master",
+  "abc",
+  "abcdef",
 ]);
 
-const LEET: Record<string, string> = { "@": "a", "4": "a", "0": "o", "1": "i", "!": "i", "3": "e", "$": "s", "5": "s", "7": "t", "+": "t" };
+const LEET: Record<string, string> = { "@": "a", "4": "a", "0": "o", "1": "i", "!": "i", "3": "e", $: "s", "5": "s", "7": "t", "+": "t" };
 
 /**
  * zxcvbn's score runs from 0 to 4; 4 means it estimates at least 10^10 guesses, which it

@@ -11,7 +11,6 @@ import { claimTotpCode, looksLikeRecoveryCode, useRecoveryCode } from "./mfa.ser
 import { verifyPassword } from "./password.server";
 import type { StaffUser } from "./require-staff.server";
 
-
 /** What the person may answer with. */
 export type ReauthMethods = { password: boolean; secondFactor: boolean };
 
@@ -35,7 +34,11 @@ export async function reauthenticate(
     const message = `Too many wrong answers. Try again in ${minutes === 1 ? "1 minute" : `${minutes} minutes`}.`;
     return fail({ kind: "limited", retryAfterSeconds: attempt.retryAfterSeconds, message });
   }
-  const staff = await db.selectFrom("staff").select(["id", "password_hash", "totp_secret", "totp_last_step"]).where("id", "=", me.id).executeTakeFirstOrThrow();
+  const staff = await db
+    .selectFrom("staff")
+    .select(["id", "password_hash", "totp_secret", "totp_last_step"])
+    .where("id", "=", me.id)
+    .executeTakeFirstOrThrow();
 
   let ok = false;
   const otp = answer.replace(/\s+/g, "");
@@ -53,8 +56,10 @@ export async function reauthenticate(
   }
   await failedAttempt(db, me.email, me.id, ip, requestId);
   log.warn({ event: "reauth_failed", actorId: me.id, ip, requestId, purpose });
-  await db.transaction().execute((trx) =>
-    appendAudit(trx, { ...me.actor, action: "auth.reauth_failed", targetType: "staff", targetId: String(me.id), reason: purpose }),
-  );
+  await db
+    .transaction()
+    .execute((trx) =>
+      appendAudit(trx, { ...me.actor, action: "auth.reauth_failed", targetType: "staff", targetId: String(me.id), reason: purpose }),
+    );
   return fail({ kind: "unauthorised" });
 }

@@ -2,7 +2,7 @@
 // a scheme such as javascript:, protocol-relative //host, the backslash trick /\host that
 // browsers read as //host, control characters) falls back to the default.
 
-export const DEFAULT_AFTER_SIGN_IN = "/moderation";
+const DEFAULT_AFTER_SIGN_IN = "/moderation";
 
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = DEFAULT_AFTER_SIGN_IN): string {
   if (typeof to !== "string" || to.length === 0 || to.length > 2000) return fallback;

@@ -6,10 +6,10 @@ import type { DB } from "~/modules/database/db.server";
 import { readCookie } from "~/utils/cookies";
 import { getEnv } from "~/utils/env.server";
 
-export const IDLE_MS = 2 * 60 * 60 * 1000;
-export const ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+const IDLE_MS = 2 * 60 * 60 * 1000;
+const ABSOLUTE_MS = 12 * 60 * 60 * 1000;
 /** How long a correct password waits for its second factor. */
-export const SECOND_FACTOR_MS = 10 * 60 * 1000;
+const SECOND_FACTOR_MS = 10 * 60 * 1000;
 /** last_seen_at is written at most this often (a read of every page need not write). */
 const TOUCH_EVERY_MS = 60 * 1000;
 
@@ -72,7 +72,7 @@ export interface SessionRow {
 }
 
 /** Whether a session row is still alive at `now`. */
-export function sessionAlive(row: { stage: SessionStage; created_at: string; last_seen_at: string }, now: number): boolean {
+function sessionAlive(row: { stage: SessionStage; created_at: string; last_seen_at: string }, now: number): boolean {
   const created = Date.parse(row.created_at);
   const seen = Date.parse(row.last_seen_at);
   if (row.stage === "mfa") return now - created < SECOND_FACTOR_MS;

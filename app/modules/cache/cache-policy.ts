@@ -33,7 +33,7 @@ export function notCached(reason: string): { cache: null; notCachedBecause: stri
 const REMIX_PARAMS = ["_data"];
 
 /** Longer canonical addresses are answered but not cached. */
-export const MAX_CACHED_URL_LENGTH = 1024;
+const MAX_CACHED_URL_LENGTH = 1024;
 
 /** The route table's shape as the server build gives it (ServerBuild["routes"]). */
 export type RouteTable = Record<

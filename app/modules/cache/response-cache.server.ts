@@ -225,7 +225,7 @@ async function readUpTo(
  * scripts; scripts with a src stay covered by 'self'. `template` is a CSP containing
  * "'nonce-…'" in script-src.
  */
-export function cspForInlineScripts(html: string, template: string): string {
+function cspForInlineScripts(html: string, template: string): string {
   const hashes = new Set<string>();
   for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
     if (/\ssrc=/i.test(match[1])) continue;

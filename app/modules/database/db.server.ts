@@ -7,7 +7,6 @@ export {
   committedReader,
   immediateTransaction,
   isPostgres,
-  isPostgresUrl,
   migrateToLatest,
   openDatabase,
   sqlitePath,

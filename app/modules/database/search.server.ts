@@ -5,7 +5,7 @@ import { countryName } from "~/modules/countries";
 import { foldWords, ftsQuery } from "~/modules/directory/search-text";
 import { isPostgres, type DB } from "./db.server";
 
-export type SearchHit = { id: number; rank: number };
+type SearchHit = { id: number; rank: number };
 
 export interface SearchIndex {
   /** Signatories matching every word (as prefixes), with a rank: lower is better. */
@@ -30,9 +30,9 @@ const sqliteIndex: SearchIndex = {
     await sql`delete from signatory_search where rowid in (${sql.join(ids)})`.execute(trx);
     // Several rows a statement: bulk writers (seed, import, synth) reindex thousands.
     for (let i = 0; i < rows.length; i += 500) {
-      const values = rows.slice(i, i + 500).map(
-        (row) => sql`(${row.id}, ${row.name}, ${row.description}, ${row.website}, ${row.country}, ${row.sector}, ${row.notes})`,
-      );
+      const values = rows
+        .slice(i, i + 500)
+        .map((row) => sql`(${row.id}, ${row.name}, ${row.description}, ${row.website}, ${row.country}, ${row.sector}, ${row.notes})`);
       await sql`
         insert into signatory_search (rowid, name, description, website, country_name, sector, notes)
         values ${sql.join(values)}`.execute(trx);

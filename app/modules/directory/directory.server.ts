@@ -4,7 +4,7 @@ import { sortableLower } from "../../../db/engine";
 import { fromFlag, toFlag } from "../../../db/booleans";
 import { sql, type SelectQueryBuilder } from "kysely";
 import type { Database, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
-import { isPostgres, type DB } from "~/modules/database/db.server";
+import { type DB } from "~/modules/database/db.server";
 import { perVersion } from "~/modules/cache/per-version.server";
 import { searchIndex } from "~/modules/database/search.server";
 import type { DirectoryQuery, KnownCodes } from "./query";
@@ -31,7 +31,7 @@ export interface SignatorySummary {
   pledges: PledgeRef[];
 }
 
-export interface SignatoryEvent {
+interface SignatoryEvent {
   kind: SignatoryEventKind;
   occurred_on: string;
   pledge_code: string | null;
@@ -95,7 +95,7 @@ export async function listPledges(db: DB) {
 }
 
 type Filterable = Omit<DirectoryQuery, "sort" | "page" | "perPage">;
-type Base = SelectQueryBuilder<Database & { hits: { id: number; rank: number } }, "signatories" | "hits", {}>;
+type Base = SelectQueryBuilder<Database & { hits: { id: number; rank: number } }, "signatories" | "hits", object>;
 
 /** Signatories matching every filter of the query (except those named in `skip`,
  * which facet counts leave out so each facet shows what choosing it would give). */
@@ -150,9 +150,7 @@ const summaryColumns = [
 
 export async function searchSignatories(db: DB, query: DirectoryQuery): Promise<DirectoryPage> {
   const base = filtered(db, query);
-  const { total } = await base
-    .select((eb) => eb.fn.countAll<number>().as("total"))
-    .executeTakeFirstOrThrow();
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
 
   let rows = base.innerJoin("sectors", "sectors.code", "signatories.sector").select(summaryColumns);
   const byName = [sortableLower(db, "signatories.name"), "signatories.slug"] as const;
@@ -169,7 +167,10 @@ export async function searchSignatories(db: DB, query: DirectoryQuery): Promise<
     .offset((query.page - 1) * query.perPage)
     .execute();
 
-  const pledges = await pledgesOf(db, found.map((r) => r.id));
+  const pledges = await pledgesOf(
+    db,
+    found.map((r) => r.id),
+  );
   const count = Number(total);
   return {
     items: found.map((r) => toSummary(r, pledges.get(r.id) ?? [])),
@@ -189,7 +190,9 @@ export interface Facets {
 // they are computed once per data version (every page of a search shares them).
 export async function directoryFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
   const { words, country, sector, pledge, joined, founding, status } = query;
-  return perVersion(db, `facets ${JSON.stringify([words, country, sector, pledge, joined, founding, status])}`, () => countFacets(db, query));
+  return perVersion(db, `facets ${JSON.stringify([words, country, sector, pledge, joined, founding, status])}`, () =>
+    countFacets(db, query),
+  );
 }
 
 async function countFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
@@ -207,8 +210,7 @@ async function countFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
       .orderBy("signatories.sector")
       .execute(),
   ]);
-  const numeric = (rows: { code: string; count: number }[]) =>
-    rows.map((r) => ({ code: r.code, count: Number(r.count) }));
+  const numeric = (rows: { code: string; count: number }[]) => rows.map((r) => ({ code: r.code, count: Number(r.count) }));
   return { countries: numeric(countries), sectors: numeric(sectors) };
 }
 
@@ -219,13 +221,7 @@ async function pledgesOf(db: DB, ids: number[]): Promise<Map<number, PledgeRef[]
   const rows = await db
     .selectFrom("endorsements")
     .innerJoin("pledges", "pledges.code", "endorsements.pledge_code")
-    .select([
-      "endorsements.signatory_id",
-      "pledges.code",
-      "pledges.title",
-      "pledges.required",
-      "endorsements.endorsed_on",
-    ])
+    .select(["endorsements.signatory_id", "pledges.code", "pledges.title", "pledges.required", "endorsements.endorsed_on"])
     .where("endorsements.signatory_id", "in", ids)
     .orderBy("pledges.position")
     .execute();

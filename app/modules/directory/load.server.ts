@@ -4,9 +4,7 @@ import type { DB } from "~/modules/database/db.server";
 import { knownCodes, searchSignatories, type DirectoryPage } from "./directory.server";
 import { parseDirectoryQuery, type DirectoryQuery } from "./query";
 
-export type DirectoryRequest =
-  | { ok: true; query: DirectoryQuery; result: DirectoryPage }
-  | { ok: false; param: string; message: string };
+export type DirectoryRequest = { ok: true; query: DirectoryQuery; result: DirectoryPage } | { ok: false; param: string; message: string };
 
 export async function loadDirectory(db: DB, url: URL): Promise<DirectoryRequest> {
   const parsed = parseDirectoryQuery(url.searchParams, await knownCodes(db));

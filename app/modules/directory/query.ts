@@ -4,13 +4,13 @@ import { z } from "zod";
 import { isCountryCode } from "~/modules/countries";
 import { searchWords } from "./search-text";
 
-export const STATUSES = ["active", "withdrawn", "suspended", "all"] as const;
-export const SORTS = ["name", "joined", "-joined", "relevance"] as const;
-export const DEFAULT_PER_PAGE = 25;
-export const MAX_PER_PAGE = 100;
+const STATUSES = ["active", "withdrawn", "suspended", "all"] as const;
+const SORTS = ["name", "joined", "-joined", "relevance"] as const;
+const DEFAULT_PER_PAGE = 25;
+const MAX_PER_PAGE = 100;
 
-export type DirectoryStatus = (typeof STATUSES)[number];
-export type DirectorySort = (typeof SORTS)[number];
+type DirectoryStatus = (typeof STATUSES)[number];
+type DirectorySort = (typeof SORTS)[number];
 
 export interface DirectoryQuery {
   q?: string;
@@ -60,8 +60,7 @@ export function directoryParamsSchema(known: KnownCodes) {
     z
       .array(
         z.enum(codes, {
-          error: (issue) =>
-            `${name} '${String(issue.input).slice(0, 40)}' is not one of: ${codes.join(", ")}`,
+          error: (issue) => `${name} '${String(issue.input).slice(0, 40)}' is not one of: ${codes.join(", ")}`,
         }),
       )
       .meta({ description });
@@ -77,16 +76,16 @@ export function directoryParamsSchema(known: KnownCodes) {
         description:
           "Full-text search over name, description, website, country name and sector: words are ANDed, prefix-matched, case- and accent-insensitive.",
       }),
-    country: z.array(
-      z
-        .string()
-        .transform((v) => v.toUpperCase())
-        .refine(isCountryCode, {
-          error: (issue) =>
-            `country '${String(issue.input).slice(0, 40)}' is not an ISO 3166-1 alpha-2 code`,
-        }),
-    )
-    .meta({ description: "Headquarters country, an ISO 3166-1 alpha-2 code (either case); repeat to accept several." }),
+    country: z
+      .array(
+        z
+          .string()
+          .transform((v) => v.toUpperCase())
+          .refine(isCountryCode, {
+            error: (issue) => `country '${String(issue.input).slice(0, 40)}' is not an ISO 3166-1 alpha-2 code`,
+          }),
+      )
+      .meta({ description: "Headquarters country, an ISO 3166-1 alpha-2 code (either case); repeat to accept several." }),
     sector: codeOf("sector", known.sectors, "Sector code; repeat to accept several."),
     pledge: codeOf("pledge", known.pledges, "Pledge code; repeat to require every one named."),
     joined: z
@@ -112,21 +111,16 @@ export function directoryParamsSchema(known: KnownCodes) {
       .enum(SORTS, { error: `sort must be one of: ${SORTS.join(", ")}` })
       .optional()
       .meta({
-        description:
-          "name (default), joined (oldest first), -joined (newest first), relevance (default when q is set).",
+        description: "name (default), joined (oldest first), -joined (newest first), relevance (default when q is set).",
       }),
-    page: positiveInt("page", 100_000)
-      .optional()
-      .meta({ description: "1-based page number; a page past the last is empty." }),
+    page: positiveInt("page", 100_000).optional().meta({ description: "1-based page number; a page past the last is empty." }),
     per_page: positiveInt("per_page", MAX_PER_PAGE)
       .optional()
       .meta({ description: `Signatories a page, 1 to ${MAX_PER_PAGE} (default ${DEFAULT_PER_PAGE}).` }),
   });
 }
 
-export type ParseResult =
-  | { ok: true; query: DirectoryQuery }
-  | { ok: false; param: string; message: string };
+export type ParseResult = { ok: true; query: DirectoryQuery } | { ok: false; param: string; message: string };
 
 /**
  * Reads the directory parameters of a URL. Empty values (an untouched select in the

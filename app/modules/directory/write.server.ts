@@ -27,7 +27,7 @@ export interface NewSignatoryInput {
 
 /** A slug for the name that no other signatory has ("acme", then "acme-2", …), as far as
  * committed rows and the transaction's own tell: see createSignatory for two at once. */
-export async function freeSlug(trx: DB, name: string): Promise<string> {
+async function freeSlug(trx: DB, name: string): Promise<string> {
   const base = slugify(name);
   const taken = new Set(
     (
@@ -176,7 +176,12 @@ export async function updateSignatory(trx: DB, id: number, patch: SignatoryPatch
   if (Object.keys(after).length === 0) return { before, after };
   let formerNames = current.former_names;
   if (typeof after.name === "string") {
-    const names = new Set((formerNames ?? "").split(";").map((n) => n.trim()).filter(Boolean));
+    const names = new Set(
+      (formerNames ?? "")
+        .split(";")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    );
     names.add(current.name);
     names.delete(after.name);
     formerNames = [...names].join("; ") || null;
@@ -217,7 +222,8 @@ export async function updateSignatory(trx: DB, id: number, patch: SignatoryPatch
       kind: "updated",
       occurred_on: new Date().toISOString().slice(0, 10),
       pledge_code: null,
-      detail: typeof after.name === "string" ? `renamed from ${current.name}; ${changed.join(", ")} changed` : `${changed.join(", ")} changed`,
+      detail:
+        typeof after.name === "string" ? `renamed from ${current.name}; ${changed.join(", ")} changed` : `${changed.join(", ")} changed`,
       created_at: new Date().toISOString(),
     })
     .execute();
@@ -263,7 +269,14 @@ export async function setSignatoryStatus(
     .execute();
   await trx
     .insertInto("signatory_events")
-    .values({ signatory_id: id, kind: STATUS_EVENT[status], occurred_on: options.on, pledge_code: null, detail: options.reason, created_at: now })
+    .values({
+      signatory_id: id,
+      kind: STATUS_EVENT[status],
+      occurred_on: options.on,
+      pledge_code: null,
+      detail: options.reason,
+      created_at: now,
+    })
     .execute();
   return { changed: true, from: current.status };
 }

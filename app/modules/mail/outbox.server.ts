@@ -41,7 +41,7 @@ export function onMailQueued(listener: (() => void) | undefined) {
 }
 
 /** Escapes text for the HTML part of a mail. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
@@ -49,9 +49,7 @@ export function escapeHtml(text: string): string {
 export function mailHtml(parts: ({ p: string } | { link: string; label: string })[]): string {
   const body = parts
     .map((part) =>
-      "p" in part
-        ? `<p>${escapeHtml(part.p)}</p>`
-        : `<p><a href="${escapeHtml(part.link)}">${escapeHtml(part.label)}</a></p>`,
+      "p" in part ? `<p>${escapeHtml(part.p)}</p>` : `<p><a href="${escapeHtml(part.link)}">${escapeHtml(part.label)}</a></p>`,
     )
     .join("\n");
   return `<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5; color: #1b1f2a">\n${body}\n<p style="color:#4a5263">Accord Registry</p></body></html>`;

@@ -36,7 +36,15 @@ const isDue = (nowIso: string) => (eb: ExpressionBuilder<Database, "mail_outbox"
 async function claimDue(db: DB, nowIso: string, leaseUntil: string): Promise<number[]> {
   if (isPostgres(db)) {
     return db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom("mail_outbox").select("id").where(isDue(nowIso)).orderBy("id").limit(BATCH).forUpdate().skipLocked().execute();
+      const rows = await trx
+        .selectFrom("mail_outbox")
+        .select("id")
+        .where(isDue(nowIso))
+        .orderBy("id")
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .execute();
       const ids = rows.map((r) => r.id);
       if (ids.length > 0) {
         await trx.updateTable("mail_outbox").set({ status: "sending", lease_until: leaseUntil }).where("id", "in", ids).execute();
@@ -82,7 +90,10 @@ export function startMailSender(db: DB, options: { smtpUrl?: string; from?: stri
         // Outside production the whole mail is printed, so a developer can follow its
         // links; in production its links carry live tokens, which never go to a log.
         const text = env.NODE_ENV === "production" ? undefined : mail.text_body;
-        log.info({ event: "mail_kept", mailId: mail.id, kind: mail.kind, to: mail.to_address, subject: mail.subject, text }, "SMTP_URL is not set: mail kept in the outbox");
+        log.info(
+          { event: "mail_kept", mailId: mail.id, kind: mail.kind, to: mail.to_address, subject: mail.subject, text },
+          "SMTP_URL is not set: mail kept in the outbox",
+        );
         await db.updateTable("mail_outbox").set({ logged_at: nowIso }).where("id", "=", mail.id).execute();
       }
       return 0;
@@ -139,7 +150,10 @@ export function startMailSender(db: DB, options: { smtpUrl?: string; from?: stri
             })
             .where("id", "=", id)
             .execute();
-          await trx.insertInto("mail_attempts").values({ mail_id: id, at, ok: 0, error: message.slice(0, 1000) }).execute();
+          await trx
+            .insertInto("mail_attempts")
+            .values({ mail_id: id, at, ok: 0, error: message.slice(0, 1000) })
+            .execute();
         });
         log.warn({ event: failed ? "mail_failed" : "mail_retry", mailId: id, attempts, error: message });
       }

@@ -5,10 +5,10 @@
 import type { StaffRole } from "../../../db/schema";
 import type { DB } from "~/modules/database/db.server";
 
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 
 /** What a moderator sees instead of text typed at a failed sign-in. */
-export const HIDDEN_FROM_MODERATORS = "hidden: admins only";
+const HIDDEN_FROM_MODERATORS = "hidden: admins only";
 
 /** Target types whose id is text someone typed at the sign-in form, not a record of ours. */
 const TYPED_TARGET_TYPES = ["login"];
@@ -61,7 +61,11 @@ export async function auditActors(db: DB) {
   const labels = await db
     .selectFrom("audit_log")
     .select(["actor", "actor_label"])
-    .where("id", "in", rows.map((r) => Number(r.last)))
+    .where(
+      "id",
+      "in",
+      rows.map((r) => Number(r.last)),
+    )
     .execute();
   return labels.map((l) => ({ actor: l.actor, label: l.actor_label })).sort((a, b) => a.label.localeCompare(b.label, "en"));
 }

@@ -5,16 +5,7 @@ import type { ApplicationStatus, SignatoryStatus } from "../../../db/schema";
 /** Applications a moderator can still decide. */
 export const DECIDABLE_STATUSES = ["pending", "changes_requested"] as const satisfies readonly ApplicationStatus[];
 
-export const QUEUE_FILTERS = [
-  "open",
-  "pending",
-  "changes_requested",
-  "unverified",
-  "approved",
-  "rejected",
-  "withdrawn",
-  "all",
-] as const;
+export const QUEUE_FILTERS = ["open", "pending", "changes_requested", "unverified", "approved", "rejected", "withdrawn", "all"] as const;
 export type QueueFilter = (typeof QUEUE_FILTERS)[number];
 
 /** What each status change of a signatory does, and from which statuses it is possible. */

@@ -65,7 +65,14 @@ async function claim(trx: DB, ref: string, intent: keyof typeof FROM, reason: st
   return ok({ app: before, now });
 }
 
-async function event(trx: DB, applicationId: number, kind: "approved" | "rejected" | "changes_requested", reason: string | null, by: Moderator, at: string) {
+async function event(
+  trx: DB,
+  applicationId: number,
+  kind: "approved" | "rejected" | "changes_requested",
+  reason: string | null,
+  by: Moderator,
+  at: string,
+) {
   await trx
     .insertInto("application_events")
     .values({ application_id: applicationId, kind, reason, actor: `staff:${by.id}`, created_at: at })
@@ -88,11 +95,7 @@ export async function approveApplication(db: DB, ref: string, joinedOn: string, 
       .where((eb) =>
         eb.or([
           eb("required", "=", toFlag(true)),
-          eb(
-            "code",
-            "in",
-            eb.selectFrom("application_pledges").select("pledge_code").where("application_id", "=", app.id),
-          ),
+          eb("code", "in", eb.selectFrom("application_pledges").select("pledge_code").where("application_id", "=", app.id)),
         ]),
       )
       .orderBy("position")

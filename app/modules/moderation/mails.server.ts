@@ -61,4 +61,3 @@ export function changesRequestedMail(app: Applicant, reason: string): OutgoingMa
     html: mailHtml(lines.map((p) => ({ p }))),
   };
 }
-

@@ -9,7 +9,7 @@ import type { DB } from "~/modules/database/db.server";
 import { DECIDABLE_STATUSES, type QueueFilter } from "./constants";
 import { compareNames, foldName, type NameMatch } from "./similarity";
 
-export const QUEUE_PAGE_SIZE = 50;
+const QUEUE_PAGE_SIZE = 50;
 
 function statusesOf(filter: QueueFilter): readonly ApplicationStatus[] | null {
   if (filter === "all") return null;
@@ -89,7 +89,10 @@ export async function getApplicationDetail(db: DB, ref: string) {
       ? db.selectFrom("signatories").select(["slug", "name"]).where("id", "=", application.signatory_id).executeTakeFirst()
       : Promise.resolve(undefined),
   ]);
-  const staffNames = await namesOfActors(db, events.map((e) => e.actor));
+  const staffNames = await namesOfActors(
+    db,
+    events.map((e) => e.actor),
+  );
   const lastResubmission = events.filter((e) => e.kind === "resubmitted").at(-1);
   return {
     application,
@@ -133,14 +136,25 @@ async function describeResubmission(
   const shown = (field: ResubmissionField, value: string) => {
     if (field === "country") return value ? countryName(value) : value;
     if (field === "sector") return sectors.get(value) ?? value;
-    if (field === "pledges") return value ? value.split(", ").map((code) => titles.get(code) ?? code).join("; ") : "none";
+    if (field === "pledges")
+      return value
+        ? value
+            .split(", ")
+            .map((code) => titles.get(code) ?? code)
+            .join("; ")
+        : "none";
     return value;
   };
   return {
     at: event.created_at,
     recorded: true,
     reverify: detail.reverify,
-    changes: detail.changes.map((c) => ({ field: c.field, label: CHANGED_FIELD_LABEL[c.field], from: shown(c.field, c.from), to: shown(c.field, c.to) })),
+    changes: detail.changes.map((c) => ({
+      field: c.field,
+      label: CHANGED_FIELD_LABEL[c.field],
+      from: shown(c.field, c.from),
+      to: shown(c.field, c.to),
+    })),
   };
 }
 
@@ -175,16 +189,18 @@ export async function similarityWarnings(
   const key = foldName(application.name);
   const [signatories, applications] = await Promise.all([
     db.selectFrom("signatories").select(["slug", "name", "former_names", "status", "domain"]).execute(),
-    db
-      .selectFrom("applications")
-      .select(["ref", "name", "name_key", "status", "domain"])
-      .where("id", "!=", application.id)
-      .execute(),
+    db.selectFrom("applications").select(["ref", "name", "name_key", "status", "domain"]).where("id", "!=", application.id).execute(),
   ]);
   const warnings: Warning[] = [];
   for (const s of signatories) {
     const href = `/moderation/signatories/${s.slug}`;
-    const names = [s.name, ...(s.former_names ?? "").split(";").map((n) => n.trim()).filter(Boolean)];
+    const names = [
+      s.name,
+      ...(s.former_names ?? "")
+        .split(";")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ];
     let best: NameMatch | null = null;
     for (const n of names) {
       const match = compareNames(key, foldName(n));

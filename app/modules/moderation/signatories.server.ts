@@ -25,14 +25,22 @@ const optionalText = (max: number, label: string) =>
     .transform((v) => v ?? "")
     .pipe(ruledText(label, "text"))
     .transform((v) => v || null)
-    .pipe(z.string().max(max, { error: `${label} must be at most ${max} characters.` }).nullable());
+    .pipe(
+      z
+        .string()
+        .max(max, { error: `${label} must be at most ${max} characters.` })
+        .nullable(),
+    );
 
 /** The edit form. Sector codes are checked against the database's list; names, descriptions
  * and notes follow the registry's text rule (app/modules/text.ts). */
 export function signatorySchema(sectors: readonly string[]) {
   return z.object({
     name: ruledText("The name", "line").pipe(
-      z.string().min(2, { error: "The name must be at least 2 characters." }).max(120, { error: "The name must be at most 120 characters." }),
+      z
+        .string()
+        .min(2, { error: "The name must be at least 2 characters." })
+        .max(120, { error: "The name must be at most 120 characters." }),
     ),
     website: z
       .string()
@@ -51,11 +59,7 @@ export function signatorySchema(sectors: readonly string[]) {
         },
         { error: "The website must be an http:// or https:// address, such as https://example.com." },
       ),
-    country: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine(isCountryCode, { error: "Choose the country of the headquarters." }),
+    country: z.string().trim().toUpperCase().refine(isCountryCode, { error: "Choose the country of the headquarters." }),
     sector: z.string().refine((v) => sectors.includes(v), { error: "Choose one of the sectors." }),
     description: ruledText("The description", "text").pipe(
       z
@@ -99,7 +103,6 @@ export const statusSchema = z.object({
   on: z.preprocess((v) => (v === "" || v === undefined ? today() : v), day("The date")),
 });
 
-
 /**
  * Withdraws, suspends or reinstates, with a history event on the public page carrying the
  * reason. A change that does not fit the current status (suspending a withdrawn
@@ -113,9 +116,14 @@ export async function changeSignatoryStatus(
 ): Promise<Result> {
   const rule = STATUS_INTENTS[input.intent];
   return db.transaction().execute(async (trx): Promise<Result> => {
-    const row = await trx.selectFrom("signatories").select(["id", "status", "joined_on", "withdrawn_on"]).where("slug", "=", slug).executeTakeFirst();
+    const row = await trx
+      .selectFrom("signatories")
+      .select(["id", "status", "joined_on", "withdrawn_on"])
+      .where("slug", "=", slug)
+      .executeTakeFirst();
     if (!row) return fail({ kind: "not_found", message: SIGNATORY_NOT_FOUND });
-    const conflict = () => fail({ kind: "conflict", message: `This cannot be done while the signatory is ${row.status}; nothing was changed.` });
+    const conflict = () =>
+      fail({ kind: "conflict", message: `This cannot be done while the signatory is ${row.status}; nothing was changed.` });
     if (!(rule.from as readonly SignatoryStatus[]).includes(row.status)) return conflict();
     if (input.on < row.joined_on) {
       return fail({ kind: "invalid", errors: { on: `The date cannot be before the signatory joined (${formatDate(row.joined_on)}).` } });

@@ -4,9 +4,47 @@
 // distance (a typo or two: "Microsfot" / "Microsoft").
 
 const LEGAL_FORMS = new Set([
-  "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "llp", "lp", "plc",
-  "gmbh", "ag", "kg", "se", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy", "oyj", "ab", "as", "asa",
-  "aps", "kk", "pty", "pte", "bhd", "sdn", "pvt", "sl", "sro", "zrt", "kft", "doo", "the",
+  "inc",
+  "incorporated",
+  "corp",
+  "corporation",
+  "co",
+  "company",
+  "ltd",
+  "limited",
+  "llc",
+  "llp",
+  "lp",
+  "plc",
+  "gmbh",
+  "ag",
+  "kg",
+  "se",
+  "sa",
+  "sas",
+  "sarl",
+  "srl",
+  "spa",
+  "bv",
+  "nv",
+  "oy",
+  "oyj",
+  "ab",
+  "as",
+  "asa",
+  "aps",
+  "kk",
+  "pty",
+  "pte",
+  "bhd",
+  "sdn",
+  "pvt",
+  "sl",
+  "sro",
+  "zrt",
+  "kft",
+  "doo",
+  "the",
 ]);
 
 /** "Telefónica, S.A." → "telefonica"; "AT&T Inc." → "at and t". */
@@ -27,7 +65,7 @@ export function foldName(name: string): string {
  * Edit distance (Levenshtein, with a swap of two neighbours counting as one edit: optimal
  * string alignment). Stops early, returning limit + 1, once it must exceed `limit`.
  */
-export function editDistance(a: string, b: string, limit = Infinity): number {
+function editDistance(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let before: number[] = [];

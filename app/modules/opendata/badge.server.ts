@@ -66,7 +66,7 @@ export async function findBadgeSignatory(db: DB, slug: string): Promise<BadgeSig
 }
 
 /** The words a badge states, for the image and for its alt text. */
-export function badgeText(s: BadgeSignatory): { value: string; title: string } {
+function badgeText(s: BadgeSignatory): { value: string; title: string } {
   const joined = formatDate(s.joined_on);
   switch (s.status) {
     case "active":

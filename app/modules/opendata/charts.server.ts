@@ -10,13 +10,7 @@ import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { feature } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import atlasJson from "world-atlas/countries-110m.json";
-import type {
-  AxisTick,
-  BarChartGeometry,
-  ColumnChartGeometry,
-  LineChartGeometry,
-  WorldMapGeometry,
-} from "~/components/charts/types";
+import type { AxisTick, BarChartGeometry, ColumnChartGeometry, LineChartGeometry, WorldMapGeometry } from "~/components/charts/types";
 import { countryName } from "~/modules/countries";
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -34,7 +28,10 @@ export function columnChart(data: { label: string; value: number }[]): ColumnCha
   const height = 220;
   const margin = { top: 24, right: 8, bottom: 28, left: 36 };
   const max = Math.max(1, ...data.map((d) => d.value));
-  const y = scaleLinear().domain([0, max]).nice(4).range([height - margin.bottom, margin.top]);
+  const y = scaleLinear()
+    .domain([0, max])
+    .nice(4)
+    .range([height - margin.bottom, margin.top]);
   const x = scaleBand<string>()
     .domain(data.map((d) => d.label))
     .range([margin.left, width - margin.right])
@@ -72,13 +69,23 @@ export function lineChart(data: { label: string; value: number }[]): LineChartGe
   const height = 220;
   const margin = { top: 24, right: 20, bottom: 28, left: 36 };
   const max = Math.max(1, ...data.map((d) => d.value));
-  const y = scaleLinear().domain([0, max]).nice(4).range([height - margin.bottom, margin.top]);
+  const y = scaleLinear()
+    .domain([0, max])
+    .nice(4)
+    .range([height - margin.bottom, margin.top]);
   const x = scaleLinear()
     .domain([0, Math.max(1, data.length - 1)])
     .range(data.length > 1 ? [margin.left + 12, width - margin.right] : [(width + margin.left) / 2, (width + margin.left) / 2]);
   const points = data.map((d, i) => ({ ...d, x: round(x(i)), y: round(y(d.value)) }));
-  const toLine = line<(typeof points)[number]>((p) => p.x, (p) => p.y).digits(1);
-  const toArea = area<(typeof points)[number]>((p) => p.x, y(0), (p) => p.y).digits(1);
+  const toLine = line<(typeof points)[number]>(
+    (p) => p.x,
+    (p) => p.y,
+  ).digits(1);
+  const toArea = area<(typeof points)[number]>(
+    (p) => p.x,
+    y(0),
+    (p) => p.y,
+  ).digits(1);
   return {
     width,
     height,
@@ -104,7 +111,9 @@ export function barChart(data: { key: string; label: string; value: number }[]):
   const rowHeight = 40;
   const max = Math.max(1, ...data.map((d) => d.value));
   // Room on the right for the value printed after the longest bar.
-  const x = scaleLinear().domain([0, max]).range([0, width - BAR_VALUE_ROOM]);
+  const x = scaleLinear()
+    .domain([0, max])
+    .range([0, width - BAR_VALUE_ROOM]);
   return {
     width,
     height: Math.max(rowHeight, data.length * rowHeight),

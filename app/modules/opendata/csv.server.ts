@@ -9,7 +9,7 @@ import { knownCodes, searchSignatories, type SignatorySummary } from "~/modules/
 import { parseDirectoryQuery, type DirectoryQuery } from "~/modules/directory/query";
 
 export const CSV_COLUMNS = ["slug", "name", "website", "country", "sector", "joined_on", "founding", "status", "pledges"] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
+type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Separates pledge codes inside the pledges column. */
 export const PLEDGE_SEPARATOR = ";";
@@ -42,7 +42,7 @@ export function csvCellValue(cell: string): string {
   return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }
 
-export function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
+function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
   const record: Record<CsvColumn, string> = {
     slug: s.slug,
     name: s.name,
@@ -60,7 +60,7 @@ export function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
 }
 
 /** RFC 4180 lines for these records (with the header line first when asked). */
-export function csvLines(records: Record<CsvColumn, string>[], header: boolean): string {
+function csvLines(records: Record<CsvColumn, string>[], header: boolean): string {
   return stringify(records, {
     header,
     columns: [...CSV_COLUMNS],
@@ -77,8 +77,7 @@ export function csvFileName(now = new Date()): string {
 }
 
 export type CsvExport =
-  | { ok: true; query: DirectoryQuery; stream: ReadableStream<Uint8Array> }
-  | { ok: false; param: string; message: string };
+  { ok: true; query: DirectoryQuery; stream: ReadableStream<Uint8Array> } | { ok: false; param: string; message: string };
 
 /**
  * Parses the directory parameters of `url` (a 400 for the caller when invalid) and

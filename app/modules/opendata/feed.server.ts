@@ -9,17 +9,17 @@ import { formatDate } from "~/utils/format";
 import { escapeXml } from "./xml";
 import { ACCORD_LAUNCH } from "~/modules/accord";
 
-export const FEED_TITLE = "Accord Registry: joins and withdrawals";
-export const FEED_SIZE = 50;
+const FEED_TITLE = "Accord Registry: joins and withdrawals";
+const FEED_SIZE = 50;
 /** The accord's launch: the feed's date when it has no entry yet. */
 const LAUNCH = `${ACCORD_LAUNCH}T00:00:00.000Z`;
 
 /** tag:registry.example,2018:… — the authority is PUBLIC_URL's host. */
-export function tagUri(specific: string): string {
+function tagUri(specific: string): string {
   return `tag:${new URL(getEnv().PUBLIC_URL).hostname},2018:${specific}`;
 }
 
-export async function latestEvents(db: DB, limit = FEED_SIZE) {
+async function latestEvents(db: DB, limit = FEED_SIZE) {
   return db
     .selectFrom("signatory_events")
     .innerJoin("signatories", "signatories.id", "signatory_events.signatory_id")

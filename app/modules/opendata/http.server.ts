@@ -67,7 +67,8 @@ export function textWithEtag(
   const responseHeaders = new Headers({ ETag: etag, "Cache-Control": headers.cacheControl });
   if (headers.cors) for (const [name, value] of Object.entries(CORS_HEADERS)) responseHeaders.set(name, value);
   const status = headers.status ?? 200;
-  if (status === 200 && ifNoneMatch(request.headers.get("If-None-Match"), etag)) return new Response(null, { status: 304, headers: responseHeaders });
+  if (status === 200 && ifNoneMatch(request.headers.get("If-None-Match"), etag))
+    return new Response(null, { status: 304, headers: responseHeaders });
   responseHeaders.set("Content-Type", headers.contentType);
   return new Response(body, { status, headers: responseHeaders });
 }

@@ -41,7 +41,7 @@ interface Reference {
 }
 
 /** The zod schema of one row, given the codes the database knows and today's date. */
-export function importRowSchema(ref: Reference, today: string) {
+function importRowSchema(ref: Reference, today: string) {
   const pledgeCodes = ref.pledges.map((p) => p.code);
   const introduced = new Map(ref.pledges.map((p) => [p.code, p.introduced_on]));
   return z
@@ -86,7 +86,12 @@ export function importRowSchema(ref: Reference, today: string) {
       status: z.enum(SIGNATORY_STATUSES, { error: `status must be one of: ${SIGNATORY_STATUSES.join(", ")}` }),
       pledges: z
         .string()
-        .transform((v) => v.split(PLEDGE_SEPARATOR).map((c) => c.trim()).filter(Boolean))
+        .transform((v) =>
+          v
+            .split(PLEDGE_SEPARATOR)
+            .map((c) => c.trim())
+            .filter(Boolean),
+        )
         .pipe(
           z
             .array(
@@ -112,7 +117,7 @@ export function importRowSchema(ref: Reference, today: string) {
     });
 }
 
-export type ImportRow = z.infer<ReturnType<typeof importRowSchema>>;
+type ImportRow = z.infer<ReturnType<typeof importRowSchema>>;
 
 /**
  * The records of a CSV file with the line each starts on (as an editor numbers them:
@@ -246,7 +251,10 @@ export async function importSignatories(
         firstLine.set(parsed.data.slug, line);
         rows.push({ line, row: parsed.data });
       }
-      const existing = await existingBySlug(trx, rows.map((r) => r.row.slug));
+      const existing = await existingBySlug(
+        trx,
+        rows.map((r) => r.row.slug),
+      );
       for (const { line, row } of rows) {
         const current = existing.get(row.slug);
         if (current && fromFlag(current.founding) !== row.founding) {

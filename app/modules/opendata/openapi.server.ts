@@ -77,7 +77,7 @@ export function openApiDocument(known: KnownCodes) {
         "The public record of the companies that signed the Cybersecurity Tech Accord: the directory as JSON, " +
         "CSV and an Atom feed, with statistics. Every route answers GET (and HEAD), needs no key, allows any " +
         "origin (CORS) and honours If-None-Match with 304 where it sends an ETag. Dates are YYYY-MM-DD; " +
-        "countries are ISO 3166-1 alpha-2 codes. Errors are {\"error\": {\"code\", \"message\"}} with a 4xx status.",
+        'countries are ISO 3166-1 alpha-2 codes. Errors are {"error": {"code", "message"}} with a 4xx status.',
     },
     servers: [{ url: getEnv().PUBLIC_URL }],
     paths: {
@@ -85,8 +85,7 @@ export function openApiDocument(known: KnownCodes) {
         get: {
           operationId: "listSignatories",
           summary: "Search the directory, one page at a time",
-          description:
-            "The same query as the HTML directory at /signatories, with the same parameters and results in the same order.",
+          description: "The same query as the HTML directory at /signatories, with the same parameters and results in the same order.",
           parameters: [...directoryParameters(known), conditional],
           responses: {
             "200": json("SignatoryList", "A page of signatories, with paging links."),

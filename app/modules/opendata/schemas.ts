@@ -10,7 +10,7 @@ export const SIGNATORY_STATUSES = ["active", "withdrawn", "suspended"] as const 
 const day = () => z.iso.date().meta({ description: "A calendar date, YYYY-MM-DD." });
 const count = () => z.number().int().min(0);
 
-export const PledgeRefSchema = z
+const PledgeRefSchema = z
   .object({
     code: z.string().meta({ description: "Pledge code, as in /api/v1/pledges." }),
     title: z.string(),
@@ -18,7 +18,7 @@ export const PledgeRefSchema = z
   })
   .meta({ description: "A pledge a signatory endorses." });
 
-export const SignatorySchema = z
+const SignatorySchema = z
   .object({
     slug: z.string().meta({ description: "Stable identifier, also the last part of the page's address." }),
     name: z.string(),
@@ -31,7 +31,9 @@ export const SignatorySchema = z
     sector: z.string().meta({ description: "Sector code." }),
     description: z.string(),
     joined_on: day(),
-    founding: z.boolean().meta({ description: `One of the ${FOUNDING_SIGNATORIES} companies that launched the accord on ${ACCORD_LAUNCH}.` }),
+    founding: z
+      .boolean()
+      .meta({ description: `One of the ${FOUNDING_SIGNATORIES} companies that launched the accord on ${ACCORD_LAUNCH}.` }),
     status: z.enum(SIGNATORY_STATUSES),
     withdrawn_on: day().nullable().meta({ description: "Date of the latest withdrawal, null unless withdrawn." }),
     pledges: z.array(PledgeRefSchema),
@@ -39,7 +41,7 @@ export const SignatorySchema = z
   })
   .meta({ description: "A company that signed the Cybersecurity Tech Accord." });
 
-export const SignatoryListSchema = z
+const SignatoryListSchema = z
   .object({
     data: z.array(SignatorySchema),
     meta: z.object({
@@ -56,9 +58,9 @@ export const SignatoryListSchema = z
   })
   .meta({ description: "One page of the directory." });
 
-export const SignatoryOneSchema = z.object({ data: SignatorySchema }).meta({ description: "One signatory." });
+const SignatoryOneSchema = z.object({ data: SignatorySchema }).meta({ description: "One signatory." });
 
-export const PledgeSchema = z
+const PledgeSchema = z
   .object({
     code: z.string(),
     title: z.string(),
@@ -69,9 +71,9 @@ export const PledgeSchema = z
   })
   .meta({ description: "A principle or later commitment of the accord." });
 
-export const PledgeListSchema = z.object({ data: z.array(PledgeSchema) }).meta({ description: "Every pledge, in order." });
+const PledgeListSchema = z.object({ data: z.array(PledgeSchema) }).meta({ description: "Every pledge, in order." });
 
-export const StatsSchema = z
+const StatsSchema = z
   .object({
     total: count().meta({ description: "Every signatory the registry lists, whatever its status." }),
     active: count(),
@@ -88,15 +90,13 @@ export const StatsSchema = z
     by_country: z
       .array(z.object({ country: z.string().regex(/^[A-Z]{2}$/), count: count() }))
       .meta({ description: "Active signatories by headquarters country, most first." }),
-    by_sector: z
-      .array(z.object({ sector: z.string(), count: count() }))
-      .meta({ description: "Active signatories by sector, most first." }),
+    by_sector: z.array(z.object({ sector: z.string(), count: count() })).meta({ description: "Active signatories by sector, most first." }),
   })
   .meta({ description: "Figures about the registry." });
 
-export const StatsEnvelopeSchema = z.object({ data: StatsSchema }).meta({ description: "Figures about the registry." });
+const StatsEnvelopeSchema = z.object({ data: StatsSchema }).meta({ description: "Figures about the registry." });
 
-export const ErrorSchema = z
+const ErrorSchema = z
   .object({
     error: z.object({
       code: z.string().meta({ description: "invalid_parameter, not_found, …" }),
@@ -118,6 +118,5 @@ export const OPEN_DATA_SCHEMAS = {
   Error: ErrorSchema,
 } as const;
 
-export type ApiSignatory = z.infer<typeof SignatorySchema>;
 export type ApiStats = z.infer<typeof StatsSchema>;
 export type ApiPledge = z.infer<typeof PledgeSchema>;

@@ -65,7 +65,7 @@ export async function getStats(db: DB, today = new Date()): Promise<ApiStats> {
   };
 }
 
-export interface DecisionFigures {
+interface DecisionFigures {
   /** Applications whose contact address was confirmed (they reached the moderators). */
   received: number;
   approved: number;
@@ -114,11 +114,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const oneDecimal = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 const REACHED_MODERATION: ApplicationStatus[] = ["pending", "changes_requested", "approved", "rejected"];
 
-function figures(
-  received: number,
-  decisions: { status: ApplicationStatus; days: number }[],
-  withdrawn: number,
-): DecisionFigures {
+function figures(received: number, decisions: { status: ApplicationStatus; days: number }[], withdrawn: number): DecisionFigures {
   const days = decisions.map((d) => d.days).sort((a, b) => a - b);
   return {
     received,
@@ -134,10 +130,7 @@ function figures(
  * withdrawals by quarter of the decision. */
 export async function transparencyFigures(db: DB): Promise<TransparencyFigures> {
   // Dates and statuses only: nothing here names or reaches an applicant.
-  const rows = await db
-    .selectFrom("applications")
-    .select(["status", "created_at", "verified_at", "decided_at", "updated_at"])
-    .execute();
+  const rows = await db.selectFrom("applications").select(["status", "created_at", "verified_at", "decided_at", "updated_at"]).execute();
   const reached = rows.filter((r) => r.verified_at !== null || REACHED_MODERATION.includes(r.status));
   const decisions = reached
     .filter((r) => (r.status === "approved" || r.status === "rejected") && r.decided_at)
@@ -146,9 +139,7 @@ export async function transparencyFigures(db: DB): Promise<TransparencyFigures> 
       quarter: quarterOf(r.decided_at!),
       days: Math.max(0, (Date.parse(r.decided_at!) - Date.parse(r.created_at)) / DAY_MS),
     }));
-  const withdrawals = reached
-    .filter((r) => r.status === "withdrawn")
-    .map((r) => ({ quarter: quarterOf(r.decided_at ?? r.updated_at) }));
+  const withdrawals = reached.filter((r) => r.status === "withdrawn").map((r) => ({ quarter: quarterOf(r.decided_at ?? r.updated_at) }));
   const receivedIn = reached.map((r) => quarterOf(r.created_at));
 
   const seen = [...receivedIn, ...decisions.map((d) => d.quarter), ...withdrawals.map((w) => w.quarter)].sort();

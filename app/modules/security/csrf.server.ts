@@ -32,14 +32,15 @@ export function assertSameSite(request: Request, context: Pick<AppLoadContext, "
   const given = form.get(CSRF_FIELD);
   const expected = csrfToken(context);
   const tokenOk =
-    typeof given === "string" &&
-    given.length === expected.length &&
-    timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+    typeof given === "string" && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
   if (crossSite || !tokenOk) {
     log.warn({ event: "csrf_rejected", requestId: context.requestId, reason: crossSite ? "origin" : "token" });
-    throw new Response("This form could not be accepted: it did not come from this site's page, or the page is too old. Go back, reload the page and try again.", {
-      status: 403,
-      headers: { "Content-Type": "text/plain; charset=utf-8" },
-    });
+    throw new Response(
+      "This form could not be accepted: it did not come from this site's page, or the page is too old. Go back, reload the page and try again.",
+      {
+        status: 403,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      },
+    );
   }
 }

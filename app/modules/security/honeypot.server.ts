@@ -11,17 +11,14 @@ export const HONEYPOT_FIELD = "url_confirm";
 export const STARTED_FIELD = "form_started";
 export const MIN_FILL_MS = 2_000;
 
-const sign = (at: number) =>
-  createHmac("sha256", getEnv().SESSION_SECRET).update(`form-started:${at}`).digest("base64url");
+const sign = (at: number) => createHmac("sha256", getEnv().SESSION_SECRET).update(`form-started:${at}`).digest("base64url");
 
 /** The hidden field's value: when the form was served, and a signature over it. */
 export function startedToken(now = Date.now()): string {
   return `${now}.${sign(now)}`;
 }
 
-export type FillTime =
-  | { ok: true; startedAt: number }
-  | { ok: false; reason: "missing" | "invalid" | "too_fast" };
+export type FillTime = { ok: true; startedAt: number } | { ok: false; reason: "missing" | "invalid" | "too_fast" };
 
 export function checkFillTime(value: unknown, now = Date.now(), minMs = MIN_FILL_MS): FillTime {
   if (typeof value !== "string" || value === "") return { ok: false, reason: "missing" };

@@ -1,8 +1,7 @@
 // Sliding-window rate limits counted in the database (not in memory), so a limit holds
 // across restarts and across server instances.
 import { takeTurns } from "../../../db/engine";
-import { sql } from "kysely";
-import { immediateTransaction, isPostgres, type DB } from "~/modules/database/db.server";
+import { immediateTransaction, type DB } from "~/modules/database/db.server";
 
 /** The first key of the PostgreSQL advisory locks on limits (the second is the limit's key hashed). */
 const LIMIT_LOCK = 7_263_002;
@@ -52,12 +51,10 @@ export async function consumeLimit(db: DB, limit: Limit, now = Date.now()): Prom
 
 /** Forgets hits older than any window in use (a day), keeping the table small. */
 export async function pruneHits(db: DB, now = Date.now()): Promise<void> {
-  await db.deleteFrom("rate_limit_hits").where("at_ms", "<", now - 24 * 60 * 60 * 1000).execute();
-}
-
-/** The 429 page or JSON body's companion header. */
-export function retryAfterHeaders(state: { retryAfterSeconds: number }): HeadersInit {
-  return { "Retry-After": String(state.retryAfterSeconds) };
+  await db
+    .deleteFrom("rate_limit_hits")
+    .where("at_ms", "<", now - 24 * 60 * 60 * 1000)
+    .execute();
 }
 
 /**

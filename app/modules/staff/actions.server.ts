@@ -1,8 +1,8 @@
 // What the staff area's form actions share: how a post is accepted (same site, a live
 // staff session, the role) and how an action answers a form it cannot carry out.
-import { json, type AppLoadContext } from "@remix-run/node";
+import { type AppLoadContext } from "@remix-run/node";
 import type { StaffRole } from "../../../db/schema";
-import { NO_STORE, noStoreReply } from "~/utils/cache-headers";
+import { noStoreReply } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { assertSameSite } from "~/modules/security/csrf.server";
 import { formFailure, type DomainError } from "~/modules/result";
@@ -26,6 +26,9 @@ export async function readStaffForm(request: Request, context: AppLoadContext, r
   const form = await request.formData();
   assertSameSite(request, context, form);
   const me = await requireStaff(request, context, role);
-  const fields = Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "csrf" && typeof v === "string")) as Record<string, string>;
+  const fields = Object.fromEntries([...form.entries()].filter(([k, v]) => k !== "csrf" && typeof v === "string")) as Record<
+    string,
+    string
+  >;
   return { me, form, fields, intent: fields.intent ?? "" };
 }

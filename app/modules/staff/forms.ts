@@ -97,7 +97,10 @@ export const passwordChangeSchema = z
     confirm_password: z.string({ error: "Type the new password again." }).min(1, { error: "Type the new password again." }),
   })
   .refine((v) => v.confirm_password === v.new_password, { path: ["confirm_password"], error: "The two new passwords are not the same." })
-  .refine((v) => v.new_password !== v.current_password, { path: ["new_password"], error: "Choose a new password, not the one you have now." });
+  .refine((v) => v.new_password !== v.current_password, {
+    path: ["new_password"],
+    error: "Choose a new password, not the one you have now.",
+  });
 
 /** What proves it is still you before the authenticator is replaced. */
 export const REAUTH_MAX = 1024;

@@ -107,7 +107,13 @@ export async function setStaffActive(
   return immediateTransaction(db, (trx) => changeActive(trx, targetId, active, by, reason));
 }
 
-async function changeActive(trx: DB, targetId: number, active: boolean, by: Actor & { staffId: number }, reason: string | null): Promise<Result> {
+async function changeActive(
+  trx: DB,
+  targetId: number,
+  active: boolean,
+  by: Actor & { staffId: number },
+  reason: string | null,
+): Promise<Result> {
   const { staffId, ...actor } = by;
   const target = await trx.selectFrom("staff").selectAll().where("id", "=", targetId).executeTakeFirst();
   if (!target) return fail({ kind: "not_found", message: "There is no such staff account." });

@@ -18,15 +18,138 @@ function random(seed: number) {
   };
 }
 
-const PREFIXES = ["Aster", "Boreal", "Cobalt", "Delta", "Ember", "Fjord", "Granite", "Harbor", "Iris", "Juniper", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orchid", "Pioneer", "Quartz", "Riverstone", "Sable", "Tundra", "Umber", "Vantage", "Willow", "Xenon", "Yarrow", "Zephyr"];
-const CORES = ["Secure", "Cloud", "Data", "Net", "Cyber", "Signal", "Shield", "Logic", "Grid", "Wave", "Core", "Link", "Vault", "Trust", "Byte", "Stack"];
-const SUFFIXES = ["Systems", "Labs", "Technologies", "Networks", "Software", "Group", "Solutions", "Industries", "Analytics", "Communications"];
-const ACTIVITIES = ["endpoint protection", "managed detection and response", "cloud hosting", "payment processing", "industrial control systems", "network equipment", "identity and access management", "threat intelligence", "secure messaging", "data analytics", "semiconductor design", "mobile networks", "content delivery", "developer tools", "IT consulting"];
-const AUDIENCES = ["small businesses", "hospitals", "banks", "public agencies", "manufacturers", "schools", "telecom operators", "retailers", "developers", "households"];
+const PREFIXES = [
+  "Aster",
+  "Boreal",
+  "Cobalt",
+  "Delta",
+  "Ember",
+  "Fjord",
+  "Granite",
+  "Harbor",
+  "Iris",
+  "Juniper",
+  "Kestrel",
+  "Lumen",
+  "Meridian",
+  "Nimbus",
+  "Orchid",
+  "Pioneer",
+  "Quartz",
+  "Riverstone",
+  "Sable",
+  "Tundra",
+  "Umber",
+  "Vantage",
+  "Willow",
+  "Xenon",
+  "Yarrow",
+  "Zephyr",
+];
+const CORES = [
+  "Secure",
+  "Cloud",
+  "Data",
+  "Net",
+  "Cyber",
+  "Signal",
+  "Shield",
+  "Logic",
+  "Grid",
+  "Wave",
+  "Core",
+  "Link",
+  "Vault",
+  "Trust",
+  "Byte",
+  "Stack",
+];
+const SUFFIXES = [
+  "Systems",
+  "Labs",
+  "Technologies",
+  "Networks",
+  "Software",
+  "Group",
+  "Solutions",
+  "Industries",
+  "Analytics",
+  "Communications",
+];
+const ACTIVITIES = [
+  "endpoint protection",
+  "managed detection and response",
+  "cloud hosting",
+  "payment processing",
+  "industrial control systems",
+  "network equipment",
+  "identity and access management",
+  "threat intelligence",
+  "secure messaging",
+  "data analytics",
+  "semiconductor design",
+  "mobile networks",
+  "content delivery",
+  "developer tools",
+  "IT consulting",
+];
+const AUDIENCES = [
+  "small businesses",
+  "hospitals",
+  "banks",
+  "public agencies",
+  "manufacturers",
+  "schools",
+  "telecom operators",
+  "retailers",
+  "developers",
+  "households",
+];
 
 // Roughly the accord's real spread: many American and European companies, a long tail.
-const COUNTRIES: [string, number][] = [["US", 34], ["GB", 8], ["DE", 6], ["FR", 5], ["JP", 5], ["IN", 5], ["ES", 4], ["NL", 3], ["IL", 3], ["FI", 2], ["SE", 2], ["CH", 2], ["KR", 2], ["CA", 2], ["AU", 2], ["BR", 2], ["SG", 2], ["IT", 2], ["PL", 1], ["EE", 1], ["RO", 1], ["CZ", 1], ["NG", 1], ["KE", 1], ["MX", 1], ["ZA", 1], ["AE", 1]];
-const SECTORS: [string, number][] = [["security", 30], ["software", 22], ["services", 10], ["telecom", 8], ["hardware", 7], ["networking", 6], ["infrastructure", 5], ["internet", 4], ["fintech", 4], ["data", 2], ["industrial", 1], ["other", 1]];
+const COUNTRIES: [string, number][] = [
+  ["US", 34],
+  ["GB", 8],
+  ["DE", 6],
+  ["FR", 5],
+  ["JP", 5],
+  ["IN", 5],
+  ["ES", 4],
+  ["NL", 3],
+  ["IL", 3],
+  ["FI", 2],
+  ["SE", 2],
+  ["CH", 2],
+  ["KR", 2],
+  ["CA", 2],
+  ["AU", 2],
+  ["BR", 2],
+  ["SG", 2],
+  ["IT", 2],
+  ["PL", 1],
+  ["EE", 1],
+  ["RO", 1],
+  ["CZ", 1],
+  ["NG", 1],
+  ["KE", 1],
+  ["MX", 1],
+  ["ZA", 1],
+  ["AE", 1],
+];
+const SECTORS: [string, number][] = [
+  ["security", 30],
+  ["software", 22],
+  ["services", 10],
+  ["telecom", 8],
+  ["hardware", 7],
+  ["networking", 6],
+  ["infrastructure", 5],
+  ["internet", 4],
+  ["fintech", 4],
+  ["data", 2],
+  ["industrial", 1],
+  ["other", 1],
+];
 
 function weighted<T>(rand: () => number, table: [T, number][]): T {
   const total = table.reduce((sum, [, w]) => sum + w, 0);
@@ -52,7 +175,12 @@ export async function addSynthetic(
 ): Promise<number> {
   const batch = options.batch ?? 2_000;
   const pledges = await db.selectFrom("pledges").select(["code", "required", "introduced_on"]).orderBy("position").execute();
-  const first = (await db.selectFrom("signatories").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n;
+  const first = (
+    await db
+      .selectFrom("signatories")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow()
+  ).n;
   const rand = random(Number(first) + 1);
   let done = 0;
   while (done < count) {
@@ -90,24 +218,47 @@ export async function addSynthetic(
       const ids: number[] = [];
       // 16 columns a row: 1,000 rows stay under SQLite's 32,766 bound variables.
       for (let i = 0; i < rows.length; i += 1_000) {
-        const inserted = await trx.insertInto("signatories").values(rows.slice(i, i + 1_000)).returning(["id", "joined_on", "status", "withdrawn_on"]).execute();
+        const inserted = await trx
+          .insertInto("signatories")
+          .values(rows.slice(i, i + 1_000))
+          .returning(["id", "joined_on", "status", "withdrawn_on"])
+          .execute();
         ids.push(...inserted.map((r) => r.id));
         const endorsements = inserted.flatMap((r) =>
           pledges
             .filter((p) => fromFlag(p.required) || (p.introduced_on <= r.joined_on ? rand() < 0.3 : rand() < 0.15))
-            .map((p) => ({ signatory_id: r.id, pledge_code: p.code, endorsed_on: fromFlag(p.required) || p.introduced_on <= r.joined_on ? r.joined_on : p.introduced_on })),
+            .map((p) => ({
+              signatory_id: r.id,
+              pledge_code: p.code,
+              endorsed_on: fromFlag(p.required) || p.introduced_on <= r.joined_on ? r.joined_on : p.introduced_on,
+            })),
         );
         for (let j = 0; j < endorsements.length; j += 5_000) {
-          await trx.insertInto("endorsements").values(endorsements.slice(j, j + 5_000)).execute();
+          await trx
+            .insertInto("endorsements")
+            .values(endorsements.slice(j, j + 5_000))
+            .execute();
         }
         const events = inserted.flatMap((r) => [
           { signatory_id: r.id, kind: "joined" as const, occurred_on: r.joined_on, pledge_code: null, detail: null, created_at: now },
           ...(r.status === "withdrawn" && r.withdrawn_on
-            ? [{ signatory_id: r.id, kind: "withdrawn" as const, occurred_on: r.withdrawn_on, pledge_code: null, detail: "Synthetic withdrawal", created_at: now }]
+            ? [
+                {
+                  signatory_id: r.id,
+                  kind: "withdrawn" as const,
+                  occurred_on: r.withdrawn_on,
+                  pledge_code: null,
+                  detail: "Synthetic withdrawal",
+                  created_at: now,
+                },
+              ]
             : []),
         ]);
         for (let j = 0; j < events.length; j += 5_000) {
-          await trx.insertInto("signatory_events").values(events.slice(j, j + 5_000)).execute();
+          await trx
+            .insertInto("signatory_events")
+            .values(events.slice(j, j + 5_000))
+            .execute();
         }
       }
       await searchIndex(trx).reindex(trx, ids);
