@@ -8,7 +8,7 @@ export const remixFuture = {
   v3_throwAbortReason: true,
   v3_lazyRouteDiscovery: true,
   // Off on purpose: single fetch pulls turbo-stream onto the request path, and
-  // that package has an open advisory under Remix 2 (docs/decisions/001-stack.md).
+  // that package has an open advisory under Remix 2 (docs/decisions/008-stay-on-remix-2.md).
   v3_singleFetch: false,
   v3_routeConfig: true,
 };
@@ -18,7 +18,7 @@ export default defineConfig({
   plugins: [
     remix({
       future: remixFuture,
-      // BUILD_DIR lets several builds live side by side (server.mjs reads it too).
+      // BUILD_DIR lets several builds live side by side (the server and its build step read it too).
       buildDirectory: process.env.BUILD_DIR ?? "build",
     }),
   ],

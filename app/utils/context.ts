@@ -1,4 +1,4 @@
-// What server.mjs hands every loader and action, per request.
+// What the server (server/adapter.ts) hands every loader and action, per request.
 export interface RequestContext {
   /** The CSP nonce of this response's scripts. */
   nonce: string;

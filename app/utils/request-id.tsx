@@ -1,4 +1,4 @@
-// The id of the current request (server.mjs makes one per request and logs it with every
+// The id of the current request (the server makes one per request and logs it with every
 // line, errors included), so an error page can name it and the operator can find the
 // stack in the log. The server provides it (entry.server.tsx). In the browser, hydrating
 // a server-rendered error page reads it back from that page (its data-error-id), so both

@@ -1,5 +1,5 @@
 // Calling route loaders and actions as Remix would, with real Requests and the context
-// server.mjs provides.
+// the server provides.
 import type { ActionFunctionArgs, AppLoadContext, LoaderFunctionArgs } from "@remix-run/node";
 import { csrfToken } from "~/modules/security/csrf.server";
 

@@ -1,4 +1,4 @@
-// Two production servers (`node server.mjs`) on ONE PostgreSQL database, as behind a load
+// Two production servers (`npm start`'s server) on ONE PostgreSQL database, as behind a load
 // balancer (issue 7): started at the same moment on an empty database; a session made on
 // one used on the other; an application submitted on A, verified and approved on B, and
 // A's cached directory showing the result; ten approvals split across A and B making one

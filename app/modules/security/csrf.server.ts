@@ -1,5 +1,5 @@
 // Cross-site submission protection (CONTRACT §7) for every state-changing form: a token
-// bound to the visitor's anti-forgery cookie (set by server.mjs) plus an Origin check.
+// bound to the visitor's anti-forgery cookie (set by server/csrf-cookie.ts) plus an Origin check.
 // A token taken from another visitor does not match this visitor's cookie.
 import type { AppLoadContext } from "@remix-run/node";
 import { createHmac, timingSafeEqual } from "node:crypto";

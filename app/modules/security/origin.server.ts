@@ -1,5 +1,5 @@
 // Which Host headers the server answers and which Origins may send it forms: one place for
-// the cross-site refusal (server.mjs) and the forms' anti-forgery check (csrf.server.ts).
+// the cross-site refusal (server/checks.ts) and the forms' anti-forgery check (csrf.server.ts).
 //
 // A deployment (PUBLIC_URL set, or NODE_ENV=production) answers its public host name and
 // bare IP addresses (health checks, a proxy that forwards by address: an IP literal cannot

@@ -1,6 +1,6 @@
 // The general limit on writes: every POST counts, whatever the action, per client
 // address (CONTRACT §7: 429). The actions' own limits (applications per hour, failed
-// sign-ins) are finer; this one stops a client from hammering any form. server.mjs calls
+// sign-ins) are finer; this one stops a client from hammering any form. server/limits.ts calls
 // it before reading the body, so a refused request costs one small query.
 import { getDb } from "~/modules/database/db.server";
 import { getEnv } from "~/utils/env.server";
