@@ -76,8 +76,23 @@ export function createCacheRouter(routes: RouteTable): CacheRouter {
     }
     compiled.push({ segments, params: new Set([...policy.params, ...REMIX_PARAMS]) });
   }
-  return (url) => canonicalKey(compiled, url);
+  // Hits repeat the same few addresses: short ones keep their answer (a bounded memo, so
+  // unique addresses cannot grow it), and a hit skips the parsing.
+  const memo = new Map<string, string | null>();
+  return (url) => {
+    if (url.length > MEMO_URL_LENGTH) return canonicalKey(compiled, url);
+    let key = memo.get(url);
+    if (key === undefined) {
+      key = canonicalKey(compiled, url);
+      if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+      memo.set(url, key);
+    }
+    return key;
+  };
 }
+
+const MEMO_ENTRIES = 1_000;
+const MEMO_URL_LENGTH = 256;
 
 /** The canonical key of a cacheable address, or null when it must not be cached. */
 function canonicalKey(routes: CompiledRoute[], url: string): string | null {
