@@ -218,6 +218,21 @@ describe("approving", () => {
     expect(page.signatory).toEqual({ slug: "aurora-cyber-defence", name: "Aurora Cyber Defence" });
   });
 
+  it("does not flag the signatory an application became as a duplicate of itself (issue 14)", async () => {
+    const app = await insertApplication(getDb(), { name: "Borealis Threat Labs", pledges: REQUIRED_PLEDGES });
+    const twin = await insertApplication(getDb(), { name: "Borealis Threat Labs Ltd" });
+    expect((await decide(app, { intent: "approve", joined_on: "2024-03-05" })).status).toBe(303);
+    const warnings = (await (await view(app.ref)).json()).warnings as { kind: string; name: string; about: string }[];
+    // Its own signatory (same name, same domain) is not another record; the other application still is.
+    expect(warnings.filter((w) => w.kind === "signatory")).toEqual([]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ about: "name", kind: "application", name: `Borealis Threat Labs Ltd (${twin.ref})` }),
+    ]);
+    // The other application is still warned about the new signatory.
+    const other = (await (await view(twin.ref)).json()).warnings as { kind: string; name: string }[];
+    expect(other).toContainEqual(expect.objectContaining({ kind: "signatory", name: "Borealis Threat Labs" }));
+  });
+
   it("defaults the join date to today", async () => {
     const app = await insertApplication(getDb(), { pledges: REQUIRED_PLEDGES });
     expect((await decide(app, { intent: "approve", joined_on: "" })).status).toBe(303);

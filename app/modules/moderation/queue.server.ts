@@ -180,15 +180,18 @@ export interface Warning {
 /**
  * Signatories and other applications with the same or a similar name, or the same
  * registrable domain. Every signatory is compared (a few thousand names fold and compare
- * in milliseconds); other applications likewise, whatever their status.
+ * in milliseconds); other applications likewise, whatever their status. The signatory the
+ * application itself became (once approved) is not another record: it is left out (issue 14).
  */
 export async function similarityWarnings(
   db: DB,
-  application: { id: number; name: string; name_key: string; domain: string },
+  application: { id: number; name: string; name_key: string; domain: string; signatory_id: number | null },
 ): Promise<Warning[]> {
   const key = foldName(application.name);
+  let others = db.selectFrom("signatories").select(["slug", "name", "former_names", "status", "domain"]);
+  if (application.signatory_id !== null) others = others.where("id", "!=", application.signatory_id);
   const [signatories, applications] = await Promise.all([
-    db.selectFrom("signatories").select(["slug", "name", "former_names", "status", "domain"]).execute(),
+    others.execute(),
     db.selectFrom("applications").select(["ref", "name", "name_key", "status", "domain"]).where("id", "!=", application.id).execute(),
   ]);
   const warnings: Warning[] = [];
