@@ -25,7 +25,8 @@ const envSchema = z.object({
   READ_LIMIT_PER_MINUTE: count(120),
   // Unset: "required" when NODE_ENV=production (a deployment should not depend on each
   // person choosing to turn on a second factor), "optional" elsewhere. A value set wins.
-  STAFF_MFA: z.enum(["optional", "required"]).optional(),
+  // "required": a TOTP app or a passkey; "passkey": a passkey, for every staff sign-in.
+  STAFF_MFA: z.enum(["optional", "required", "passkey"]).optional(),
   TRUST_PROXY: z
     .enum(["0", "1", ""])
     .optional()
@@ -34,7 +35,7 @@ const envSchema = z.object({
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "PUBLIC_URL" | "SESSION_SECRET" | "STAFF_MFA"> & {
-  STAFF_MFA: "optional" | "required";
+  STAFF_MFA: "optional" | "required" | "passkey";
   PUBLIC_URL: string;
   /** Whether PUBLIC_URL was set, not derived from PORT (origin.server.ts is stricter then). */
   PUBLIC_URL_CONFIGURED: boolean;
