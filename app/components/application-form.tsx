@@ -4,7 +4,7 @@
 // JavaScript, each field is checked as the applicant leaves it, by the same zod schema
 // the server runs (schema.ts).
 import { Form, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState, type FocusEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FocusEvent, type FormEvent, type ReactNode } from "react";
 import { CheckboxField, ErrorList, Field, FieldGroup, fieldIds } from "~/components/form-fields";
 import {
   FIELDS,
@@ -81,6 +81,9 @@ export function ApplicationForm({
   // on the whole form at that moment.
   const [touched, setTouched] = useState<ReadonlySet<ApplicationField>>(new Set());
   const [checked, setChecked] = useState<{ errors: FieldErrors; values: ApplicationValues } | null>(null);
+  // What stopped the last try in the browser (known errors are never sent).
+  const [blocked, setBlocked] = useState<FieldErrors | null>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
 
   // A new answer from the server: its messages replace the browser's (reset while
   // rendering, as React advises for state that follows a prop), and the focus goes to the
@@ -90,6 +93,7 @@ export function ApplicationForm({
     setAnswer(serverErrors);
     setTouched(new Set());
     setChecked(null);
+    setBlocked(null);
   }
   useEffect(() => {
     if (Object.keys(serverErrors).length === 0) return;
@@ -143,6 +147,25 @@ export function ApplicationForm({
     if (pointerDown.current) pending.current = field;
     else check(field);
   };
+  // Known errors stop the submission (issue 14): what the browser can judge is not sent,
+  // so a mistake costs the applicant no round trip and nothing against any limit. Every
+  // field shows its verdict, the summary lists them, the focus goes to the summary.
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    const read = readApplicationForm(new FormData(event.currentTarget));
+    const result = validateApplication(read.values, schemaOptions, read.errors);
+    if (result.ok) {
+      setBlocked(null);
+      return;
+    }
+    event.preventDefault();
+    setTouched(new Set(FIELDS));
+    setChecked({ errors: result.errors, values: read.values });
+    setBlocked(result.errors);
+  };
+  useEffect(() => {
+    if (blocked) summaryRef.current?.focus();
+  }, [blocked]);
+
   const onChange = (event: { target: EventTarget }) => {
     const field = fieldOf(event.target);
     // Once a field shows its verdict, it follows every change (a fixed error goes away).
@@ -207,7 +230,9 @@ export function ApplicationForm({
     />
   );
 
-  const summary = FIELDS.filter((f) => serverErrors[f]);
+  // The summary lists what was last sent, or what stopped the last try in the browser.
+  const summaryErrors = blocked ?? serverErrors;
+  const summary = FIELDS.filter((f) => summaryErrors[f]);
 
   return (
     <Form
@@ -218,6 +243,7 @@ export function ApplicationForm({
       className="application-form"
       onBlur={onBlur}
       onChange={onChange}
+      onSubmit={onSubmit}
       aria-describedby={formError ? "form-alert" : undefined}
     >
       {hidden}
@@ -227,13 +253,13 @@ export function ApplicationForm({
         </div>
       ) : null}
       {summary.length > 0 ? (
-        <div className="error-summary" aria-labelledby="error-summary-title">
+        <div className="error-summary" aria-labelledby="error-summary-title" ref={summaryRef} tabIndex={-1}>
           <h2 id="error-summary-title">{summary.length === 1 ? "One answer needs a change" : `${summary.length} answers need a change`}</h2>
           <ul>
             {summary.map((f) => (
               <li key={f}>
                 <a href={`#${f === "pledges" ? pledgeId(firstInvalidPledge ?? "") : idOf(f)}`}>
-                  {LABELS[f]}: {serverErrors[f]}
+                  {LABELS[f]}: {summaryErrors[f]}
                 </a>
               </li>
             ))}

@@ -14,7 +14,7 @@ import { notCached } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { checkFillTime, HONEYPOT_FIELD, honeypotFilled, startedToken, STARTED_FIELD } from "~/modules/security/honeypot.server";
-import { consumeLimit } from "~/modules/security/rate-limit.server";
+import { checkLimit, releaseHits, reserveHits, type Limit } from "~/modules/security/rate-limit.server";
 import applyStyles from "~/styles/apply.css?url";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
@@ -82,35 +82,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const refuse = (status: number, formError: string | null, errors: FieldErrors = {}, headers: HeadersInit = {}) =>
     reply({ values, errors, formError, started: startedBack }, status, headers);
 
-  // Every submission that passed the cross-site check counts, valid or not.
-  const limit = await consumeLimit(db, {
-    bucket: "apply",
-    key: context.clientIp,
-    max: getEnv().APPLY_LIMIT_PER_HOUR,
-    windowMs: HOUR,
-  });
-  if (limit.limited) {
-    log.warn({ event: "apply_rate_limited", requestId: context.requestId, ip: context.clientIp });
-    const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-    return refuse(
-      429,
+  // Only submissions that pass validation count toward the hourly limit (CONTRACT §2): a
+  // mistake costs nothing here (the general write limit, counted before the body was read,
+  // still bounds how often anyone can post). Bots and fill-time refusals are invalid too.
+  const hourly: Limit = { bucket: "apply", key: context.clientIp, max: getEnv().APPLY_LIMIT_PER_HOUR, windowMs: HOUR };
+  const limitMessage = (seconds: number, sentence: string) => {
+    const minutes = Math.ceil(seconds / 60);
+    return (
       `Too many applications were sent from your network address in the last hour. ` +
-        `You can send this one after ${retryTime(limit.retryAfterSeconds)} (in about ${minutes === 1 ? "a minute" : `${minutes} minutes`}); what you typed is kept below.`,
-      {},
-      { "Retry-After": String(limit.retryAfterSeconds) },
+      `You can send this one after ${retryTime(seconds)} (in about ${minutes === 1 ? "a minute" : `${minutes} minutes`}); ${sentence}`
     );
-  }
+  };
+  /** An invalid submission: its messages; and when the limit is used up meanwhile, when it can be sent. */
+  const invalid = async (formError: string | null, errors: FieldErrors = {}) => {
+    const state = formError ? { limited: false as const } : await checkLimit(db, hourly);
+    const notice = state.limited ? limitMessage(state.retryAfterSeconds, "correct the answers marked below meanwhile.") : null;
+    return refuse(400, formError ?? notice, errors);
+  };
+
   if (honeypotFilled(form)) {
     log.warn({ event: "honeypot_triggered", requestId: context.requestId, ip: context.clientIp });
-    return refuse(
-      400,
+    return invalid(
       "The field marked “leave this field empty” was filled in, so the form was not accepted. Empty it and send the form again.",
     );
   }
   if (!fill.ok) {
     log.warn({ event: "apply_fill_time", requestId: context.requestId, reason: fill.reason });
-    return refuse(
-      400,
+    return invalid(
       fill.reason === "too_fast"
         ? "The form was sent faster than a person can fill it in. Wait a few seconds, then send it again."
         : "This form is incomplete or was changed. Reload the page and send it again.",
@@ -119,10 +117,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const options = schemaOptions(await formOptions(db));
   const validation = await validateOnServer(db, values, options, readErrors);
-  if (!validation.ok) return refuse(400, null, validation.errors);
+  if (!validation.ok) return invalid(null, validation.errors);
 
+  // Checked and counted as one step, so parallel submissions never all see "one left".
+  const reserved = await reserveHits(db, [hourly]);
+  if (reserved.limited) {
+    log.warn({ event: "apply_rate_limited", requestId: context.requestId, ip: context.clientIp });
+    return refuse(
+      429,
+      limitMessage(reserved.retryAfterSeconds, "what you typed is kept below."),
+      {},
+      {
+        "Retry-After": String(reserved.retryAfterSeconds),
+      },
+    );
+  }
   const result = await submitApplication(db, validation.data, { clientIp: context.clientIp });
   if (!result.ok) {
+    // Found invalid inside the transaction (a domain taken meanwhile): not counted either.
+    if (result.error.kind === "invalid") await releaseHits(db, reserved.ids);
     const { errors, message } = formFailure(result.error);
     return refuse(errorStatus(result.error), message ?? null, errors, errorHeaders(result.error));
   }

@@ -83,6 +83,23 @@ beforeEach(() => {
   sent = [];
 });
 
+/** Fills the form with answers the browser's checks accept, so that "Send" reaches the server. */
+async function fillValid(user: ReturnType<typeof userEvent.setup>) {
+  await user.type(field("Organisation's legal name"), "Northwind Security");
+  await user.type(field("Website"), "https://www.northwind.co.uk");
+  await user.selectOptions(screen.getByRole("combobox", { name: "Headquarters country" }), "GB");
+  await user.selectOptions(screen.getByRole("combobox", { name: "Sector" }), "security");
+  await user.type(field("What the organisation does"), "Northwind makes firewalls for hospitals.");
+  await user.type(field("Your name"), "Jane Doe");
+  await user.type(field("Your job title"), "CISO");
+  await user.type(field("Your work e-mail address"), "jane@northwind.co.uk");
+  await user.click(screen.getByRole("checkbox", { name: "Stronger defense (required)" }));
+  await user.click(screen.getByRole("checkbox", { name: "No offense (required)" }));
+  await user.click(screen.getByRole("checkbox", { name: /^I confirm/ }));
+  // Leave the last field before pressing "Send", as a keyboard user does.
+  await user.tab();
+}
+
 describe("the application form", () => {
   it("labels every field and leaves every pledge unticked", async () => {
     renderPage();
@@ -123,6 +140,7 @@ describe("the application form", () => {
     };
     renderPage();
     await screen.findByRole("heading", { level: 1 });
+    await fillValid(user);
     await user.click(screen.getByRole("button", { name: "Send the application" }));
 
     const website = field("Website");
@@ -132,8 +150,6 @@ describe("the application form", () => {
     const strongerDefense = screen.getByRole("checkbox", { name: "Stronger defense (required)" });
     expect(strongerDefense.getAttribute("aria-invalid")).toBe("true");
     expect(messageOf(strongerDefense)).toBe(MESSAGES.pledges.required(["Stronger defense"]));
-    // Ticked boxes are not the problem.
-    expect(screen.getByRole("checkbox", { name: "No offense (required)" }).getAttribute("aria-invalid")).toBeNull();
     expect(messageOf(screen.getByRole("checkbox", { name: /^I confirm/ }))).toBe(MESSAGES.accept);
     // Right fields carry no error.
     expect(field("Organisation's legal name").getAttribute("aria-invalid")).toBeNull();
@@ -144,8 +160,8 @@ describe("the application form", () => {
     expect(summary).toBeTruthy();
     expect(document.activeElement).toBe(website);
     // What was typed is still there (the form was never reset).
-    expect(website.value).toBe("http://www.northwind.co.uk");
-    expect(field("What the organisation does").value).toBe("Too short");
+    expect(website.value).toBe("https://www.northwind.co.uk");
+    expect(field("What the organisation does").value).toBe("Northwind makes firewalls for hospitals.");
 
     // What the browser sent: every field, the hidden ones unchanged.
     const data = sent[0];
@@ -225,9 +241,8 @@ describe("the application form", () => {
     };
     renderPage();
     await screen.findByRole("heading", { level: 1 });
+    await fillValid(user);
     const website = field("Website");
-    await user.clear(website);
-    await user.type(website, "https://www.northwind.co.uk");
     await user.click(screen.getByRole("button", { name: "Send the application" }));
     await waitFor(() => expect(messageOf(website)).toBe(taken));
 
@@ -248,10 +263,36 @@ describe("the application form", () => {
     answer = { status: 429, body: { values: typed, errors: {}, formError: message, started: "1700000000000.signature" } };
     renderPage();
     await screen.findByRole("heading", { level: 1 });
-    await user.type(field("Organisation's legal name"), "Northwind Security");
+    await fillValid(user);
     await user.click(screen.getByRole("button", { name: "Send the application" }));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toBe(message);
     expect(field("Organisation's legal name").value).toBe("Northwind Security");
+  });
+
+  it("stops a submission the browser knows is wrong: nothing is sent, every message shows, the summary takes the focus", async () => {
+    const user = userEvent.setup();
+    renderPage();
+    await screen.findByRole("heading", { level: 1 });
+    await user.type(field("Organisation's legal name"), "Northwind Security");
+    await user.type(field("Website"), "http://www.northwind.co.uk");
+    await user.click(screen.getByRole("button", { name: "Send the application" }));
+
+    const summary = await screen.findByRole("heading", { name: /answers need a change$/ });
+    expect(sent).toHaveLength(0);
+    expect(document.activeElement).toBe(summary.closest(".error-summary"));
+    expect(messageOf(field("Website"))).toBe(MESSAGES.website.https);
+    expect(messageOf(field("Your name"))).toBe(MESSAGES.contact_name.empty);
+    expect(field("Organisation's legal name").getAttribute("aria-invalid")).toBeNull();
+    const links = [...summary.closest(".error-summary")!.querySelectorAll("a")].map((a) => a.getAttribute("href"));
+    expect(links[0]).toBe("#field-website");
+
+    // Corrected, the same button sends it.
+    answer = { status: 400, body: { values: typed, errors: { website: "server says no" }, formError: null, started: "x" } };
+    await user.clear(field("Organisation's legal name"));
+    await user.clear(field("Website"));
+    await fillValid(user);
+    await user.click(screen.getByRole("button", { name: "Send the application" }));
+    await waitFor(() => expect(sent).toHaveLength(1));
   });
 });

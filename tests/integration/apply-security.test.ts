@@ -139,18 +139,34 @@ describe("the minimum fill time", () => {
 });
 
 describe("APPLY_LIMIT_PER_HOUR", () => {
-  it("(default 5) counts every submission from one address, valid or not; the next is a 429 with Retry-After", async () => {
+  it("(default 5) counts only submissions that pass validation; mistakes cost nothing; the next valid one is a 429 with Retry-After", async () => {
     const context = visitor("203.0.113.50");
-    const sent = [
-      validFields(),
+    const hits = async () =>
+      Number(
+        (
+          await getDb()
+            .selectFrom("rate_limit_hits")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where("bucket", "=", "apply")
+            .where("key", "=", "203.0.113.50")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const mistakes = [
       validFields({ name: "" }), // invalid
+      validFields({ website: "http://example.com" }), // invalid
       validFields({ [HONEYPOT_FIELD]: "bot" }), // caught
       validFields({ [STARTED_FIELD]: startedToken(Date.now()) }), // too fast
-      validFields(),
     ];
+    // Ten mistakes in a row (more than the limit) are each answered with their messages.
+    for (let i = 0; i < 10; i++) {
+      expect((await postForm(applyRoute.action, "/apply", mistakes[i % mistakes.length], { context })).status).toBe(400);
+    }
+    expect(await hits()).toBe(0);
     const statuses = [];
-    for (const fields of sent) statuses.push((await postForm(applyRoute.action, "/apply", fields, { context })).status);
-    expect(statuses).toEqual([303, 400, 400, 400, 303]);
+    for (let i = 0; i < 5; i++) statuses.push((await postForm(applyRoute.action, "/apply", validFields(), { context })).status);
+    expect(statuses).toEqual([303, 303, 303, 303, 303]);
+    expect(await hits()).toBe(5);
 
     const before = await rows();
     const fields = validFields();
@@ -196,14 +212,25 @@ describe("APPLY_LIMIT_PER_HOUR", () => {
     resetEnvForTests();
     const context = visitor("203.0.113.60");
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await postForm(applyRoute.action, "/apply", validFields({ name: "" }), { context })).status);
-    expect(statuses).toEqual([400, 400, 429]);
+    for (let i = 0; i < 3; i++) statuses.push((await postForm(applyRoute.action, "/apply", validFields(), { context })).status);
+    expect(statuses).toEqual([303, 303, 429]);
+
+    // A limited address still gets its field errors for a wrong form (a 400, not a bare 429),
+    // with the time it may send again.
+    const wrong = validFields({ name: "", website: "http://example.com" });
+    const page = await renderPage(applyRoute, "/apply", formRequest("/apply", wrong, context), context);
+    expect(page.status).toBe(400);
+    expect(page.document!.querySelector("#field-name")!.getAttribute("aria-invalid")).toBe("true");
+    expect(page.document!.querySelector("#field-website")!.getAttribute("aria-invalid")).toBe("true");
+    expect(page.document!.querySelector('[role="alert"]')!.textContent).toMatch(
+      /^Too many applications were sent from your network address in the last hour\. You can send this one after \d\d:\d\d UTC .*correct the answers marked below meanwhile\.$/,
+    );
 
     process.env.APPLY_LIMIT_PER_HOUR = "0";
     resetEnvForTests();
     const open = visitor("203.0.113.61");
     for (let i = 0; i < 8; i++) {
-      expect((await postForm(applyRoute.action, "/apply", validFields({ name: "" }), { context: open })).status).toBe(400);
+      expect((await postForm(applyRoute.action, "/apply", validFields(), { context: open })).status).toBe(303);
     }
   });
 });
