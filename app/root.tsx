@@ -1,8 +1,10 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse } from "@remix-run/react";
+import { Link, Links, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { config as zodConfig } from "zod/v4/core";
 import { ErrorPage } from "~/components/error-page";
+import { PageMeta } from "~/components/page-meta";
+import { StaffLink } from "~/components/staff-link";
 import stylesheet from "~/styles/app.css?url";
 import { useNonce } from "~/utils/nonce";
 import { ACCORD_LAUNCH, FOUNDING_SIGNATORIES } from "~/modules/accord";
@@ -42,7 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light" />
-        <Meta />
+        <PageMeta />
         <Links />
       </head>
       <body>
@@ -86,7 +88,7 @@ export function Layout({ children }: { children: ReactNode }) {
               reaches the registry through its application process.
             </p>
             <p>
-              <a href="/login">Staff sign-in</a>
+              <StaffLink />
             </p>
           </div>
         </footer>

@@ -15,6 +15,7 @@ import {
   type ApplicationValues,
   type FieldErrors,
 } from "~/modules/applications/schema";
+import { browserRefusalStore } from "~/utils/page-title";
 
 export interface ApplicationFormOptions {
   countries: { code: string; name: string }[];
@@ -164,7 +165,10 @@ export function ApplicationForm({
   };
   useEffect(() => {
     if (blocked) summaryRef.current?.focus();
+    // The page's title says "Error:" while the browser holds back what it knows is wrong.
+    browserRefusalStore.set(!!blocked);
   }, [blocked]);
+  useEffect(() => () => browserRefusalStore.set(false), []);
 
   const onChange = (event: { target: EventTarget }) => {
     const field = fieldOf(event.target);

@@ -16,11 +16,15 @@ import { createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.se
 import { SelectField, TextField } from "~/components/form-fields";
 import { FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import staffStyles from "~/styles/staff.css?url";
+import { errorTitle } from "~/utils/page-title";
 
 export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
-export const meta: MetaFunction = () => [{ title: "Staff accounts · Accord Registry" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ data }) => [
+  { title: errorTitle(data, "Staff accounts · Accord Registry") },
+  { name: "robots", content: "noindex" },
+];
 export const headers = noStoreHeaders;
 export const ErrorBoundary = StaffErrorBoundary;
 

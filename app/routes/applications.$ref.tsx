@@ -1,15 +1,19 @@
 // GET /applications/:ref?token=T: the applicant's private status page (CONTRACT §5). The
-// token travels in the query string on GET and as a hidden field on POST (the forms post
-// to the address without it); a missing or wrong token is a 404, whatever the reference.
-// POST intent = withdraw | resubmit (after a request for changes) | resend (a new
-// verification link while unverified).
+// token travels in the query string, on POST too (the page's forms post to the page's own
+// address, so an answer that is not a redirect renders the page again through its loader,
+// with and without JavaScript: issue 14), and as a hidden field (what outside clients
+// send); a missing or wrong token is a 404, whatever the reference. POST intent = withdraw
+// (confirmed on /applications/:ref/withdraw) | resubmit (after a request for changes) |
+// resend (a new verification link while unverified).
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
 import { ApplicationForm } from "~/components/application-form";
+import { ApplicantStatus, ApprovalNextSteps, DecisionTime, StepTracker } from "~/components/application-status";
 import {
   applicationDetails,
+  decisionTimes,
   findByStatusToken,
   formOptions,
   resendVerification,
@@ -19,7 +23,9 @@ import {
 } from "~/modules/applications/applications.server";
 import { validateOnServer } from "~/modules/applications/rules.server";
 import { readApplicationForm, type ApplicationValues, type FieldErrors } from "~/modules/applications/schema";
-import { APPLICATION_EVENT_LABEL, isOpen, STATUS_EXPLANATION } from "~/modules/applications/status";
+import { APPLICANT_STATUS_LABEL, APPLICATION_EVENT_LABEL, isOpen, STATUS_EXPLANATION } from "~/modules/applications/status";
+import { badgeEmbed } from "~/modules/opendata/badge.server";
+import { errorTitle } from "~/utils/page-title";
 import { notCached } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
@@ -27,6 +33,7 @@ import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/components/error-page";
 import { PRIVATE, privateHeaders, privateReply } from "~/utils/cache-headers";
 import applyStyles from "~/styles/apply.css?url";
+import { getEnv, publicUrl } from "~/utils/env.server";
 import { formatDate } from "~/utils/format";
 import { log } from "~/utils/log.server";
 import { formFailure, type DomainError } from "~/modules/result";
@@ -47,7 +54,7 @@ export const headers = privateHeaders;
 export const meta: MetaFunction<typeof loader> = ({ data, error }) => [
   {
     title: data
-      ? `Application ${data.ref}: ${data.status} · Accord Registry`
+      ? errorTitle(data, `Application ${data.ref}: ${APPLICANT_STATUS_LABEL[data.status]} · Accord Registry`)
       : isRouteErrorResponse(error) && error.status === 404
         ? "Application not found · Accord Registry"
         : "Error · Accord Registry",
@@ -64,6 +71,13 @@ function notFound(): Response {
 
 const statusPath = (ref: string, token: string, extra = "") => `/applications/${ref}?token=${token}${extra}`;
 
+/** The token a request carries: the hidden field of a form, else the address's query. */
+function tokenOf(request: Request, form?: FormData): string | null {
+  const field = form?.get("token");
+  if (typeof field === "string") return field;
+  return new URL(request.url).searchParams.get("token");
+}
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const db = getDb();
   const url = new URL(request.url);
@@ -71,7 +85,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const application = await findByStatusToken(db, params.ref ?? "", token);
   if (!application || !token) throw notFound();
   const details = await applicationDetails(db, application);
-  const options = await formOptions(db);
+  const [options, times] = await Promise.all([formOptions(db), isOpen(application.status) ? decisionTimes(db) : null]);
   return json(
     {
       ref: application.ref,
@@ -95,6 +109,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       timeline: details.timeline,
       reason: details.reason,
       signatory: details.signatory,
+      // What an approved applicant does next: the badge to copy, whom to write to.
+      approval:
+        application.status === "approved" && details.signatory
+          ? { badge: badgeEmbed(details.signatory, publicUrl), contact: getEnv().MAIL_FROM }
+          : null,
+      decisionTimes: times,
       values: details.values,
       // The form to answer a request for changes, only while the moderators wait for one.
       form:
@@ -124,7 +144,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData().catch(() => new FormData());
   assertSameSite(request, context, form);
   const db = getDb();
-  const token = form.get("token");
+  const token = tokenOf(request, form);
   const application = await findByStatusToken(db, params.ref ?? "", token);
   if (!application || typeof token !== "string") throw notFound();
   const back = (extra = "") => redirect(statusPath(application.ref, token, extra), { status: 303, headers: PRIVATE });
@@ -181,7 +201,8 @@ export default function ApplicationStatusPage() {
       <input type="hidden" name="intent" value={intent} />
     </>
   );
-  const formAction = `/applications/${data.ref}`;
+  // The page's own address, token included: a refusal renders this page again (issue 14).
+  const formAction = statusPath(data.ref, data.token);
   const message = answer?.message ?? null;
 
   return (
@@ -192,7 +213,8 @@ export default function ApplicationStatusPage() {
         Reference <strong className="ref">{data.ref}</strong>
       </p>
 
-      {message && answer?.intent !== "resubmit" ? (
+      {/* A resubmission's message shows in its form, unless the form is gone (a conflict). */}
+      {message && (answer?.intent !== "resubmit" || !data.form) ? (
         <div className="form-alert" role="alert">
           <p>{message}</p>
         </div>
@@ -213,7 +235,7 @@ export default function ApplicationStatusPage() {
 
       <section className="status-panel" aria-labelledby="status-title">
         <h2 id="status-title">
-          Status: <span className={`app-status app-status-${data.status}`}>{data.status}</span>
+          Status: <ApplicantStatus status={data.status} />
         </h2>
         <p>{STATUS_EXPLANATION[data.status]}</p>
         {data.status === "unverified" ? (
@@ -221,36 +243,30 @@ export default function ApplicationStatusPage() {
             The verification link works until <When iso={a.verifyExpires} />.
           </p>
         ) : null}
+        <StepTracker status={data.status} />
+        <DecisionTime times={data.decisionTimes} />
         {data.reason ? (
           <div className="note moderator-reason">
             <h3>The moderators' reason</h3>
             <p>{data.reason}</p>
           </div>
         ) : null}
-        {data.status === "approved" && data.signatory ? (
+        {data.status === "approved" && data.signatory && !data.approval ? (
           <p>
             <Link to={`/signatories/${data.signatory.slug}`}>{data.signatory.name} in the directory</Link>
           </p>
         ) : null}
-        {isOpen(data.status) ? (
-          <div className="status-actions">
-            {data.status === "unverified" ? (
-              <Form method="post" action={formAction} className="inline-form">
-                {hidden("resend")}
-                <button type="submit" className="button button-secondary">
-                  Send a new verification link
-                </button>
-              </Form>
-            ) : null}
-            <Form method="post" action={formAction} className="inline-form">
-              {hidden("withdraw")}
-              <button type="submit" className="button button-danger">
-                Withdraw the application
-              </button>
-            </Form>
-          </div>
+        {data.status === "unverified" ? (
+          <Form method="post" action={formAction} className="status-actions">
+            {hidden("resend")}
+            <button type="submit" className="button button-secondary">
+              Send a new verification link
+            </button>
+          </Form>
         ) : null}
       </section>
+
+      {data.approval && data.signatory ? <ApprovalNextSteps signatory={data.signatory} {...data.approval} /> : null}
 
       {data.form ? (
         <section className="resubmit" aria-labelledby="resubmit-title">
@@ -284,6 +300,19 @@ export default function ApplicationStatusPage() {
           ))}
         </ol>
       </section>
+
+      {isOpen(data.status) ? (
+        <section className="withdraw-section" aria-labelledby="withdraw-title">
+          <h2 id="withdraw-title">Changed your mind?</h2>
+          <p>You can withdraw the application while it is open. We ask you to confirm first.</p>
+          <form method="get" action={`/applications/${data.ref}/withdraw`}>
+            <input type="hidden" name="token" value={data.token} />
+            <button type="submit" className="button button-secondary">
+              Withdraw the application…
+            </button>
+          </form>
+        </section>
+      ) : null}
 
       <section aria-labelledby="facts-title">
         <h2 id="facts-title">What you sent</h2>

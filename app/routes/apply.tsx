@@ -21,6 +21,7 @@ import { log } from "~/utils/log.server";
 import { formFailure } from "~/modules/result";
 import { errorHeaders, errorStatus } from "~/utils/http.server";
 import { noStoreReply } from "~/utils/cache-headers";
+import { errorTitle } from "~/utils/page-title";
 
 export const handle = notCached("a form with the visitor's anti-forgery token");
 
@@ -28,8 +29,8 @@ const HOUR = 60 * 60 * 1000;
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
 
-export const meta: MetaFunction = () => [
-  { title: "Apply to join · Accord Registry" },
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: errorTitle(data, "Apply to join · Accord Registry") },
   {
     name: "description",
     content: "Apply for your organisation to join the Cybersecurity Tech Accord and appear in its public registry.",

@@ -3,6 +3,7 @@
 // one GET here that changes state, on purpose: the link must work in one click, without
 // JavaScript, from any mail client; it is idempotent (docs/decisions/005-applications.md).
 // An unknown token is a 404; an expired one a 410 with a form for a new link (POST).
+import { ApplicantStatus } from "~/components/application-status";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -127,7 +128,7 @@ export default function VerifyPage() {
       </p>
       <div className="notice notice-next" role="status">
         <p>
-          Status: <strong className={`app-status app-status-${data.status}`}>{data.status}</strong>
+          Status: <ApplicantStatus status={data.status} />
         </p>
         <p>{STATUS_EXPLANATION[data.status]}</p>
       </div>

@@ -16,11 +16,15 @@ import { errorHeaders, errorStatus } from "~/utils/http.server";
 import { TextField } from "~/components/form-fields";
 import { FormAlert, StaffErrorBoundary } from "~/components/staff";
 import staffStyles from "~/styles/staff.css?url";
+import { errorTitle } from "~/utils/page-title";
 
 export const handle = notCached("a form with the visitor's anti-forgery token");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
-export const meta: MetaFunction = () => [{ title: "Staff sign-in · Accord Registry" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ data }) => [
+  { title: errorTitle(data, "Staff sign-in · Accord Registry") },
+  { name: "robots", content: "noindex" },
+];
 export const headers = noStoreHeaders;
 export const ErrorBoundary = StaffErrorBoundary;
 

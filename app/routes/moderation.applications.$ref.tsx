@@ -20,6 +20,7 @@ import { TextArea, TextField } from "~/components/form-fields";
 import { ApplicationStatusBadge, FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import { displayHost } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
+import { errorTitle } from "~/utils/page-title";
 import { ACCORD_LAUNCH } from "~/modules/accord";
 import { APPLICATION_EVENT_LABEL } from "~/modules/applications/status";
 
@@ -27,7 +28,12 @@ export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data ? `${data.application.name} (${data.application.ref})` : "Application"} · Moderation · Accord Registry` },
+  {
+    title: errorTitle(
+      data,
+      `${data ? `${data.application.name} (${data.application.ref})` : "Application"} · Moderation · Accord Registry`,
+    ),
+  },
   { name: "robots", content: "noindex" },
 ];
 export const headers = noStoreHeaders;

@@ -27,6 +27,7 @@ import { SelectField, TextArea, TextField } from "~/components/form-fields";
 import { FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import { formatDate } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
+import { errorTitle } from "~/utils/page-title";
 import { ACCORD_LAUNCH } from "~/modules/accord";
 import { SIGNATORY_EVENT_LABEL } from "~/modules/directory/events";
 
@@ -34,7 +35,7 @@ export const handle = notCached("staff page");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: staffStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data ? `Edit ${data.signatory.name}` : "Signatory"} · Moderation · Accord Registry` },
+  { title: errorTitle(data, `${data ? `Edit ${data.signatory.name}` : "Signatory"} · Moderation · Accord Registry`) },
   { name: "robots", content: "noindex" },
 ];
 export const headers = noStoreHeaders;

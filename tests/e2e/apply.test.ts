@@ -7,6 +7,7 @@ import { AxeBuilder } from "@axe-core/playwright";
 import type { Result } from "axe-core";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase } from "~/modules/database/db.server";
 import { launchBrowser, type TestBrowser } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
@@ -174,14 +175,79 @@ describe.each([
       await verified.waitForURL(statusLink);
       if (js) await hydrated(verified);
       const status = verified.locator("#status-title .app-status");
-      await expect.poll(() => status.textContent()).toBe("pending");
+      await expect.poll(() => status.getAttribute("data-status")).toBe("pending");
+      await expect(status.textContent()).resolves.toBe("In review");
       await expectNoAxeViolations(verified, "status page", js);
 
-      await verified.getByRole("button", { name: "Withdraw the application" }).click();
-      await expect.poll(() => status.textContent()).toBe("withdrawn");
+      // Withdrawing asks first, on a page of its own.
+      await verified.getByRole("button", { name: "Withdraw the application…" }).click();
+      await verified.waitForURL((url) => url.pathname === `/applications/${ref}/withdraw`);
+      if (js) await hydrated(verified);
+      await expectNoAxeViolations(verified, "withdrawal confirmation", js);
+      await verified.getByRole("button", { name: "Yes, withdraw the application" }).click();
+      await expect.poll(() => status.getAttribute("data-status")).toBe("withdrawn");
       expect(verified.url()).toBe(statusLink);
       await expect(verified.getByText("Withdrawn by the applicant").count()).resolves.toBe(1);
-      await expect(verified.getByRole("button", { name: "Withdraw the application" }).count()).resolves.toBe(0);
+      await expect(verified.getByRole("button", { name: "Withdraw the application…" }).count()).resolves.toBe(0);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "a correction with a mistake shows the form again with its message, titled 'Error:', then goes through (fix 7)",
+    async () => {
+      const n = ++sequence + (js ? 5000 : 6000);
+      const page = await open("/apply");
+      await fillForm(page, n);
+      await page.waitForTimeout(2_100);
+      await page.getByRole("button", { name: "Send the application" }).click();
+      await page.waitForURL((url) => url.pathname === "/apply/received");
+      const ref = (await page.locator(".ref").textContent())!;
+      const mail = await mailTo(`jane.doe.${n}@northwind-${n}.co.uk`);
+      const verifyLink = mail.links.find((l) => l.startsWith(`${server.url}/apply/verify?token=`))!;
+      const statusLink = mail.links.find((l) => l.startsWith(`${server.url}/applications/${ref}?token=`))!;
+      await open(verifyLink);
+      // A moderator asks for changes (written as the staff area writes it).
+      const db = openDatabase(server.databasePath);
+      try {
+        const { id } = await db.selectFrom("applications").select("id").where("ref", "=", ref).executeTakeFirstOrThrow();
+        await db.updateTable("applications").set({ status: "changes_requested" }).where("id", "=", id).execute();
+        await db
+          .insertInto("application_events")
+          .values({
+            application_id: id,
+            kind: "changes_requested",
+            reason: "Name your products.",
+            actor: "staff:1",
+            created_at: new Date().toISOString(),
+          })
+          .execute();
+      } finally {
+        await db.destroy();
+      }
+
+      const status = await open(statusLink);
+      await expect(status.locator(".app-status").getAttribute("data-status")).resolves.toBe("changes_requested");
+      const description = status.getByLabel("What the organisation does");
+      await description.fill("Firewalls.");
+      await status.getByRole("checkbox", { name: /^I confirm that I have the authority/ }).check();
+      expectedStatus = 400;
+      await status.getByRole("button", { name: "Send the corrected application" }).click();
+      // The form again, with its message, on the page's own address (never "Page not found").
+      await expect.poll(() => description.getAttribute("aria-invalid")).toBe("true");
+      await expect(status.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(`Northwind Security ${n}`);
+      await expect(description.inputValue()).resolves.toBe("Firewalls.");
+      await expect.poll(() => status.title()).toMatch(/^Error: /);
+      if (js) await hydrated(status);
+      await expectNoAxeViolations(status, "status page with errors", js);
+
+      expectedStatus = null;
+      await description.fill("Northwind makes the Longship firewall for hospitals and schools.");
+      await status.getByRole("checkbox", { name: /^I confirm that I have the authority/ }).check();
+      await status.getByRole("button", { name: "Send the corrected application" }).click();
+      await expect.poll(() => status.locator(".app-status").getAttribute("data-status")).toBe("pending");
+      await expect(status.title()).resolves.not.toMatch(/^Error/);
+      expect(status.url()).toBe(statusLink);
     },
     TIMEOUT,
   );
@@ -265,7 +331,7 @@ describe("POST /apply over HTTP, as an outside client sends it", () => {
       expect(page.status).toBe(200);
       expect(page.headers.get("Cache-Control")).toBe("no-store");
       expect(page.headers.get("Referrer-Policy")).toBe("same-origin");
-      expect(await page.text()).toContain(">unverified<");
+      expect(await page.text()).toContain('data-status="unverified"');
       const wrong = await fetch(statusLink.replace(/token=.*/, `token=${"A".repeat(43)}`));
       expect(wrong.status).toBe(404);
       expect(wrong.headers.get("Referrer-Policy")).toBe("same-origin");

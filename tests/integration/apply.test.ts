@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { startMailSender } from "~/modules/mail/sender.server";
 import * as applyRoute from "~/routes/apply";
 import * as statusRoute from "~/routes/applications.$ref";
+import * as withdrawRoute from "~/routes/applications.$ref_.withdraw";
 import * as receivedRoute from "~/routes/apply_.received";
 import * as verifyRoute from "~/routes/apply_.verify";
 import { useSeededDatabase } from "../helpers/db";
@@ -211,13 +212,13 @@ describe("the mail and its links", () => {
     // Before verification the status page says so.
     let page = await statusPage(links.status);
     expect(page.status).toBe(200);
-    expect(page.document!.querySelector(".app-status")!.textContent).toBe("unverified");
+    expect(page.document!.querySelector(".app-status")!.getAttribute("data-status")).toBe("unverified");
 
     // Following the verification link.
     const verified = await renderPage(verifyRoute, "/apply/verify", pageRequest(pathOf(links.verify)), freshVisitor());
     expect(verified.status).toBe(200);
     expect(verified.document!.querySelector("h1")!.textContent).toBe("Thank you: your e-mail address is confirmed");
-    expect(verified.document!.querySelector(".app-status")!.textContent).toBe("pending");
+    expect(verified.document!.querySelector(".app-status")!.getAttribute("data-status")).toBe("pending");
     const statusLink = verified.document!.querySelector<HTMLAnchorElement>("a.button")!;
     expect(statusLink.getAttribute("href")).toBe(pathOf(links.status));
 
@@ -241,7 +242,7 @@ describe("the mail and its links", () => {
 
     // The status page now shows "pending" and its timeline.
     page = await statusPage(links.status);
-    expect(page.document!.querySelector(".app-status")!.textContent).toBe("pending");
+    expect(page.document!.querySelector(".app-status")!.getAttribute("data-status")).toBe("pending");
     const timeline = [...page.document!.querySelectorAll(".timeline li span:first-of-type")].map((s) => s.textContent);
     expect(timeline).toEqual(["Application submitted", "E-mail address confirmed; the application entered the moderators' queue"]);
   });
@@ -427,14 +428,17 @@ describe("the status page", () => {
         .where("id", "=", row.id)
         .execute();
       const page = await statusPage(link);
-      expect(page.document!.querySelector(".app-status")!.textContent).toBe(status);
+      expect(page.document!.querySelector(".app-status")!.getAttribute("data-status")).toBe(status);
       expect(text(page.document)).toContain(explanation);
       if (status === "rejected") {
         expect(page.document!.querySelector(".moderator-reason p")!.textContent).toBe("Not a technology company.");
         // Decided: nothing left to withdraw.
-        expect(page.document!.querySelector("button.button-danger")).toBeNull();
+        expect(page.document!.querySelector(".withdraw-section")).toBeNull();
       } else if (status === "pending") {
-        expect(page.document!.querySelector("button.button-danger")!.textContent).toBe("Withdraw the application");
+        // Plain words for people; the contract's word for programs.
+        expect(page.document!.querySelector(".app-status")!.textContent).toBe("In review");
+        expect(page.document!.querySelector(".withdraw-section button")!.textContent).toBe("Withdraw the application…");
+        expect(page.document!.querySelector('.step-tracker [aria-current="step"]')!.textContent).toContain("The moderators review it");
       }
     }
   });
@@ -445,14 +449,39 @@ describe("the status page", () => {
     const link = linksOf(mail).status;
     const token = link.searchParams.get("token")!;
 
-    // The withdraw form posts to the address without the token, which travels as a field.
+    // The status page leads to a confirmation page (a GET form with the token), never a
+    // one-click withdrawal.
     const page = await statusPage(link);
-    const form = page.document!.querySelector<HTMLFormElement>("form:has(button.button-danger)")!;
-    expect(form.getAttribute("action")).toBe(`/applications/${ref}`);
+    const ask = page.document!.querySelector<HTMLFormElement>(".withdraw-section form")!;
+    expect(ask.getAttribute("method")).toBe("get");
+    expect(ask.getAttribute("action")).toBe(`/applications/${ref}/withdraw`);
+    expect(ask.querySelector<HTMLInputElement>("input[name=token]")!.value).toBe(token);
+    expect(page.document!.querySelector("button.button-danger")).toBeNull();
+    const confirmation = await renderPage(
+      withdrawRoute,
+      "/applications/:ref/withdraw",
+      pageRequest(`/applications/${ref}/withdraw?token=${token}`),
+      freshVisitor(),
+    );
+    expect(confirmation.status).toBe(200);
+    expect(confirmation.document!.querySelector("h1")!.textContent).toBe(`Withdraw the application for ${row.name}?`);
+    // Its form posts to the status page's own address (token included), and carries the token as a field too.
+    const form = confirmation.document!.querySelector<HTMLFormElement>("form:has(button.button-danger)")!;
+    expect(form.getAttribute("action")).toBe(pathOf(link));
     const fields = Object.fromEntries(
       [...form.querySelectorAll<HTMLInputElement>("input[type=hidden]")].filter((i) => i.name !== "csrf").map((i) => [i.name, i.value]),
     );
     expect(fields).toEqual({ token, intent: "withdraw" });
+    expect(
+      (
+        await renderPage(
+          withdrawRoute,
+          "/applications/:ref/withdraw",
+          pageRequest(`/applications/${ref}/withdraw?token=${"B".repeat(43)}`),
+          freshVisitor(),
+        )
+      ).status,
+    ).toBe(404);
 
     // Without the token, with a wrong one, or from another site: nothing happens.
     expect((await postForm(statusRoute.action, `/applications/${ref}`, { intent: "withdraw" }, { params: { ref } })).status).toBe(404);
@@ -472,12 +501,20 @@ describe("the status page", () => {
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe(pathOf(link));
     const after = await statusPage(link);
-    expect(after.document!.querySelector(".app-status")!.textContent).toBe("withdrawn");
+    expect(after.document!.querySelector(".app-status")!.getAttribute("data-status")).toBe("withdrawn");
     expect([...after.document!.querySelectorAll(".timeline li span:first-of-type")].map((s) => s.textContent)).toEqual([
       "Application submitted",
       "Withdrawn by the applicant",
     ]);
-    expect(after.document!.querySelector("button.button-danger")).toBeNull();
+    expect(after.document!.querySelector(".withdraw-section")).toBeNull();
+    // The confirmation page of a withdrawn application goes back to the status page.
+    const late = await renderPage(
+      withdrawRoute,
+      "/applications/:ref/withdraw",
+      pageRequest(`/applications/${ref}/withdraw?token=${token}`),
+      freshVisitor(),
+    );
+    expect(late).toMatchObject({ status: 303, redirect: pathOf(link) });
 
     // Once withdrawn, again is a 409 and changes nothing; the domain is free for a new application.
     const again = await postForm(statusRoute.action, `/applications/${ref}`, fields, { params: { ref } });
@@ -542,10 +579,11 @@ describe("the status page", () => {
       .execute();
 
     const page = await statusPage(links.status);
-    expect(page.document!.querySelector(".app-status")!.textContent).toBe("changes_requested");
+    expect(page.document!.querySelector(".app-status")!.getAttribute("data-status")).toBe("changes_requested");
     expect(page.document!.querySelector(".moderator-reason p")!.textContent).toBe("Say which products you make.");
     const form = page.document!.querySelector<HTMLFormElement>("form.application-form")!;
-    expect(form.getAttribute("action")).toBe(`/applications/${ref}`);
+    // The page's own address, token included: a refusal renders the page again (issue 14).
+    expect(form.getAttribute("action")).toBe(pathOf(links.status));
     expect(form.querySelector<HTMLInputElement>("input[name=name]")!.value).toBe(row.name);
     expect(form.querySelector<HTMLTextAreaElement>("textarea[name=description]")!.value).toBe(row.description);
 
@@ -580,12 +618,54 @@ describe("the status page", () => {
     const events = await db.selectFrom("application_events").select("kind").where("application_id", "=", row.id).orderBy("id").execute();
     expect(events.map((e) => e.kind)).toEqual(["submitted", "verified", "changes_requested", "resubmitted"]);
     const shown = await statusPage(links.status);
-    expect(shown.document!.querySelector(".app-status")!.textContent).toBe("pending");
+    expect(shown.document!.querySelector(".app-status")!.getAttribute("data-status")).toBe("pending");
     expect(shown.document!.querySelector("form.application-form")).toBeNull();
 
     // Not waiting for changes any more: a second answer is refused.
     const late = await postForm(statusRoute.action, `/applications/${ref}`, { ...fields, description, accept: "on" }, { params: { ref } });
     expect(late.status).toBe(409);
+  });
+
+  it("answers every refusal of the applicant's forms with the page again, not a 404 (fix 7, without JavaScript)", async () => {
+    const { row } = await apply();
+    const [mail] = await deliver(row.contact_email);
+    const links = linksOf(mail);
+    await respond(verifyRoute.loader, loaderArgs(pathOf(links.verify)));
+    const db = getDb();
+    await db.updateTable("applications").set({ status: "changes_requested" }).where("id", "=", row.id).execute();
+    const context = freshVisitor();
+    const page = await statusPage(links.status, context);
+    const form = page.document!.querySelector<HTMLFormElement>("form.application-form")!;
+    const fields: Fields = {};
+    for (const el of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>("input, textarea, select")) {
+      if (el.name === "csrf" || (el.getAttribute("type") === "checkbox" && !(el as HTMLInputElement).checked)) continue;
+      const current = fields[el.name];
+      fields[el.name] = current === undefined ? el.value : [...(Array.isArray(current) ? current : [current]), el.value];
+    }
+    // The browser posts to the form's action: the page's address with its token.
+    const post = (body: Fields) =>
+      renderPage(statusRoute, "/applications/:ref", formRequest(form.getAttribute("action")!, body, context), context);
+
+    // A field error: 400, the page with the form, the message beside the field, what was typed kept.
+    const wrong = await post({ ...fields, description: "Firewalls." });
+    expect(wrong.status).toBe(400);
+    const doc = wrong.document!;
+    expect(doc.querySelector("h1")!.textContent).toBe(row.name);
+    expect(doc.querySelector<HTMLTextAreaElement>("#field-description")!.value).toBe("Firewalls.");
+    expect(doc.querySelector("#field-description")!.getAttribute("aria-invalid")).toBe("true");
+    expect([...doc.querySelectorAll(".error-summary a")].map((a) => a.getAttribute("href"))).toEqual([
+      "#field-description",
+      "#field-accept",
+    ]);
+
+    // A conflict (no longer waiting for changes): 409, the page with the message.
+    await db.updateTable("applications").set({ status: "pending" }).where("id", "=", row.id).execute();
+    const conflict = await post({ ...fields, accept: "on" });
+    expect(conflict.status).toBe(409);
+    expect(conflict.document!.querySelector('[role="alert"]')!.textContent).toBe(
+      "The moderators are not waiting for changes to this application now.",
+    );
+    expect(conflict.document!.querySelector(".app-status")!.getAttribute("data-status")).toBe("pending");
   });
 });
 

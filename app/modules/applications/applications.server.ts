@@ -11,6 +11,7 @@ import { fail, ok, type Failure, type Result } from "~/modules/result";
 import { log } from "~/utils/log.server";
 import { listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
+import { transparencyFigures } from "~/modules/opendata/stats.server";
 import { checkLimit, lockLimits, recordHit, type Limit } from "~/modules/security/rate-limit.server";
 import { verificationMail } from "./mail.server";
 import { nameKey } from "./name-key";
@@ -590,4 +591,16 @@ export async function applicationDetails(db: DB, application: Application) {
     values,
     reverifyTo,
   };
+}
+
+/**
+ * How long decisions take, for the status page: the median and 90th percentile of
+ * /transparency (the same computation, `transparencyFigures`), in whole days rounded up;
+ * null before the first decision.
+ */
+export async function decisionTimes(db: DB): Promise<{ medianDays: number; p90Days: number } | null> {
+  const { total } = await transparencyFigures(db);
+  if (total.medianDays === null) return null;
+  const days = (n: number) => Math.max(1, Math.ceil(n));
+  return { medianDays: days(total.medianDays), p90Days: days(total.p90Days ?? total.medianDays) };
 }

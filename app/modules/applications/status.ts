@@ -1,5 +1,6 @@
-// The words the applicant reads about an application's status and timeline. The status
-// itself is always named by its contract word (CONTRACT §5), with an explanation beside it.
+// The words the applicant reads about an application's status and timeline. The page shows
+// a plain-language label; the contract word (CONTRACT §5) stays in its data-status
+// attribute, with an explanation beside it.
 import type { ApplicationEventKind, ApplicationStatus } from "../../../db/schema";
 
 /** The status in a word or two, as moderators read it (badges, filters, messages). */
@@ -11,6 +12,32 @@ export const APPLICATION_STATUS_LABEL: Record<ApplicationStatus, string> = {
   rejected: "Rejected",
   withdrawn: "Withdrawn",
 };
+
+/** The status as the applicant reads it (issue 14): plain words, not codes. */
+export const APPLICANT_STATUS_LABEL: Record<ApplicationStatus, string> = {
+  unverified: "Waiting for your e-mail confirmation",
+  pending: "In review",
+  changes_requested: "Changes needed",
+  approved: "Approved",
+  rejected: "Not accepted",
+  withdrawn: "Withdrawn",
+};
+
+/** The steps of applying, as /apply announces them; the status page shows where the application is. */
+export const APPLICATION_STEPS = [
+  { key: "send", title: "Send the form" },
+  { key: "confirm", title: "Confirm your e-mail address" },
+  { key: "review", title: "The moderators review it" },
+  { key: "decision", title: "Decision" },
+] as const;
+
+export type StepState = "done" | "current" | "upcoming";
+
+/** Where each step stands for an application in `status`. */
+export function stepStates(status: ApplicationStatus): StepState[] {
+  const current = { unverified: 1, pending: 2, changes_requested: 2, approved: 4, rejected: 4, withdrawn: 4 }[status];
+  return APPLICATION_STEPS.map((_, i) => (i < current ? "done" : i === current ? "current" : "upcoming"));
+}
 
 export const STATUS_EXPLANATION: Record<ApplicationStatus, string> = {
   unverified:

@@ -1,7 +1,8 @@
 // What the applicant is told about a decision. Sent through the outbox, in the
 // transaction of the decision: a committed decision always has its mail.
 import { mailHtml, type OutgoingMail } from "~/modules/mail/outbox.server";
-import { publicUrl } from "~/utils/env.server";
+import { badgeEmbed } from "~/modules/opendata/badge.server";
+import { getEnv, publicUrl } from "~/utils/env.server";
 import { formatDate } from "~/utils/format";
 
 interface Applicant {
@@ -14,19 +15,39 @@ interface Applicant {
 const STATUS_PAGE_HINT =
   "You can follow your application on its private status page: the link is in the e-mail you received when you applied.";
 
+/**
+ * The welcome: what was approved, then the next steps (issue 14): check the entry, put the
+ * live badge on the website (its code to copy), keep the entry current (whom to write to).
+ */
 export function approvedMail(app: Applicant, signatory: { slug: string; joined_on: string }): OutgoingMail {
   const page = publicUrl(`/signatories/${signatory.slug}`);
-  const lines = [
+  const badge = badgeEmbed({ slug: signatory.slug, name: app.name }, publicUrl);
+  const contact = getEnv().MAIL_FROM;
+  const intro = [
     `Dear ${app.contact_name},`,
     `Your application ${app.ref} has been approved: ${app.name} is now a signatory of the Cybersecurity Tech Accord, joined on ${formatDate(signatory.joined_on)}.`,
-    "Its entry in the public registry:",
   ];
+  const steps = {
+    entry: "1. Check your entry in the public registry: it shows the facts you sent and the pledges you took.",
+    badge:
+      "2. Show it on your website with the live badge, which always states your current status and links to your entry. Copy this code into your page:",
+    current: `3. Keep the entry current: when your name, website or description changes, write to ${contact} quoting ${app.ref}. The moderators update the entry, and its public history shows the change.`,
+  };
   return {
     kind: "application_approved",
     to: app.contact_email,
     subject: `Approved: ${app.name} joins the Cybersecurity Tech Accord (${app.ref})`,
-    text: `${lines.join("\n\n")}\n${page}\n\nWelcome.\n\nAccord Registry\n`,
-    html: mailHtml([...lines.map((p) => ({ p })), { link: page, label: page }, { p: "Welcome." }]),
+    text: `${intro.join("\n\n")}\n\nWhat to do next\n\n${steps.entry}\n${page}\n\n${steps.badge}\n\n${badge.html}\n\n${steps.current}\n\nWelcome.\n\nAccord Registry\n`,
+    html: mailHtml([
+      ...intro.map((p) => ({ p })),
+      { p: "What to do next" },
+      { p: steps.entry },
+      { link: page, label: page },
+      { p: steps.badge },
+      { p: badge.html },
+      { p: steps.current },
+      { p: "Welcome." },
+    ]),
   };
 }
 
