@@ -1,14 +1,26 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Link, Links, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse } from "@remix-run/react";
+import {
+  Link,
+  Links,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useRouteLoaderData,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import { config as zodConfig } from "zod/v4/core";
 import { ErrorPage } from "~/components/error-page";
 import { PageMeta } from "~/components/page-meta";
 import { StaffLink } from "~/components/staff-link";
 import stylesheet from "~/styles/app.css?url";
+import contentStyles from "~/styles/content.css?url";
 import { useNonce } from "~/utils/nonce";
 import { ACCORD_LAUNCH, FOUNDING_SIGNATORIES } from "~/modules/accord";
 import { formatDate } from "~/utils/format";
+import { getEnv } from "~/utils/env.server";
 
 // zod 4 probes for eval (new Function) as it builds a schema, to compile fast parsers;
 // the CSP blocks that, and the browser reports a violation on every form page. Its
@@ -17,8 +29,29 @@ if (typeof document !== "undefined") zodConfig({ jitless: true });
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
+  // Provenance, coverage and the institution's pages (issue 13): the footer uses it too.
+  { rel: "stylesheet", href: contentStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "alternate", type: "application/atom+xml", title: "Accord Registry: joins and withdrawals", href: "/feed.xml" },
+];
+
+/** The institution's configuration every page may show (CONTRACT §8): all of it public. */
+export async function loader() {
+  const env = getEnv();
+  return { site: { publicUrl: env.PUBLIC_URL, operator: env.OPERATOR_NAME, contactEmail: env.CONTACT_EMAIL } };
+}
+
+// The configuration does not change while the server runs: fetched with the first page only.
+export const shouldRevalidate: ShouldRevalidateFunction = () => false;
+
+/** The institution's pages, linked from every page's footer. */
+const INSTITUTION = [
+  { to: "/about", label: "About" },
+  { to: "/methodology", label: "Methodology" },
+  { to: "/open-data", label: "Open data" },
+  { to: "/privacy", label: "Privacy" },
+  { to: "/accessibility", label: "Accessibility" },
+  { to: "/contact", label: "Contact" },
 ];
 
 // Routes set their own titles; this one only speaks when the root error page shows.
@@ -38,6 +71,7 @@ const NAV = [
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const site = useRouteLoaderData<typeof loader>("root")?.site;
   return (
     <html lang="en">
       <head>
@@ -87,9 +121,23 @@ export function Layout({ children }: { children: ReactNode }) {
               <a href="/transparency">moderation figures</a>. Facts come from public reporting of the accord; a company that signs today
               reaches the registry through its application process.
             </p>
-            <p>
-              <StaffLink />
-            </p>
+            <nav aria-label="About the registry">
+              <ul className="footer-links">
+                {INSTITUTION.map((item) => (
+                  <li key={item.to}>
+                    <Link to={item.to}>{item.label}</Link>
+                  </li>
+                ))}
+                <li>
+                  <StaffLink />
+                </li>
+              </ul>
+            </nav>
+            {site ? (
+              <p>
+                Run by {site.operator}. Write to <a href={`mailto:${site.contactEmail}`}>{site.contactEmail}</a>.
+              </p>
+            ) : null}
           </div>
         </footer>
         <ScrollRestoration nonce={nonce} />

@@ -9,6 +9,8 @@ import type { Generated, Insertable, Selectable } from "kysely";
 export type BooleanInteger = 0 | 1;
 
 export type SignatoryStatus = "active" | "withdrawn" | "suspended";
+/** How precisely a date is known: a date of lower precision is the first day of its month or year. */
+export type DatePrecision = "day" | "month" | "year";
 export type SignatoryEventKind = "joined" | "pledge_endorsed" | "withdrawn" | "suspended" | "reinstated" | "updated";
 
 export interface SectorTable {
@@ -36,6 +38,8 @@ export interface SignatoryTable {
   sector: string;
   description: string;
   joined_on: string;
+  /** How precisely joined_on is known (migration 014). */
+  joined_precision: Generated<DatePrecision>;
   founding: BooleanInteger;
   status: SignatoryStatus;
   withdrawn_on: string | null;
@@ -60,6 +64,37 @@ export interface SignatoryEventTable {
   occurred_on: string;
   pledge_code: string | null;
   detail: string | null;
+  created_at: string;
+}
+
+/** A public source for a signatory's record (pledge_code null) or for one of its
+ * endorsements (migration 014). */
+export interface SourceTable {
+  id: Generated<number>;
+  signatory_id: number;
+  pledge_code: string | null;
+  url: string | null;
+  title: string;
+  /** The source's own words that support the record. */
+  quote: string | null;
+  retrieved_on: string | null;
+  position: number;
+  created_at: string;
+}
+
+export type MilestoneQualifier = "exactly" | "more than";
+
+/** The accord's size as a public source reported it (migration 014). */
+export interface MilestoneTable {
+  id: Generated<number>;
+  /** A full date: the first day of the month or year when less precise. */
+  as_of: string;
+  precision: DatePrecision;
+  count: number;
+  qualifier: MilestoneQualifier;
+  source_url: string | null;
+  source_title: string;
+  quote: string | null;
   created_at: string;
 }
 
@@ -133,6 +168,9 @@ export interface ApplicationTable {
   client_ip: string;
   created_at: string;
   updated_at: string;
+  /** When the contact's personal data (name, title, e-mail, client address) was erased
+   * (migration 016): RETENTION_DAYS after the decision, or on request. */
+  personal_data_erased_at: string | null;
 }
 
 export interface ApplicationPledgeTable {
@@ -167,6 +205,12 @@ export interface AuditLogTable {
   before_json: string | null;
   after_json: string | null;
   ip: string | null;
+  /** The entry's erasable part (migration 016): JSON with a random salt, which the chain
+   * covers through personal_digest only; null once erased (or when there is none). */
+  personal_json: string | null;
+  /** SHA-256 (hex) of personal_json; null when the entry has no erasable part. */
+  personal_digest: string | null;
+  personal_erased_at: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -225,6 +269,8 @@ export interface ApplicationNoteTable {
 export interface DataVersionTable {
   id: number;
   version: number;
+  /** When the version last moved (migration 015): the public data's last change. */
+  changed_at: string | null;
 }
 
 export interface Database {
@@ -245,6 +291,8 @@ export interface Database {
   application_events: ApplicationEventTable;
   audit_log: AuditLogTable;
   data_version: DataVersionTable;
+  sources: SourceTable;
+  milestones: MilestoneTable;
 }
 
 export type Signatory = Selectable<SignatoryTable>;

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { formatDate } from "~/utils/format";
+import { formatDateAt, isoAt } from "~/utils/format";
 import { StatusBadge } from "./status-badge";
 
 export interface CardSignatory {
@@ -9,6 +9,8 @@ export interface CardSignatory {
   sector_name: string;
   description: string;
   joined_on: string;
+  /** How precisely joined_on is known: shown as "September 2018", never a made-up day. */
+  joined_precision?: "day" | "month" | "year";
   founding: boolean;
   status: "active" | "withdrawn" | "suspended";
   pledge_count: number;
@@ -28,7 +30,8 @@ export function SignatoryCard({ signatory: s }: { signatory: CardSignatory }) {
       <p className="card-description">{s.description}</p>
       <p className="card-footer">
         <span>
-          Joined <time dateTime={s.joined_on}>{formatDate(s.joined_on)}</time>
+          Joined{" "}
+          <time dateTime={isoAt(s.joined_on, s.joined_precision ?? "day")}>{formatDateAt(s.joined_on, s.joined_precision ?? "day")}</time>
         </span>
         {s.founding ? <span className="badge badge-founding">Founding signatory</span> : null}
         {s.status !== "active" ? <StatusBadge status={s.status} /> : null}

@@ -1,43 +1,57 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { LineChart } from "~/components/charts/line-chart";
+import { GrowthChart } from "~/components/charts/growth-chart";
+import { CoverageNote, GrowthTable, PublishedCounts } from "~/components/coverage";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
 import { countByStatus, joinsByYear, latestJoiners, listPledges } from "~/modules/directory/directory.server";
-import { lineChart } from "~/modules/opendata/charts.server";
-import { continuousYears } from "~/modules/opendata/stats.server";
+import { growthChart } from "~/modules/opendata/charts.server";
+import { yearsOfRecord } from "~/modules/opendata/stats.server";
+import { getCoverage, summariseCoverage } from "~/modules/provenance/coverage.server";
+import { growthChartInput, growthChartTitle } from "~/modules/provenance/growth.server";
+import { canonical } from "~/utils/canonical";
 import stylesheet from "~/styles/opendata.css?url";
-import { formatDate, plural } from "~/utils/format";
+import { formatDateAt, isoAt } from "~/utils/format";
 
 // Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
 export const handle = cacheable();
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
-export const meta: MetaFunction = () => [
+export const meta: MetaFunction = ({ matches }) => [
   { title: "Accord Registry: who signed the Cybersecurity Tech Accord" },
   {
     name: "description",
     content: "The public registry of the companies that signed the Cybersecurity Tech Accord: who signed, since when, and to what.",
   },
+  ...canonical(matches, "/"),
 ];
 
 export async function loader() {
   const db = getDb();
-  const [counts, latest, pledges, joins] = await Promise.all([countByStatus(db), latestJoiners(db, 6), listPledges(db), joinsByYear(db)]);
-  const growth = continuousYears(joins, new Date().getUTCFullYear());
+  const [counts, latest, pledges, joins, coverage] = await Promise.all([
+    countByStatus(db),
+    latestJoiners(db, 6),
+    listPledges(db),
+    joinsByYear(db),
+    getCoverage(db),
+  ]);
+  const growth = yearsOfRecord(joins, new Date().getUTCFullYear());
   return {
     active: counts.active,
+    coverage: summariseCoverage(coverage),
+    milestones: coverage.published,
     latest: latest.map((s) => ({ ...s, country_name: countryName(s.country) })),
     principles: pledges.filter((p) => p.required),
     growth,
-    growthChart: lineChart(growth.map((g) => ({ label: String(g.year), value: g.cumulative }))),
+    growthChart: growthChart(growthChartInput(growth, coverage.published)),
+    growthTitle: growthChartTitle(growth, coverage.published),
   };
 }
 
 export default function Home() {
-  const { active, latest, principles, growth, growthChart } = useLoaderData<typeof loader>();
+  const { active, coverage, milestones, latest, principles, growth, growthChart, growthTitle } = useLoaderData<typeof loader>();
   return (
     <div className="home">
       <section className="hero" aria-labelledby="hero-title">
@@ -48,8 +62,10 @@ export default function Home() {
           who has signed, since when, and to what.
         </p>
         <p className="stat">
-          <strong className="stat-number">{active}</strong> <span>{active === 1 ? "active signatory" : "active signatories"}</span>
+          <strong className="stat-number">{active}</strong>{" "}
+          <span>{active === 1 ? "active signatory" : "active signatories"} recorded here</span>
         </p>
+        <CoverageNote coverage={coverage} />
         <Form method="get" action="/signatories" className="hero-search" role="search" aria-label="Search the directory">
           <label htmlFor="home-q">Search the directory</label>
           <div className="inline-field">
@@ -84,7 +100,8 @@ export default function Home() {
               <li key={s.slug}>
                 <Link to={`/signatories/${s.slug}`}>{s.name}</Link>{" "}
                 <span className="muted">
-                  {s.country_name}, joined <time dateTime={s.joined_on}>{formatDate(s.joined_on)}</time>
+                  {s.country_name}, joined{" "}
+                  <time dateTime={isoAt(s.joined_on, s.joined_precision)}>{formatDateAt(s.joined_on, s.joined_precision)}</time>
                 </span>
               </li>
             ))}
@@ -98,32 +115,23 @@ export default function Home() {
           <h2 id="growth-title">Growth over time</h2>
           {growth.length > 0 ? (
             <figure className="growth-chart">
-              <LineChart
-                chart={growthChart}
-                id="home-growth-chart"
-                title="Line chart: total number of signatories at the end of each year. The table below has the figures."
-              />
+              <GrowthChart chart={growthChart} id="home-growth-chart" title={growthTitle} />
+              <figcaption className="chart-legend">
+                <span className="legend-recorded">Recorded here (total so far)</span>
+                <span className="legend-published">Published count of the accord</span>
+                <span className="legend-unrecorded">No join recorded here</span>
+              </figcaption>
             </figure>
           ) : null}
-          <table className="table growth">
-            <caption className="visually-hidden">Signatories who joined each year, and the total so far</caption>
-            <thead>
-              <tr>
-                <th scope="col">Year</th>
-                <th scope="col">Joined</th>
-                <th scope="col">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              {growth.map((g) => (
-                <tr key={g.year}>
-                  <th scope="row">{g.year}</th>
-                  <td>{g.joined}</td>
-                  <td>{plural(g.cumulative, "signatory", "signatories")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <GrowthTable
+            years={growth}
+            milestones={milestones}
+            caption="Signatories recorded here each year, beside the counts the accord published"
+          />
+          <details className="published-details">
+            <summary>Sources of the published counts</summary>
+            <PublishedCounts milestones={milestones} />
+          </details>
           <p>
             <Link to="/stats">More statistics: by country, sector and pledge</Link>
           </p>

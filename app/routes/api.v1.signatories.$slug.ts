@@ -15,5 +15,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!signatory) {
     return openDataError(404, "not_found", `No signatory has the slug '${(params.slug ?? "").slice(0, 80)}'`);
   }
-  return openDataJson(request, { data: toApiSignatory(signatory) }, CACHE.directory);
+  return openDataJson(request, { data: toApiSignatory(signatory, signatory.sources) }, CACHE.directory);
 }

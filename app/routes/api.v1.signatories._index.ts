@@ -6,6 +6,7 @@ import { loadDirectory } from "~/modules/directory/load.server";
 import { CACHE, openDataError, openDataJson, preflight } from "~/modules/opendata/http.server";
 import { publicUrl } from "~/utils/env.server";
 import { DIRECTORY_PARAMS } from "~/modules/directory/query";
+import { sourcesBySlug } from "~/modules/provenance/sources.server";
 
 // Cached for anonymous visitors (cache-policy.ts): the directory's parameters are all it reads.
 export const handle = cacheable(DIRECTORY_PARAMS);
@@ -17,13 +18,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const directory = await loadDirectory(getDb(), url);
   if (!directory.ok) return openDataError(400, "invalid_parameter", directory.message);
   const { result } = directory;
+  const sources = await sourcesBySlug(
+    getDb(),
+    result.items.map((s) => s.slug),
+  );
   const pageLink = (page: number) => {
     const params = new URLSearchParams(url.search);
     params.set("page", String(page));
     return publicUrl(`${url.pathname}?${params}`);
   };
   const body = {
-    data: result.items.map(toApiSignatory),
+    data: result.items.map((s) => toApiSignatory(s, sources.get(s.slug) ?? [])),
     meta: { total: result.total, page: result.page, per_page: result.perPage, pages: result.pages },
     links: {
       self: publicUrl(`${url.pathname}${url.search}`),

@@ -168,6 +168,13 @@ export default function AuditLog() {
                   </td>
                   <td>
                     {e.reason ? <p className="audit-reason">{e.reason}</p> : null}
+                    {e.personalText ? <p className="audit-reason">{e.personalText}</p> : null}
+                    {e.personalErasedAt ? (
+                      <p className="muted">
+                        Its text was erased with the applicant&apos;s personal data on{" "}
+                        <time dateTime={e.personalErasedAt}>{formatDateTime(e.personalErasedAt)}</time>.
+                      </p>
+                    ) : null}
                     {e.before_json || e.after_json ? (
                       <details>
                         <summary>Before and after</summary>

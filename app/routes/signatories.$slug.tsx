@@ -1,5 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CiteBlock, SourcesSection } from "~/components/provenance";
 import { StatusBadge } from "~/components/status-badge";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
@@ -7,8 +8,9 @@ import { getDb } from "~/modules/database/db.server";
 import { getSignatory } from "~/modules/directory/directory.server";
 import { badgeEmbed } from "~/modules/opendata/badge.server";
 import stylesheet from "~/styles/opendata.css?url";
-import { publicUrl } from "~/utils/env.server";
-import { displayHost, formatDate } from "~/utils/format";
+import { citeRecord, signatoryJsonLd } from "~/modules/provenance/cite";
+import { getEnv, publicUrl } from "~/utils/env.server";
+import { displayHost, formatDate, formatDateAt, isoAt } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
 import { SIGNATORY_EVENT_LABEL } from "~/modules/directory/events";
 
@@ -20,17 +22,22 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet
 export async function loader({ params }: LoaderFunctionArgs) {
   const signatory = await getSignatory(getDb(), params.slug ?? "");
   if (!signatory) throw httpError(404, "No signatory of the Tech Accord has this address.");
+  const url = publicUrl(`/signatories/${signatory.slug}`);
   return {
     signatory: { ...signatory, country_name: countryName(signatory.country) },
-    url: publicUrl(`/signatories/${signatory.slug}`),
+    url,
     badge: badgeEmbed(signatory, publicUrl),
+    // The access date is today's: the response cache keeps a page for one day at most.
+    citation: citeRecord({ ...signatory, url }, { operator: getEnv().OPERATOR_NAME, accessedOn: new Date().toISOString().slice(0, 10) }),
+    jsonLd: signatoryJsonLd(signatory, url),
   };
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Signatory not found · Accord Registry" }];
   const s = data.signatory;
-  const description = `${s.name} (${s.country_name}, ${s.sector_name}) signed the Cybersecurity Tech Accord on ${formatDate(s.joined_on)}. ${s.description}`;
+  const joined = s.joined_precision === "day" ? `on ${formatDate(s.joined_on)}` : `in ${formatDateAt(s.joined_on, s.joined_precision)}`;
+  const description = `${s.name} (${s.country_name}, ${s.sector_name}) signed the Cybersecurity Tech Accord ${joined}. ${s.description}`;
   return [
     { title: `${s.name} · Accord Registry` },
     { name: "description", content: description },
@@ -40,11 +47,19 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { property: "og:url", content: data.url },
     { property: "og:site_name", content: "Accord Registry" },
     { tagName: "link", rel: "canonical", href: data.url },
+    { "script:ld+json": data.jsonLd },
   ];
 };
 
 export default function SignatoryPage() {
-  const { signatory: s, badge } = useLoaderData<typeof loader>();
+  const { signatory: s, badge, citation, url } = useLoaderData<typeof loader>();
+  // Pledges taken on joining share the join date's precision ("September 2018").
+  const endorsed = (on: string) =>
+    on === s.joined_on ? (
+      <time dateTime={isoAt(on, s.joined_precision)}>{formatDateAt(on, s.joined_precision)}</time>
+    ) : (
+      <time dateTime={on}>{formatDate(on)}</time>
+    );
   return (
     <article className="signatory" aria-labelledby="signatory-name">
       <p className="breadcrumb">
@@ -81,8 +96,9 @@ export default function SignatoryPage() {
         <div>
           <dt>Joined</dt>
           <dd>
-            <time dateTime={s.joined_on}>{formatDate(s.joined_on)}</time>
+            <time dateTime={isoAt(s.joined_on, s.joined_precision)}>{formatDateAt(s.joined_on, s.joined_precision)}</time>
             {s.founding ? " (at the accord's launch)" : ""}
+            {s.joined_precision !== "day" ? ` (the sources give the ${s.joined_precision} only)` : ""}
           </dd>
         </div>
         {s.withdrawn_on ? (
@@ -129,9 +145,7 @@ export default function SignatoryPage() {
                     <Link to={`/pledges#${p.code}`}>{p.title}</Link>
                   </th>
                   <td>{p.required ? "Principle" : "Later commitment"}</td>
-                  <td>
-                    <time dateTime={p.endorsed_on}>{formatDate(p.endorsed_on)}</time>
-                  </td>
+                  <td>{endorsed(p.endorsed_on)}</td>
                 </tr>
               ))}
             </tbody>
@@ -144,7 +158,7 @@ export default function SignatoryPage() {
         <ol className="timeline">
           {s.events.map((e, i) => (
             <li key={i}>
-              <time dateTime={e.occurred_on}>{formatDate(e.occurred_on)}</time>
+              {e.kind === "joined" ? endorsed(e.occurred_on) : <time dateTime={e.occurred_on}>{formatDate(e.occurred_on)}</time>}
               <span>
                 {SIGNATORY_EVENT_LABEL[e.kind]}
                 {e.pledge_title ? `: ${e.pledge_title}` : ""}
@@ -154,6 +168,15 @@ export default function SignatoryPage() {
           ))}
         </ol>
       </section>
+
+      <SourcesSection
+        sources={s.sources}
+        pledgeTitles={Object.fromEntries(s.pledges.map((p) => [p.code, p.title]))}
+        updatedAt={s.updated_at}
+        checkedOn={s.checked_on}
+      />
+
+      <CiteBlock citation={citation} url={url} />
 
       <section aria-labelledby="badge-heading" className="badge-embed">
         <h2 id="badge-heading">Badge</h2>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { CoverageNote } from "~/components/coverage";
 import { FilterForm, type FilterValues } from "~/components/filter-form";
 import { SignatoryCard } from "~/components/signatory-card";
 import { cacheable } from "~/modules/cache/cache-policy";
@@ -9,18 +10,21 @@ import { getDb } from "~/modules/database/db.server";
 import { directoryFacets, joinYears, listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { loadDirectory } from "~/modules/directory/load.server";
 import { DIRECTORY_PARAMS, type DirectoryQuery } from "~/modules/directory/query";
+import { getCoverage, summariseCoverage } from "~/modules/provenance/coverage.server";
+import { canonical, canonicalSearch } from "~/utils/canonical";
 import { plural } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
 
 // Cached for anonymous visitors (cache-policy.ts): the directory's parameters are all it reads.
 export const handle = cacheable(DIRECTORY_PARAMS);
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: data?.q ? `“${data.q}” in the directory · Accord Registry` : "Directory of signatories · Accord Registry" },
   {
     name: "description",
     content: "Search every company that signed the Cybersecurity Tech Accord, by name, country, sector, pledge and join date.",
   },
+  ...(data ? canonical(matches, `/signatories${data.canonicalSearch}`) : []),
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -29,12 +33,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const directory = await loadDirectory(db, url);
   if (!directory.ok) throw httpError(400, `Invalid ${directory.param}: ${directory.message}`);
   const { query, result } = directory;
-  const [facets, sectors, pledges, years] = await Promise.all([
+  const [facets, sectors, pledges, years, coverage] = await Promise.all([
     directoryFacets(db, query),
     listSectors(db),
     listPledgeDefinitions(db),
     joinYears(db),
+    getCoverage(db),
   ]);
+  // "Download these results": the same filters, every page (CSV) or 100 a page (JSON).
+  const filters = canonicalSearch(
+    url.search,
+    DIRECTORY_PARAMS.filter((p) => p !== "page" && p !== "per_page"),
+  );
   const sectorName = new Map(sectors.map((s) => [s.code, s.name]));
   const values: FilterValues = {
     q: query.q ?? "",
@@ -48,6 +58,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
   return {
     q: query.q ?? "",
+    canonicalSearch: canonicalSearch(url.search, DIRECTORY_PARAMS),
+    coverage: summariseCoverage(coverage),
+    downloads: {
+      csv: `/signatories.csv${filters}`,
+      json: `/api/v1/signatories${filters ? `${filters}&` : "?"}per_page=100`,
+    },
     values,
     total: result.total,
     page: result.page,
@@ -59,6 +75,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       sector_name: s.sector_name,
       description: s.description,
       joined_on: s.joined_on,
+      joined_precision: s.joined_precision,
       founding: s.founding,
       status: s.status,
       pledge_count: s.pledges.length,
@@ -171,6 +188,17 @@ export default function Directory() {
             {plural(data.total, "signatory", "signatories")}
             {data.pages > 1 ? `, page ${data.page} of ${data.pages}` : ""}
             {values.sort in SORT_LABEL ? `, ${SORT_LABEL[values.sort]}` : ""}
+          </p>
+          <CoverageNote coverage={data.coverage} />
+          <p className="download-links">
+            Download these results:{" "}
+            <a href={data.downloads.csv} download>
+              CSV
+            </a>{" "}
+            ·{" "}
+            <a href={data.downloads.json} type="application/json">
+              JSON
+            </a>
           </p>
           {chips.length > 0 ? (
             <ul className="chips" aria-label="Active filters">

@@ -3,14 +3,18 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "~/components/charts/bar-chart";
 import { ColumnChart } from "~/components/charts/column-chart";
 import { CountTable } from "~/components/charts/count-table";
-import { LineChart } from "~/components/charts/line-chart";
+import { GrowthChart } from "~/components/charts/growth-chart";
+import { CoverageNote, GrowthTable, NotRecorded, PublishedCounts } from "~/components/coverage";
 import { WorldMap } from "~/components/charts/world-map";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
-import { countByStatus, listPledges, listSectors } from "~/modules/directory/directory.server";
-import { barChart, columnChart, lineChart, worldMap } from "~/modules/opendata/charts.server";
-import { getStats } from "~/modules/opendata/stats.server";
+import { countByStatus, joinsByYear, listPledges, listSectors } from "~/modules/directory/directory.server";
+import { barChart, columnChart, growthChart, worldMap } from "~/modules/opendata/charts.server";
+import { getStats, yearsOfRecord } from "~/modules/opendata/stats.server";
+import { getCoverage, summariseCoverage } from "~/modules/provenance/coverage.server";
+import { growthChartInput, growthChartTitle } from "~/modules/provenance/growth.server";
+import { canonical } from "~/utils/canonical";
 import stylesheet from "~/styles/opendata.css?url";
 import { plural } from "~/utils/format";
 
@@ -19,22 +23,36 @@ export const handle = cacheable();
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
-export const meta: MetaFunction = () => [
+export const meta: MetaFunction = ({ matches }) => [
   { title: "Statistics · Accord Registry" },
   {
     name: "description",
     content: "How the Cybersecurity Tech Accord grew: joins per year, signatories by country and sector, and how many endorse each pledge.",
   },
+  ...canonical(matches, "/stats"),
 ];
 
 export async function loader() {
   const db = getDb();
-  const [stats, counts, sectors, pledges] = await Promise.all([getStats(db), countByStatus(db), listSectors(db), listPledges(db)]);
+  const [stats, counts, sectors, pledges, joins, coverage] = await Promise.all([
+    getStats(db),
+    countByStatus(db),
+    listSectors(db),
+    listPledges(db),
+    joinsByYear(db),
+    getCoverage(db),
+  ]);
   const sectorName = new Map(sectors.map((s) => [s.code, s.name]));
   const countries = stats.by_country.map((c) => ({ ...c, name: countryName(c.country) }));
   const bySector = stats.by_sector.map((s) => ({ ...s, name: sectorName.get(s.sector) ?? s.sector }));
-  const years = stats.by_year;
+  // Every year since the first recorded join; a year without one is "not recorded", not 0.
+  const years = yearsOfRecord(joins, new Date().getUTCFullYear());
+  // A later commitment that no record here endorses is "not recorded here": the accord's
+  // own figures for it are unknown, and 0 would say nobody endorsed it.
+  const endorsedBy = (p: { required: boolean; endorsements: number }) => (p.required || p.endorsements > 0 ? p.endorsements : null);
   return {
+    coverage: summariseCoverage(coverage),
+    milestones: coverage.published,
     totals: {
       total: stats.total,
       active: stats.active,
@@ -45,15 +63,21 @@ export async function loader() {
     years,
     countries,
     sectors: bySector,
-    pledges: pledges.map((p) => ({ code: p.code, title: p.title, required: p.required, endorsements: p.endorsements })),
+    pledges: pledges.map((p) => ({ code: p.code, title: p.title, required: p.required, endorsements: endorsedBy(p) })),
     // Geometry only (strings and numbers): d3 and the atlas stay on the server.
     charts: {
-      joins: columnChart(years.map((y) => ({ label: String(y.year), value: y.joined }))),
-      growth: lineChart(years.map((y) => ({ label: String(y.year), value: y.cumulative }))),
+      joins: columnChart(years.map((y) => ({ label: String(y.year), value: y.joined ?? 0, recorded: y.recorded }))),
+      growth: growthChart(growthChartInput(years, coverage.published)),
+      growthTitle: growthChartTitle(years, coverage.published),
       map: worldMap(stats.by_country),
       countries: barChart(countries.map((c) => ({ key: c.country, label: c.name, value: c.count }))),
       sectors: barChart(bySector.map((s) => ({ key: s.sector, label: s.name, value: s.count }))),
-      pledges: barChart(pledges.map((p) => ({ key: p.code, label: p.title, value: p.endorsements }))),
+      pledges: barChart(
+        pledges.map((p) => {
+          const count = endorsedBy(p);
+          return { key: p.code, label: p.title, value: count ?? 0, display: count === null ? "not recorded here" : undefined };
+        }),
+      ),
     },
   };
 }
@@ -62,7 +86,7 @@ const range = (years: { year: number }[]) =>
   years.length === 0 ? "" : years.length === 1 ? `in ${years[0].year}` : `from ${years[0].year} to ${years[years.length - 1].year}`;
 
 export default function Stats() {
-  const { totals, years, countries, sectors, pledges, charts } = useLoaderData<typeof loader>();
+  const { totals, coverage, milestones, years, countries, sectors, pledges, charts } = useLoaderData<typeof loader>();
   const leader = countries[0];
   return (
     <div className="stats-page">
@@ -81,7 +105,7 @@ export default function Stats() {
 
       <ul className="stat-cards" aria-label="Totals">
         <li>
-          <strong>{totals.active.toLocaleString("en-GB")}</strong> active {totals.active === 1 ? "signatory" : "signatories"}
+          <strong>{totals.active.toLocaleString("en-GB")}</strong> active {totals.active === 1 ? "signatory" : "signatories"} recorded here
         </li>
         <li>
           <strong>{totals.total.toLocaleString("en-GB")}</strong> listed in all, whatever their status
@@ -94,6 +118,21 @@ export default function Stats() {
         </li>
       </ul>
 
+      <CoverageNote coverage={coverage} />
+
+      <section aria-labelledby="coverage-title" id="coverage">
+        <h2 id="coverage-title">What the registry covers</h2>
+        <p>
+          These figures count the records this registry holds, not every company that has signed the accord. It holds the 34 founding
+          signatories named at the launch, later joiners that a public source names with a date, and every company that has joined through
+          its own application process since it opened. Public sources put the accord at more signatories than that: their counts are below,
+          each with its date and source, and the chart draws them beside the registry&apos;s own. A year in which no join is recorded here
+          reads &ldquo;not recorded&rdquo;: it does not mean nobody joined. The <Link to="/methodology">methodology</Link> says how records
+          get in and how to correct one.
+        </p>
+        <PublishedCounts milestones={milestones} />
+      </section>
+
       <section aria-labelledby="joins-title">
         <h2 id="joins-title">Joins per year</h2>
         {years.length === 0 ? (
@@ -105,44 +144,24 @@ export default function Stats() {
                 <ColumnChart
                   chart={charts.joins}
                   id="chart-joins"
-                  title={`Column chart: signatories who joined each year ${range(years)}. The table beside it has the figures.`}
+                  title={`Column chart: signatories recorded here as joining each year ${range(years)}; hatched years have no join recorded here. The table beside it has the figures.`}
                 />
-                <figcaption>Signatories who joined each year</figcaption>
+                <figcaption>Signatories recorded here as joining each year (hatched: none recorded)</figcaption>
               </figure>
               <figure className="chart-figure">
-                <LineChart
-                  chart={charts.growth}
-                  id="chart-growth"
-                  title={`Line chart: total number of signatories ${range(years)}, reaching ${totals.total}. The table beside it has the figures.`}
-                />
-                <figcaption>Cumulative growth: everyone who has joined so far (a later withdrawal does not undo a join)</figcaption>
+                <GrowthChart chart={charts.growth} id="chart-growth" title={charts.growthTitle} />
+                <figcaption className="chart-legend">
+                  <span className="legend-recorded">Recorded here (total so far; a later withdrawal does not undo a join)</span>
+                  <span className="legend-published">Published count of the accord</span>
+                  <span className="legend-unrecorded">No join recorded here</span>
+                </figcaption>
               </figure>
             </div>
-            <table className="table data-table">
-              <caption>Joins per year and total so far</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Year</th>
-                  <th scope="col" className="num">
-                    Joined
-                  </th>
-                  <th scope="col" className="num">
-                    Total
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {years.map((y) => (
-                  <tr key={y.year}>
-                    <th scope="row">
-                      <Link to={`/signatories?joined=${y.year}&status=all`}>{y.year}</Link>
-                    </th>
-                    <td className="num">{y.joined}</td>
-                    <td className="num">{y.cumulative}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <GrowthTable
+              years={years}
+              milestones={milestones}
+              caption="Joins recorded here each year, and the counts the accord published"
+            />
           </div>
         )}
       </section>
@@ -237,7 +256,7 @@ export default function Stats() {
                     <Link to={`/pledges#${p.code}`}>{p.title}</Link>
                   </th>
                   <td>{p.required ? "Principle" : "Later commitment"}</td>
-                  <td className="num">{p.endorsements}</td>
+                  <td className="num">{p.endorsements === null ? <NotRecorded what="not recorded here" /> : p.endorsements}</td>
                 </tr>
               ))}
             </tbody>

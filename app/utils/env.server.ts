@@ -32,6 +32,21 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v === "1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // The institution (CONTRACT §8): who runs this registry and where people write, shown on
+  // /about, /contact, /privacy and in e-mails; how long applicants' personal data is kept
+  // after a decision; the open data's licence (an SPDX id, shown on /open-data).
+  OPERATOR_NAME: z.string().trim().min(1).max(200).default("Accord Registry"),
+  CONTACT_EMAIL: z
+    .string()
+    .trim()
+    .regex(/^[^\s@<>"]+@[^\s@<>"]+$/, { error: "must be an e-mail address" })
+    .default("registry@localhost"),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  DATA_LICENCE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.+-]+$/, { error: "must be an SPDX licence identifier, such as CC-BY-4.0" })
+    .default("CC-BY-4.0"),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "PUBLIC_URL" | "SESSION_SECRET" | "STAFF_MFA"> & {

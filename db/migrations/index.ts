@@ -8,6 +8,9 @@ import * as m011 from "./011_open_application_domain";
 import * as m012 from "./012_directory_order_indexes";
 import * as m012b from "./012_password_change";
 import * as m013 from "./013_resubmission_changes";
+import * as m014 from "./014_provenance";
+import * as m015 from "./015_data_version_time";
+import * as m016 from "./016_personal_data_erasure";
 import * as m002 from "./002_applications_mail_limits";
 import * as m003 from "./003_audit_log";
 import * as m004 from "./004_staff";
@@ -25,6 +28,9 @@ const migrations: Record<string, Migration> = {
   "012_directory_order_indexes": m012,
   "012_password_change": m012b,
   "013_resubmission_changes": m013,
+  "014_provenance": m014,
+  "015_data_version_time": m015,
+  "016_personal_data_erasure": m016,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,8 +16,11 @@ export const PUBLIC_TABLES: readonly string[] = [
   "signatories",
   "endorsements",
   "signatory_events",
-  // Counted, never named, on /transparency.
+  // Counted, never named, on /transparency; approved ones are a record's evidence.
   "applications",
+  // Provenance and coverage (migration 014).
+  "sources",
+  "milestones",
 ];
 
 /** Every other table, and why no public answer depends on it. */

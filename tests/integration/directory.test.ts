@@ -66,27 +66,28 @@ describe("filters", () => {
   });
 
   it("repeated countries are ORed, filters of different kinds ANDed", async () => {
-    expect((await names("?country=FI&country=ES")).sort()).toEqual(["F-Secure", "Nokia", "Telefónica"]);
+    expect((await names("?country=FI&country=ES")).sort()).toEqual(["F-Secure", "Nokia", "Panda Security", "Telefónica"]);
     expect(await names("?country=FI&sector=telecom")).toEqual(["Nokia"]);
   });
 
   it("pledge filters need every pledge named", async () => {
     expect(await names("?pledge=cyber-mercenaries")).toEqual(["GitHub"]);
     expect(await names("?pledge=cyber-mercenaries&pledge=stronger-defense")).toEqual(["GitHub"]);
-    expect((await directory("?pledge=stronger-defense")).total).toBe(34);
+    // The 34 founders and Panda Security (seeded from its own statements).
+    expect((await directory("?pledge=stronger-defense")).total).toBe(35);
     expect((await directory("?pledge=paris-call")).total).toBe(0);
   });
 
   it("joined and founding", async () => {
-    expect((await directory("?joined=2018")).total).toBe(34);
+    expect((await directory("?joined=2018")).total).toBe(35);
     expect((await directory("?joined=2019-2025")).total).toBe(0);
     expect((await directory("?founding=1")).total).toBe(34);
-    expect((await directory("?founding=0")).total).toBe(0);
+    expect(await names("?founding=0")).toEqual(["Panda Security"]);
   });
 
   it("status defaults to active; other statuses are empty in the seed", async () => {
-    expect((await directory("")).total).toBe(34);
-    expect((await directory("?status=all")).total).toBe(34);
+    expect((await directory("")).total).toBe(35);
+    expect((await directory("?status=all")).total).toBe(35);
     expect((await directory("?status=withdrawn")).total).toBe(0);
   });
 
@@ -112,8 +113,8 @@ describe("sorting and pagination", () => {
     expect(data.signatories).toHaveLength(25);
     expect(data.pages).toBe(2);
     const all = [...data.signatories, ...(await directory("?page=2")).signatories].map((s) => s.name);
-    expect(all).toHaveLength(34);
-    expect(new Set(all).size).toBe(34);
+    expect(all).toHaveLength(35);
+    expect(new Set(all).size).toBe(35);
     const lowered = all.map((n) => n.toLowerCase());
     expect(lowered).toEqual([...lowered].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(all[0]).toBe("ABB");
@@ -121,19 +122,20 @@ describe("sorting and pagination", () => {
 
   it("per_page and page cut the list", async () => {
     const data = await directory("?per_page=10&page=4");
-    expect(data.signatories).toHaveLength(4);
+    expect(data.signatories).toHaveLength(5);
     expect(data.pages).toBe(4);
   });
 
   it("a page past the end is empty, not an error", async () => {
     const data = await directory("?page=9");
     expect(data.signatories).toEqual([]);
-    expect(data.total).toBe(34);
+    expect(data.total).toBe(35);
   });
 
   it("founding signatories share a join date, so joined order falls back to name", async () => {
     expect(await names("?sort=joined&per_page=3")).toEqual(["ABB", "Arm", "Avast"]);
-    expect(await names("?sort=-joined&per_page=3")).toEqual(["ABB", "Arm", "Avast"]);
+    // Panda Security joined in September 2018 (sorted as its first day), after the launch.
+    expect(await names("?sort=-joined&per_page=3")).toEqual(["Panda Security", "ABB", "Arm"]);
   });
 });
 
@@ -202,6 +204,7 @@ describe("JSON API", () => {
       sector: "security",
       description: expect.any(String),
       joined_on: "2018-04-17",
+      joined_precision: "day",
       founding: true,
       status: "active",
       withdrawn_on: null,
@@ -212,6 +215,13 @@ describe("JSON API", () => {
         { code: "collective-action", title: "Collective action", endorsed_on: "2018-04-17" },
       ],
       url: "http://registry.test/signatories/f-secure",
+      // The three launch reports (db/seed/founding-sources.json).
+      sources: [
+        expect.objectContaining({ url: expect.stringContaining("venturebeat.com"), retrieved_on: "2026-11-29" }),
+        expect.objectContaining({ url: expect.stringContaining("zdnet.com") }),
+        expect.objectContaining({ url: expect.stringContaining("law.com") }),
+      ],
+      updated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
   });
 

@@ -1,7 +1,7 @@
 // The moderation queue, the decisions (each exactly once), notes, signatory management and
 // the audit log page, through the real route loaders and actions.
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { verifyAuditChain } from "~/modules/audit/audit.server";
+import { personalValues, verifyAuditChain } from "~/modules/audit/audit.server";
 import { countryName } from "~/modules/countries";
 import { getSignatory } from "~/modules/directory/directory.server";
 import * as writes from "~/modules/directory/write.server";
@@ -313,7 +313,11 @@ describe("rejecting and requesting changes", () => {
     const s = await state(app);
     expect(s.row).toMatchObject({ status: "rejected", decision_reason: "Not a technology company.", signatory_id: null });
     expect(s.events.at(-1)).toEqual({ kind: "rejected", reason: "Not a technology company.", actor: `staff:${moderator.id}` });
-    expect(s.audit.map((a) => [a.action, a.reason])).toEqual([["application.reject", "Not a technology company."]]);
+    // The reason goes to the applicant and may name its contact: it is kept in the entry's
+    // erasable part, outside the hash chain's own text (decision 017).
+    expect(s.audit.map((a) => [a.action, a.reason, personalValues(a.personal_json)])).toEqual([
+      ["application.reject", null, { reason: "Not a technology company." }],
+    ]);
     expect(s.mails.map((m) => m.kind)).toEqual(["application_rejected"]);
     expect(s.mails[0].text_body).toContain("Not a technology company.");
     expect(s.signatories).toEqual([]);

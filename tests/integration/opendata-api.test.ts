@@ -7,6 +7,7 @@ import addFormats from "ajv-formats";
 import { parse } from "csv-parse/sync";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loader as coverageLoader } from "~/routes/api.v1.coverage";
 import { loader as openApiLoader } from "~/routes/api.v1.openapi[.]json";
 import { loader as pledgesLoader } from "~/routes/api.v1.pledges";
 import { loader as oneLoader } from "~/routes/api.v1.signatories.$slug";
@@ -30,6 +31,7 @@ const ROUTES: Record<string, Loader> = {
   "/api/v1/signatories": listLoader,
   "/api/v1/pledges": pledgesLoader,
   "/api/v1/stats": statsLoader,
+  "/api/v1/coverage": coverageLoader,
   "/api/v1/openapi.json": openApiLoader,
 };
 
@@ -65,6 +67,7 @@ describe("the OpenAPI document", () => {
     await expect(SwaggerParser.validate(structuredClone(doc) as OpenAPIV3_1.Document)).resolves.toBeTruthy();
     expect(Object.keys(doc.paths ?? {}).sort()).toEqual(
       [
+        "/api/v1/coverage",
         "/api/v1/openapi.json",
         "/api/v1/pledges",
         "/api/v1/signatories",
@@ -91,6 +94,9 @@ describe("the OpenAPI document", () => {
     expect(byName.status.schema).toMatchObject({ enum: ["active", "withdrawn", "suspended", "all"] });
     expect(byName.q.schema).toMatchObject({ type: "string", maxLength: 200 });
     expect(byName.per_page.description).toContain("1 to 100");
+    // Numbers as numbers (issue 13): generated clients type them as integers.
+    expect(byName.page.schema).toEqual({ type: "integer", minimum: 1, maximum: 100000 });
+    expect(byName.per_page.schema).toEqual({ type: "integer", minimum: 1, maximum: 100 });
   });
 
   it("validates the real answer of every JSON route, errors included", async () => {
@@ -108,6 +114,8 @@ describe("the OpenAPI document", () => {
       ["/api/v1/signatories/{slug}", await get(oneLoader, "/api/v1/signatories/nobody", { slug: "nobody" }), 404],
       ["/api/v1/pledges", await get(pledgesLoader, "/api/v1/pledges"), 200],
       ["/api/v1/stats", await get(statsLoader, "/api/v1/stats"), 200],
+      ["/api/v1/coverage", await get(coverageLoader, "/api/v1/coverage"), 200],
+      ["/api/v1/signatories/{slug}", await get(oneLoader, "/api/v1/signatories/panda-security", { slug: "panda-security" }), 200],
       ["/api/v1/openapi.json", await get(openApiLoader, "/api/v1/openapi.json"), 200],
     ];
     for (const [path, response, status] of cases) {
@@ -158,25 +166,68 @@ describe("pledges and stats", () => {
     ]);
     const first = data[0];
     expect(Object.keys(first).sort()).toEqual(["code", "endorsements", "introduced_on", "required", "summary", "title"]);
-    // 34 founders + 3 active later joiners; the withdrawn and the suspended ones do not count.
-    expect(first).toMatchObject({ code: "stronger-defense", required: true, introduced_on: "2018-04-17", endorsements: 37 });
+    // 34 founders, Panda Security + 3 active later joiners; the withdrawn and the suspended ones do not count.
+    expect(first).toMatchObject({ code: "stronger-defense", required: true, introduced_on: "2018-04-17", endorsements: 38 });
     expect(data.find((p: { code: string }) => p.code === "paris-call").endorsements).toBe(1);
   });
 
-  it("counts totals, years (gaps included), countries and sectors", async () => {
+  it("counts totals, years with a recorded join (no zero-filled year), countries and sectors", async () => {
     const { data } = await (await get(statsLoader, "/api/v1/stats")).json();
-    expect(data).toMatchObject({ total: 39, active: 37, founding: 34 });
-    const thisYear = new Date().getUTCFullYear();
-    expect(data.by_year[0]).toEqual({ year: 2018, joined: 34, cumulative: 34 });
-    expect(data.by_year.map((y: { year: number }) => y.year)).toEqual(Array.from({ length: thisYear - 2018 + 1 }, (_, i) => 2018 + i));
-    expect(data.by_year.find((y: { year: number }) => y.year === 2023)).toEqual({ year: 2023, joined: 0, cumulative: 38 });
-    expect(data.by_year.at(-1).cumulative).toBe(39);
+    expect(data).toMatchObject({ total: 40, active: 38, founding: 34 });
+    expect(data.by_year[0]).toEqual({ year: 2018, joined: 35, cumulative: 35 });
+    // 2023 has no recorded join: it is left out, never a 0 (docs/decisions/016).
+    expect(data.by_year.map((y: { year: number }) => y.year)).toEqual([2018, 2019, 2020, 2021, 2022, 2024]);
+    expect(data.by_year.every((y: { joined: number }) => y.joined > 0)).toBe(true);
+    expect(data.by_year.at(-1)).toEqual({ year: 2024, joined: 1, cumulative: 40 });
     // Active signatories only: the suspended US company is not counted.
     expect(data.by_country[0]).toEqual({ country: "US", count: 23 });
     expect(data.by_country.find((c: { country: string }) => c.country === "GB")).toEqual({ country: "GB", count: 2 });
-    expect(data.by_sector.reduce((n: number, s: { count: number }) => n + s.count, 0)).toBe(37);
+    expect(data.by_sector.reduce((n: number, s: { count: number }) => n + s.count, 0)).toBe(38);
     const counts = data.by_country.map((c: { count: number }) => c.count);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
+  });
+});
+
+describe("coverage and provenance", () => {
+  it("gives the registry's count beside the published counts, in the contract's shape", async () => {
+    const { data } = await (await get(coverageLoader, "/api/v1/coverage")).json();
+    expect(data.recorded).toBe(38);
+    expect(data.published).toHaveLength(6);
+    expect(data.published[0]).toEqual({
+      as_of: "2018-04-17",
+      precision: "day",
+      count: 34,
+      qualifier: "exactly",
+      source: {
+        url: "https://venturebeat.com/2018/04/17/facebook-microsoft-and-32-other-tech-firms-sign-cybersecurity-pledge/",
+        title: "VentureBeat: Facebook, Microsoft, and 32 other tech firms sign cybersecurity pledge",
+      },
+    });
+    expect(data.published.at(-1)).toMatchObject({ as_of: "2022-01-01", precision: "year", count: 150, qualifier: "more than" });
+    expect(data.published.find((m: { count: number }) => m.count === 61).source.url).toBeNull();
+  });
+
+  it("gives Panda Security its month, its own statements as sources, and when it last changed", async () => {
+    const { data } = await (await get(oneLoader, "/api/v1/signatories/panda-security", { slug: "panda-security" })).json();
+    expect(data).toMatchObject({ name: "Panda Security", joined_on: "2018-09-01", joined_precision: "month", founding: false });
+    expect(data.sources).toHaveLength(2);
+    expect(data.sources[0]).toEqual({
+      url: "https://www.pandasecurity.com/es/mediacenter/panda-security/apoya-llamamiento-paris-ciberespacio/",
+      title: expect.stringContaining("Paris Call"),
+      quote: expect.stringContaining("se unió el pasado mes de septiembre al Cybersecurity Tech Accord"),
+      retrieved_on: "2026-11-29",
+    });
+    expect(Date.parse(data.updated_at)).not.toBeNaN();
+  });
+
+  it("gives an endorsement's source with the record's (GitHub and the principles on cyber mercenaries)", async () => {
+    const { data } = await (await get(oneLoader, "/api/v1/signatories/github", { slug: "github" })).json();
+    expect(data.sources.map((s: { title: string }) => s.title)).toEqual([
+      expect.stringContaining("VentureBeat"),
+      expect.stringContaining("ZDNet"),
+      expect.stringContaining("Corporate Counsel"),
+      "github.blog post of 2023-04-18 announcing that GitHub joined the industry principles",
+    ]);
   });
 });
 
@@ -293,7 +344,7 @@ describe("one query, three views", () => {
   });
 
   it("the fixtures make the comparison meaningful", async () => {
-    expect(await slugsOfHtml("?status=all")).toHaveLength(39);
+    expect(await slugsOfHtml("?status=all")).toHaveLength(40);
     expect(await slugsOfCsv("?status=withdrawn")).toEqual(["withdrawn-widgets-ltd"]);
     expect(await slugsOfCsv("?q=zurich")).toEqual(["zurich-donnees-sarl"]);
     expect((await slugsOfApi("?q=acme")).slugs).toEqual(["acme-quoted-and-co"]);

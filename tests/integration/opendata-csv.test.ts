@@ -12,7 +12,9 @@ import { loaderArgs } from "../helpers/remix";
 import { addLaterSignatories, LATER } from "./opendata-fixtures";
 
 const getDb = useSeededDatabase();
-const HEADER = "slug,name,website,country,sector,joined_on,founding,status,pledges";
+// The contract's columns, then those CONTRACT §8 added, in its order.
+const HEADER =
+  "slug,name,website,country,sector,joined_on,founding,status,pledges,country_name,sector_name,description,withdrawn_on,joined_precision";
 const AWKWARD = {
   newline: "Line\nBreak Networks",
   carriage: "Carriage\rReturn Labs",
@@ -115,10 +117,17 @@ describe("the CSV file", () => {
       founding: "true",
       status: "active",
       pledges: "stronger-defense;no-offense;capacity-building;collective-action",
+      country_name: "Finland",
+      sector_name: "Telecommunications",
+      description: "Finnish telecommunications equipment and network technology company.",
+      withdrawn_on: "",
+      joined_precision: "day",
     });
     const acme = rows.find((r) => r.slug === "acme-quoted-and-co")!;
     expect(acme).toMatchObject({ founding: "false", pledges: `${PRINCIPLES.join(";")};coordinated-vulnerability-disclosure` });
-    expect(rows.find((r) => r.slug === "withdrawn-widgets-ltd")!.status).toBe("withdrawn");
+    expect(rows.find((r) => r.slug === "withdrawn-widgets-ltd")).toMatchObject({ status: "withdrawn", withdrawn_on: "2023-06-30" });
+    // A month is a month: the first day of it, and the precision beside it.
+    expect(rows.find((r) => r.slug === "panda-security")).toMatchObject({ joined_on: "2018-09-01", joined_precision: "month" });
   });
 
   it("quotes commas, quotes and line breaks (RFC 4180), so every name reads back exactly", async () => {
@@ -132,7 +141,7 @@ describe("the CSV file", () => {
     expect(names.get("acme-quoted-and-co")).toBe(LATER.quoted);
     expect(names.get("tokyo-security")).toBe(LATER.japanese);
     for (const [key, name] of Object.entries(AWKWARD)) expect(names.get(`awkward-${key}`)).toBe(name);
-    // Every record has the nine fields.
+    // Every record has every field.
     expect(parse(text, { relax_column_count: false })).toHaveLength(rows.length + 1);
   });
 

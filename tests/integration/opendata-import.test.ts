@@ -8,6 +8,8 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "~/modules/audit/audit.server";
@@ -23,7 +25,9 @@ import { addLaterSignatories } from "./opendata-fixtures";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const getDb = useSeededDatabase();
 const ALL = new URL("http://registry.test/signatories.csv?status=all");
-const HEADER = "slug,name,website,country,sector,joined_on,founding,status,pledges";
+// The header before CONTRACT §8 added five columns: db:import still takes it.
+const LEGACY_HEADER = "slug,name,website,country,sector,joined_on,founding,status,pledges";
+const HEADER = `${LEGACY_HEADER},country_name,sector_name,description,withdrawn_on,joined_precision`;
 const PRINCIPLES = "stronger-defense;no-offense;capacity-building;collective-action";
 const today = new Date().toISOString().slice(0, 10);
 const cleanup: string[] = [];
@@ -78,6 +82,15 @@ async function referenceOnlyDatabase(): Promise<{ url: string; db: DB }> {
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
+/** The same file with the older header: its first nine columns, cells as written. */
+function legacy(csv: string): string {
+  const records = parse(csv, { relax_column_count: false }) as string[][];
+  return stringify(
+    records.map((r) => r.slice(0, 9)),
+    { record_delimiter: "windows", quoted_match: /[\r\n]/ },
+  );
+}
+
 async function snapshot(db: DB) {
   const count = async (table: "signatories" | "audit_log" | "signatory_events" | "endorsements") =>
     Number(
@@ -100,14 +113,15 @@ async function snapshot(db: DB) {
 describe("round trip", () => {
   it("export → db:import into an empty database → export gives the same bytes", async () => {
     const first = await exportCsvText(getDb(), ALL);
-    expect(first.split("\r\n").length - 2).toBe(39);
+    expect(first.startsWith(`${HEADER}\r\n`)).toBe(true);
+    expect(first.split("\r\n").length - 2).toBe(40);
     const file = tempFile("export.csv", first);
     const target = await referenceOnlyDatabase();
     try {
       const run = await runImport(file, target.url);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain("added 39, updated 0, unchanged 0");
+      expect(run.stdout).toContain("added 40, updated 0, unchanged 0");
 
       const second = await exportCsvText(target.db, ALL);
       expect(sha256(second)).toBe(sha256(readFileSync(file)));
@@ -116,17 +130,56 @@ describe("round trip", () => {
       // Importing the same file again changes nothing.
       const again = await runImport(file, target.url);
       expect(again.code).toBe(0);
-      expect(again.stdout).toContain("added 0, updated 0, unchanged 39");
+      expect(again.stdout).toContain("added 0, updated 0, unchanged 40");
       expect(await exportCsvText(target.db, ALL)).toBe(first);
 
-      // What the file cannot carry is filled in plainly: statuses set by the import.
+      // The columns CONTRACT §8 added carry the withdrawal's date, the description and
+      // the precision of the join date.
       const withdrawn = await target.db
         .selectFrom("signatories")
         .select(["status", "withdrawn_on", "founding"])
         .where("slug", "=", "withdrawn-widgets-ltd")
         .executeTakeFirstOrThrow();
-      expect(withdrawn).toEqual({ status: "withdrawn", withdrawn_on: today, founding: 0 });
+      expect(withdrawn).toEqual({ status: "withdrawn", withdrawn_on: "2023-06-30", founding: 0 });
+      const panda = await target.db
+        .selectFrom("signatories")
+        .select(["joined_on", "joined_precision", "description"])
+        .where("slug", "=", "panda-security")
+        .executeTakeFirstOrThrow();
+      expect(panda).toMatchObject({
+        joined_on: "2018-09-01",
+        joined_precision: "month",
+        description: expect.stringContaining("WatchGuard"),
+      });
       expect(await verifyAuditChain(target.db)).toEqual({ ok: true, count: 2 });
+    } finally {
+      await target.db.destroy();
+    }
+  }, 60_000);
+
+  it("with the older header too: its nine columns come back exactly, what it cannot carry filled in plainly", async () => {
+    const old = legacy(await exportCsvText(getDb(), ALL));
+    expect(old.startsWith(`${LEGACY_HEADER}\r\n`)).toBe(true);
+    const file = tempFile("legacy.csv", old);
+    const target = await referenceOnlyDatabase();
+    try {
+      const run = await runImport(file, target.url);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("added 40, updated 0, unchanged 0");
+      const second = await exportCsvText(target.db, ALL);
+      expect(second.startsWith(`${HEADER}\r\n`)).toBe(true);
+      expect(legacy(second)).toBe(old);
+      // Its own file again changes nothing.
+      const again = await runImport(file, target.url);
+      expect(again.stdout).toContain("added 0, updated 0, unchanged 40");
+      // The older file has no withdrawal date, description or precision.
+      const withdrawn = await target.db
+        .selectFrom("signatories")
+        .select(["withdrawn_on", "description", "joined_precision"])
+        .where("slug", "=", "withdrawn-widgets-ltd")
+        .executeTakeFirstOrThrow();
+      expect(withdrawn).toEqual({ withdrawn_on: today, description: "", joined_precision: "day" });
     } finally {
       await target.db.destroy();
     }
@@ -223,7 +276,7 @@ describe("round trip of names a spreadsheet would run as formulas (CONTRACT §8)
 describe("a bad file", () => {
   it("is refused whole, naming each bad line as numbered in the file, and changes nothing", async () => {
     const lines = [
-      HEADER, // 1
+      LEGACY_HEADER, // 1
       `new-co,New Co,https://new.example,DE,security,2024-01-01,false,active,${PRINCIPLES}`, // 2: fine
       `multi-line-co,"Multi`, // 3: a name over two lines (refused: one line of text)
       `Line Co",https://multi.example,DE,security,2024-01-01,false,active,${PRINCIPLES}`, // 4
@@ -267,14 +320,43 @@ describe("a bad file", () => {
     expect(await snapshot(getDb())).toEqual(before);
   }, 60_000);
 
-  it("without the export's header is refused at line 1", async () => {
+  it("without the export's header is refused at line 1, naming both headers it takes", async () => {
     const content = Buffer.from(`slug,name\r\nnew-co,New Co\r\n`);
     const result = await importSignatories(getDb(), { file: "x.csv", content, actor: "cli:tester", actorLabel: "tester" });
     expect(result).toEqual({ ok: false, errors: [{ line: 1, message: expect.stringContaining(HEADER) }] });
+    expect(!result.ok && result.errors[0].message).toContain(`(or the older ${LEGACY_HEADER})`);
+  });
+
+  it("checks the added columns: precision, the withdrawal date, the description", async () => {
+    const row = (slug: string, joined: string, status: string, rest: string) =>
+      `${slug},${slug},https://${slug}.example,DE,security,${joined},false,${status},${PRINCIPLES},Germany,Cybersecurity,${rest}`;
+    const content = Buffer.from(
+      [
+        HEADER,
+        row("month-ok", "2024-05-01", "active", "A description.,,month"), // 2: fine
+        row("month-mid", "2024-05-17", "active", "x,,month"), // 3: not the first day of its month
+        row("no-withdrawal-date", "2024-01-01", "withdrawn", "x,,day"), // 4
+        row("stray-withdrawal-date", "2024-01-01", "active", "x,2024-06-01,day"), // 5
+        row("bad-precision", "2024-01-01", "active", "x,,week"), // 6
+        row("april-2018", "2018-04-01", "active", "x,,month"), // 7: fine (the launch was that month)
+        row("march-2018", "2018-03-01", "active", "x,,month"), // 8: before the launch
+        row("control", "2024-01-01", "active", '"Bell\u0007",,day'), // 9
+      ].join("\r\n") + "\r\n",
+    );
+    const result = await importSignatories(getDb(), { file: "x.csv", content, actor: "cli:tester", actorLabel: "tester" });
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors.map((e) => e.line)).toEqual([3, 4, 5, 6, 8, 9]);
+    expect(errors[0].message).toContain("first day of its month");
+    expect(errors[1].message).toContain("withdrawn_on must be the date");
+    expect(errors[2].message).toContain("withdrawn_on must be empty");
+    expect(errors[3].message).toContain("joined_precision must be one of: day, month, year");
+    expect(errors[4].message).toContain("before the accord's launch");
+    expect(errors[5].message).toContain("description must be text");
   });
 
   it("that is not CSV at all (an unclosed quote) is refused with the parser's reason", async () => {
-    const content = Buffer.from(`${HEADER}\r\n"broken,Broken\r\n`);
+    const content = Buffer.from(`${LEGACY_HEADER}\r\n"broken,Broken\r\n`);
     const result = await importSignatories(getDb(), { file: "x.csv", content, actor: "cli:tester", actorLabel: "tester" });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors[0].message).toMatch(/not valid CSV: .*quote/i);
@@ -290,12 +372,12 @@ describe("a good file", () => {
       actorLabel: "tester (npm run db:import)",
     });
 
-  it("adds new slugs, updates known ones, deletes nothing, and is idempotent", async () => {
+  it("adds new slugs, updates known ones, deletes nothing, and is idempotent (older header)", async () => {
     const db = getDb();
-    const exported = await exportCsvText(db, ALL);
+    const exported = legacy(await exportCsvText(db, ALL));
     // Its own export changes nothing.
     const same = await run(exported);
-    expect(same.ok && same.report).toMatchObject({ added: [], updated: [], unchanged: 39 });
+    expect(same.ok && same.report).toMatchObject({ added: [], updated: [], unchanged: 40 });
 
     const edited = exported
       .replace(/^nokia,Nokia,/m, "nokia,Nokia Oyj,")
@@ -315,10 +397,10 @@ describe("a good file", () => {
       ]),
     );
     expect(first.report.updated).toHaveLength(3);
-    expect(first.report.unchanged).toBe(38 - 3);
+    expect(first.report.unchanged).toBe(39 - 3);
 
     const second = await run(edited);
-    expect(second.ok && second.report).toMatchObject({ added: [], updated: [], unchanged: 39 });
+    expect(second.ok && second.report).toMatchObject({ added: [], updated: [], unchanged: 40 });
 
     const nokia = await db.selectFrom("signatories").select(["name", "former_names"]).where("slug", "=", "nokia").executeTakeFirstOrThrow();
     expect(nokia).toEqual({ name: "Nokia Oyj", former_names: "Nokia" });
@@ -351,6 +433,44 @@ describe("a good file", () => {
     expect(zeta.every((e) => e.endorsed_on === "2025-03-03")).toBe(true);
   });
 
+  it("takes the description, the withdrawal date and the precision from the newer header", async () => {
+    const db = getDb();
+    const records = parse(await exportCsvText(db, ALL), { relax_column_count: false }) as string[][];
+    const [header] = records;
+    const col = (name: string) => header.indexOf(name);
+    const edit = (slug: string, changes: Record<string, string>) => {
+      const record = records.find((r) => r[0] === slug)!;
+      for (const [name, value] of Object.entries(changes)) record[col(name)] = value;
+    };
+    edit("bt", { description: "British telecommunications operator; a corrected description." });
+    edit("dell", { joined_on: "2018-04-01", joined_precision: "month" });
+    edit("withdrawn-widgets-ltd", { withdrawn_on: "2023-07-01" });
+    const content = stringify(records, { record_delimiter: "windows", quoted_match: /[\r\n]/ });
+    const result = await run(content);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.report.updated).toEqual(
+      expect.arrayContaining([
+        { slug: "bt", fields: ["description"] },
+        { slug: "dell", fields: ["joined_on", "joined_precision"] },
+        { slug: "withdrawn-widgets-ltd", fields: ["withdrawn_on"] },
+      ]),
+    );
+    const rows = await db
+      .selectFrom("signatories")
+      .select(["slug", "description", "joined_on", "joined_precision", "withdrawn_on"])
+      .where("slug", "in", ["bt", "dell", "withdrawn-widgets-ltd"])
+      .orderBy("slug")
+      .execute();
+    expect(rows).toEqual([
+      expect.objectContaining({ slug: "bt", description: "British telecommunications operator; a corrected description." }),
+      expect.objectContaining({ slug: "dell", joined_on: "2018-04-01", joined_precision: "month" }),
+      expect.objectContaining({ slug: "withdrawn-widgets-ltd", withdrawn_on: "2023-07-01" }),
+    ]);
+    // And its own export of that is unchanged by importing it again.
+    const again = await run(await exportCsvText(db, ALL));
+    expect(again.ok && again.report.updated).toEqual([]);
+  });
+
   it("records each import in the audit log, with who, the counts and the changes", async () => {
     const entries = await getDb().selectFrom("audit_log").selectAll().where("action", "=", "signatory.import").orderBy("id").execute();
     expect(entries.length).toBeGreaterThanOrEqual(3);
@@ -362,7 +482,7 @@ describe("a good file", () => {
       target_id: "changes.csv",
     });
     const after = JSON.parse(changed.after_json!);
-    expect(after).toMatchObject({ rows: 39, added: 1, updated: 3, unchanged: 35, added_slugs: ["zeta-newcomer"] });
+    expect(after).toMatchObject({ rows: 40, added: 1, updated: 3, unchanged: 36, added_slugs: ["zeta-newcomer"] });
     expect(after.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(after.signatories.nokia).toMatchObject({ name: "Nokia Oyj" });
     expect(JSON.parse(changed.before_json!).signatories.nokia).toMatchObject({ name: "Nokia" });

@@ -3,8 +3,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ApplicationStatus } from "../../db/schema";
 import { createSignatory } from "~/modules/directory/write.server";
-import { barChart, columnChart, lineChart, worldMap } from "~/modules/opendata/charts.server";
-import { continuousYears, median, percentile, quarterOf } from "~/modules/opendata/stats.server";
+import { barChart, columnChart, growthChart, lineChart, worldMap } from "~/modules/opendata/charts.server";
+import { median, percentile, quarterOf, yearsOfRecord } from "~/modules/opendata/stats.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as statsLoader } from "~/routes/stats";
 import { loader as transparencyLoader } from "~/routes/transparency";
@@ -35,10 +35,13 @@ beforeAll(async () => {
 describe("statistics page", () => {
   it("loads the contract's figures with chart geometry for each", async () => {
     const data = await statsLoader();
-    expect(data.totals).toEqual({ total: 40, active: 38, founding: 34, withdrawn: 1, suspended: 1 });
+    // The 34 founders, Panda Security (seeded with its sources) and six later joiners.
+    expect(data.totals).toEqual({ total: 41, active: 39, founding: 34, withdrawn: 1, suspended: 1 });
     expect(data.countries[0]).toMatchObject({ country: "US", count: 23, name: "United States of America" });
     expect(data.charts.joins.columns.map((c) => c.label)).toEqual(data.years.map((y) => String(y.year)));
-    expect(data.charts.growth.points.at(-1)!.value).toBe(40);
+    expect(data.charts.growth.recorded.at(-1)!.label).toBe("41");
+    expect(data.coverage.recorded).toBe(39);
+    expect(data.coverage.latest).toMatchObject({ count: 150, qualifier: "more than", as_of: "2022-01-01", precision: "year" });
     expect(data.charts.countries.rows.map((r) => r.key)).toEqual(data.countries.map((c) => c.country));
     expect(data.charts.sectors.rows[0].label).toBe("Cybersecurity");
     expect(data.charts.pledges.rows).toHaveLength(7);
@@ -65,12 +68,23 @@ describe("statistics page", () => {
     expect(JSON.parse(JSON.stringify(data))).toEqual(data);
   });
 
-  it("puts the growth chart on the home page, over every year since the first join", async () => {
+  it("puts the growth chart on the home page, over every year since the first join, with the published counts", async () => {
     const data = await homeLoader();
     const thisYear = new Date().getUTCFullYear();
     expect(data.growth.map((g) => g.year)).toEqual(Array.from({ length: thisYear - 2017 }, (_, i) => 2018 + i));
-    expect(data.growthChart.points.map((p) => p.value)).toEqual(data.growth.map((g) => g.cumulative));
-    expect(data.growthChart.line).toMatch(/^M[\d.]+,[\d.]+L/);
+    expect(data.growthChart.recorded.map((p) => p.label)).toEqual(data.growth.filter((g) => g.recorded).map((g) => String(g.cumulative)));
+    expect(data.growthChart.published).toHaveLength(6);
+    expect(data.growthChart.recordedLines[0]).toMatch(/^M[\d.]+,[\d.]+L/);
+  });
+
+  it("counts the endorsements recorded here (a pledge with none would read 'not recorded here', see coverage.test.ts)", async () => {
+    const data = await statsLoader();
+    const paris = data.pledges.find((p) => p.code === "paris-call")!;
+    const cvd = data.pledges.find((p) => p.code === "coordinated-vulnerability-disclosure")!;
+    expect(paris.endorsements).toBe(1); // Zürich Données, a fixture
+    expect(cvd.endorsements).toBe(1);
+    // Every active signatory but Lion City Cyber, which the fixture gives no pledge.
+    expect(data.pledges.find((p) => p.code === "stronger-defense")!.endorsements).toBe(38);
   });
 });
 
@@ -93,6 +107,32 @@ describe("chart geometry", () => {
     const chart = lineChart([10, 10, 10, 12, 12].map((value, i) => ({ label: String(2018 + i), value })));
     expect(chart.points.filter((p) => p.showLabel).map((p) => p.label)).toEqual(["2018", "2021", "2022"]);
     expect(chart.area).toContain(`${chart.baseline}`);
+  });
+
+  it("the growth chart never bridges a year without a record, and hatches it", () => {
+    const chart = growthChart({
+      years: yearsOfRecord(
+        [
+          { year: 2018, joined: 35, last_on: "2018-09-01" },
+          { year: 2021, joined: 1, last_on: "2021-06-01" },
+          { year: 2022, joined: 2, last_on: "2022-03-01" },
+        ],
+        2023,
+      ),
+      published: [
+        { as_of: "2018-04-17", precision: "day", count: 34, label: "34", qualified: false },
+        { as_of: "2018-10-01", precision: "day", count: 61, label: "61", qualified: false },
+        { as_of: "2022-01-01", precision: "year", count: 150, label: "150+", qualified: true },
+      ],
+    });
+    expect(chart.recorded.map((p) => p.label)).toEqual(["35", "36", "38"]);
+    // One line for 2021–2022; none from 2018 across 2019–2020.
+    expect(chart.recordedLines).toHaveLength(1);
+    expect(chart.unrecorded).toHaveLength(2);
+    expect(chart.unrecorded[0].x).toBeGreaterThan(chart.recorded[0].x);
+    expect(chart.published.map((p) => p.label)).toEqual(["34", "61", "150+"]);
+    // Nothing is drawn on the zero line.
+    expect([...chart.recorded, ...chart.published].every((p) => p.y < chart.baseline)).toBe(true);
   });
 
   it("bars are as long as their share of the largest, and a zero is no bar", () => {
@@ -132,25 +172,26 @@ describe("figures", () => {
     expect(percentile([7], 90)).toBe(7);
   });
 
-  it("quarters and continuous years", () => {
+  it("quarters and years of record", () => {
     expect(quarterOf("2025-01-01T00:00:00.000Z")).toBe("2025-Q1");
     expect(quarterOf("2025-06-30T23:59:59.000Z")).toBe("2025-Q2");
     expect(quarterOf("2025-10-01T00:00:00.000Z")).toBe("2025-Q4");
+    // A year without a recorded join is "not recorded" (null), never 0 (decision 016).
     expect(
-      continuousYears(
+      yearsOfRecord(
         [
-          { year: 2018, joined: 3 },
-          { year: 2020, joined: 2 },
+          { year: 2018, joined: 3, last_on: "2018-09-01" },
+          { year: 2020, joined: 2, last_on: "2020-05-05" },
         ],
         2021,
       ),
     ).toEqual([
-      { year: 2018, joined: 3, cumulative: 3 },
-      { year: 2019, joined: 0, cumulative: 3 },
-      { year: 2020, joined: 2, cumulative: 5 },
-      { year: 2021, joined: 0, cumulative: 5 },
+      { year: 2018, recorded: true, joined: 3, cumulative: 3, last_on: "2018-09-01" },
+      { year: 2019, recorded: false, joined: null, cumulative: null, last_on: null },
+      { year: 2020, recorded: true, joined: 2, cumulative: 5, last_on: "2020-05-05" },
+      { year: 2021, recorded: false, joined: null, cumulative: null, last_on: null },
     ]);
-    expect(continuousYears([], 2025)).toEqual([]);
+    expect(yearsOfRecord([], 2025)).toEqual([]);
   });
 });
 

@@ -13,7 +13,7 @@ export function BarChart({ chart, id, title }: { chart: BarChartGeometry; id: st
           <rect className="chart-track" x="0" y={chart.barDy} width={chart.trackWidth} height={chart.barHeight} rx="2" />
           <rect className="chart-bar" x="0" y={chart.barDy} width={r.barWidth} height={chart.barHeight} rx="2" />
           <text className="chart-value" x={r.barWidth + 6} y={chart.barDy + chart.barHeight - 3}>
-            {r.value.toLocaleString("en-GB")}
+            {r.display}
           </text>
         </g>
       ))}

@@ -18,7 +18,29 @@ export interface ColumnChartGeometry {
   yTicks: AxisTick[];
   /** False when the columns are too narrow to print their values above them. */
   showValues: boolean;
-  columns: { label: string; value: number; x: number; y: number; width: number; height: number; showLabel: boolean }[];
+  columns: { label: string; value: number; x: number; y: number; width: number; height: number; showLabel: boolean; recorded: boolean }[];
+  /** Top of the plot: where a "not recorded" column's hatching starts. */
+  top: number;
+}
+
+/** The registry's own count beside the accord's published counts, over time (issue 13). */
+export interface GrowthChartGeometry {
+  width: number;
+  height: number;
+  baseline: number;
+  top: number;
+  left: number;
+  right: number;
+  yTicks: AxisTick[];
+  /** Year labels along the bottom. */
+  years: { label: string; x: number }[];
+  /** Runs of years without a recorded join: hatched, labelled "not recorded here". */
+  unrecorded: { x: number; width: number; label: string; vertical: boolean }[];
+  /** The registry's cumulative count: one path per run of recorded years (never across a gap). */
+  recordedLines: string[];
+  recorded: { key: string; x: number; y: number; label: string }[];
+  /** The published counts, each a point (a diamond) at its date. */
+  published: { key: string; x: number; y: number; label: string | null; qualified: boolean }[];
 }
 
 export interface LineChartGeometry {
@@ -37,7 +59,8 @@ export interface LineChartGeometry {
 export interface BarChartGeometry {
   width: number;
   height: number;
-  rows: { key: string; label: string; value: number; y: number; barWidth: number }[];
+  /** `display`: the value as printed, when it is not the number (a count nobody recorded). */
+  rows: { key: string; label: string; value: number; display: string; y: number; barWidth: number }[];
   /** Length of a bar at the largest value (the track drawn behind every bar). */
   trackWidth: number;
   /** Layout of every row (relative to its y). */

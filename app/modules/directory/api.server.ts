@@ -1,9 +1,12 @@
 // The JSON shape of a signatory (CONTRACT §4).
 import { countryName } from "~/modules/countries";
 import { publicUrl } from "~/utils/env.server";
+import type { RecordSource } from "~/modules/provenance/sources.server";
 import type { SignatorySummary } from "./directory.server";
 
-export function toApiSignatory(s: SignatorySummary) {
+/** A signatory as the API gives it; `sources` are its public sources and the registry's
+ * evidence (CONTRACT §8), in the shape {url, title, quote, retrieved_on}. */
+export function toApiSignatory(s: SignatorySummary, sources: RecordSource[]) {
   return {
     slug: s.slug,
     name: s.name,
@@ -13,10 +16,13 @@ export function toApiSignatory(s: SignatorySummary) {
     sector: s.sector,
     description: s.description,
     joined_on: s.joined_on,
+    joined_precision: s.joined_precision,
     founding: s.founding,
     status: s.status,
     withdrawn_on: s.withdrawn_on,
     pledges: s.pledges.map((p) => ({ code: p.code, title: p.title, endorsed_on: p.endorsed_on })),
     url: publicUrl(`/signatories/${s.slug}`),
+    sources: sources.map((x) => ({ url: x.url, title: x.title, quote: x.quote, retrieved_on: x.retrieved_on })),
+    updated_at: s.updated_at,
   };
 }

@@ -3,10 +3,11 @@
 import { sortableLower } from "../../../db/engine";
 import { fromFlag, toFlag } from "../../../db/booleans";
 import { sql, type SelectQueryBuilder } from "kysely";
-import type { Database, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
+import type { Database, DatePrecision, SignatoryEventKind, SignatoryStatus } from "../../../db/schema";
 import { type DB } from "~/modules/database/db.server";
 import { perVersion } from "~/modules/cache/per-version.server";
 import { searchIndex } from "~/modules/database/search.server";
+import { lastChecked, sourcesOf, type RecordSource } from "~/modules/provenance/sources.server";
 import type { DirectoryQuery, KnownCodes } from "./query";
 
 export interface PledgeRef {
@@ -25,9 +26,12 @@ export interface SignatorySummary {
   sector_name: string;
   description: string;
   joined_on: string;
+  joined_precision: DatePrecision;
   founding: boolean;
   status: SignatoryStatus;
   withdrawn_on: string | null;
+  /** When the record last changed (ISO timestamp). */
+  updated_at: string;
   pledges: PledgeRef[];
 }
 
@@ -43,6 +47,10 @@ export interface SignatoryDetail extends SignatorySummary {
   former_names: string | null;
   notes: string | null;
   events: SignatoryEvent[];
+  /** Its public sources and, when it came through an application, the registry's evidence. */
+  sources: RecordSource[];
+  /** The latest day it was confirmed against a source or the evidence. */
+  checked_on: string | null;
 }
 
 export interface DirectoryPage {
@@ -143,9 +151,11 @@ const summaryColumns = [
   "sectors.name as sector_name",
   "signatories.description",
   "signatories.joined_on",
+  "signatories.joined_precision",
   "signatories.founding",
   "signatories.status",
   "signatories.withdrawn_on",
+  "signatories.updated_at",
 ] as const;
 
 export async function searchSignatories(db: DB, query: DirectoryQuery): Promise<DirectoryPage> {
@@ -242,9 +252,11 @@ type SummaryRow = {
   sector_name: string;
   description: string;
   joined_on: string;
+  joined_precision: DatePrecision;
   founding: number;
   status: SignatoryStatus;
   withdrawn_on: string | null;
+  updated_at: string;
 };
 
 function toSummary(r: SummaryRow, pledges: PledgeRef[]): SignatorySummary {
@@ -257,9 +269,11 @@ function toSummary(r: SummaryRow, pledges: PledgeRef[]): SignatorySummary {
     sector_name: r.sector_name,
     description: r.description,
     joined_on: r.joined_on,
+    joined_precision: r.joined_precision,
     founding: fromFlag(r.founding),
     status: r.status,
     withdrawn_on: r.withdrawn_on,
+    updated_at: r.updated_at,
     pledges,
   };
 }
@@ -272,8 +286,9 @@ export async function getSignatory(db: DB, slug: string): Promise<SignatoryDetai
     .where("signatories.slug", "=", slug)
     .executeTakeFirst();
   if (!row) return null;
-  const [pledges, events] = await Promise.all([
+  const [pledges, sources, events] = await Promise.all([
     pledgesOf(db, [row.id]),
+    sourcesOf(db, [row.id]),
     db
       .selectFrom("signatory_events")
       .leftJoin("pledges", "pledges.code", "signatory_events.pledge_code")
@@ -294,6 +309,8 @@ export async function getSignatory(db: DB, slug: string): Promise<SignatoryDetai
     former_names: row.former_names,
     notes: row.notes,
     events,
+    sources: sources.get(row.id) ?? [],
+    checked_on: lastChecked(sources.get(row.id) ?? []),
   };
 }
 
@@ -315,7 +332,7 @@ export async function countByStatus(db: DB): Promise<Record<SignatoryStatus, num
 export async function latestJoiners(db: DB, limit: number) {
   return db
     .selectFrom("signatories")
-    .select(["slug", "name", "country", "joined_on"])
+    .select(["slug", "name", "country", "joined_on", "joined_precision"])
     .where("status", "=", "active")
     .orderBy("joined_on", "desc")
     .orderBy("id", "desc")
@@ -323,14 +340,18 @@ export async function latestJoiners(db: DB, limit: number) {
     .execute();
 }
 
-/** Signatories who joined each year, and the running total (all statuses: a later
- * withdrawal does not undo a join). */
-/** Joins per year, with the running total (computed once per data version). */
+/** Signatories recorded as joining each year, the running total (all statuses: a later
+ * withdrawal does not undo a join) and the latest join date of the year; only years with a
+ * recorded join (computed once per data version). */
 export async function joinsByYear(db: DB) {
   const rows = await perVersion(db, "joins by year", () =>
     db
       .selectFrom("signatories")
-      .select([sql<string>`substr(joined_on, 1, 4)`.as("year"), (eb) => eb.fn.countAll<number>().as("joined")])
+      .select([
+        sql<string>`substr(joined_on, 1, 4)`.as("year"),
+        (eb) => eb.fn.countAll<number>().as("joined"),
+        (eb) => eb.fn.max("joined_on").as("last_on"),
+      ])
       .groupBy(sql`substr(joined_on, 1, 4)`)
       .orderBy("year")
       .execute(),
@@ -338,7 +359,7 @@ export async function joinsByYear(db: DB) {
   let cumulative = 0;
   return rows.map((r) => {
     cumulative += Number(r.joined);
-    return { year: Number(r.year), joined: Number(r.joined), cumulative };
+    return { year: Number(r.year), joined: Number(r.joined), cumulative, last_on: String(r.last_on) };
   });
 }
 

@@ -45,6 +45,7 @@ const positiveInt = (name: string, max: number) =>
     .pipe(
       z
         .number()
+        .int()
         .min(1, { error: `${name} must be at least 1` })
         .max(max, { error: `${name} must be at most ${max}` }),
     );

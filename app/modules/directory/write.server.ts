@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../../../db/engine";
 import { toFlag } from "../../../db/booleans";
 import { getDomain } from "tldts";
 import { sql, type Insertable } from "kysely";
-import type { Database, SignatoryStatus } from "../../../db/schema";
+import type { Database, DatePrecision, SignatoryStatus } from "../../../db/schema";
 import type { DB } from "~/modules/database/db.server";
 import { searchIndex } from "~/modules/database/search.server";
 import { slugify } from "./slug";
@@ -17,6 +17,8 @@ export interface NewSignatoryInput {
   sector: string;
   description: string;
   joined_on: string;
+  /** How precisely joined_on is known (default: to the day). */
+  joined_precision?: DatePrecision;
   founding: boolean;
   status?: SignatoryStatus;
   notes?: string | null;
@@ -87,6 +89,7 @@ export async function createSignatory(trx: DB, input: NewSignatoryInput, slug?: 
     sector: input.sector,
     description: input.description,
     joined_on: input.joined_on,
+    joined_precision: input.joined_precision ?? "day",
     founding: toFlag(input.founding),
     status: input.status ?? "active",
     withdrawn_on: null,
@@ -153,10 +156,10 @@ export async function addEndorsement(
 }
 
 export type SignatoryPatch = Partial<
-  Pick<NewSignatoryInput, "name" | "website" | "country" | "sector" | "description" | "joined_on" | "notes">
+  Pick<NewSignatoryInput, "name" | "website" | "country" | "sector" | "description" | "joined_on" | "joined_precision" | "notes">
 >;
 
-const PATCHABLE = ["name", "website", "country", "sector", "description", "joined_on", "notes"] as const;
+const PATCHABLE = ["name", "website", "country", "sector", "description", "joined_on", "joined_precision", "notes"] as const;
 
 /**
  * Changes a signatory's facts. The slug never changes once published; a new name keeps
@@ -165,6 +168,10 @@ const PATCHABLE = ["name", "website", "country", "sector", "description", "joine
  */
 export async function updateSignatory(trx: DB, id: number, patch: SignatoryPatch) {
   const current = await trx.selectFrom("signatories").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  // A new join date given without its precision (a moderator's edit) is known to the day.
+  if (patch.joined_on !== undefined && patch.joined_on !== current.joined_on && patch.joined_precision === undefined) {
+    patch = { ...patch, joined_precision: "day" };
+  }
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
   for (const field of PATCHABLE) {
@@ -238,6 +245,7 @@ const FIELD_LABEL: Record<(typeof PATCHABLE)[number], string> = {
   sector: "sector",
   description: "description",
   joined_on: "join date",
+  joined_precision: "precision of the join date",
   notes: "notes",
 };
 
@@ -279,4 +287,19 @@ export async function setSignatoryStatus(
     })
     .execute();
   return { changed: true, from: current.status };
+}
+
+/** Corrects the date of a signatory's latest withdrawal (db:import with withdrawn_on). */
+export async function correctWithdrawalDate(trx: DB, id: number, on: string): Promise<void> {
+  await trx.updateTable("signatories").set({ withdrawn_on: on, updated_at: new Date().toISOString() }).where("id", "=", id).execute();
+  const latest = await trx
+    .selectFrom("signatory_events")
+    .select("id")
+    .where("signatory_id", "=", id)
+    .where("kind", "=", "withdrawn")
+    .orderBy("occurred_on", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (latest) await trx.updateTable("signatory_events").set({ occurred_on: on }).where("id", "=", latest.id).execute();
 }

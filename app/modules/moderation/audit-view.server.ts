@@ -4,6 +4,7 @@
 // typed in the wrong field) is shown to admins only; moderators see it redacted.
 import type { StaffRole } from "../../../db/schema";
 import type { DB } from "~/modules/database/db.server";
+import { personalValues } from "~/modules/audit/audit.server";
 
 const AUDIT_PAGE_SIZE = 50;
 
@@ -37,17 +38,39 @@ export async function listAudit(db: DB, filter: AuditFilter, viewer: { role: Sta
   }
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
   const rows = await base
-    .select(["id", "at", "actor", "actor_label", "action", "target_type", "target_id", "reason", "before_json", "after_json", "ip"])
+    .select([
+      "id",
+      "at",
+      "actor",
+      "actor_label",
+      "action",
+      "target_type",
+      "target_id",
+      "reason",
+      "before_json",
+      "after_json",
+      "ip",
+      "personal_json",
+      "personal_erased_at",
+    ])
     .orderBy("id", "desc")
     .limit(AUDIT_PAGE_SIZE)
     .offset((filter.page - 1) * AUDIT_PAGE_SIZE)
     .execute();
   const count = Number(total);
-  const shown = rows.map((row) => {
+  const shown = rows.map(({ personal_json, personal_erased_at, ...row }) => {
     const hidden = !admin && TYPED_TARGET_TYPES.includes(row.target_type);
-    return hidden ? { ...row, target_id: HIDDEN_FROM_MODERATORS, before_json: null, after_json: null, hidden } : { ...row, hidden };
+    const entry = { ...row, ...erasable(personal_json, personal_erased_at) };
+    return hidden ? { ...entry, target_id: HIDDEN_FROM_MODERATORS, before_json: null, after_json: null, hidden } : { ...entry, hidden };
   });
   return { rows: shown, total: count, page: filter.page, pages: Math.max(1, Math.ceil(count / AUDIT_PAGE_SIZE)) };
+}
+
+/** An entry's erasable part as the pages show it: the reason (or a note's text) while it is
+ * there, and when it was erased once it is not (decision 017). */
+function erasable(personalJson: string | null, erasedAt: string | null) {
+  const values = personalValues(personalJson);
+  return { personalText: values ? (values.reason ?? values.body ?? null) : null, personalErasedAt: erasedAt };
 }
 
 /** Everyone who appears in the log, with the latest label they had, for the filter. */
@@ -72,12 +95,16 @@ export async function auditActors(db: DB) {
 
 /** The latest entries about one record (a signatory's slug, an application's reference). */
 export async function recentAuditOf(db: DB, targetType: string, targetId: string, limit = 10) {
-  return db
+  const rows = await db
     .selectFrom("audit_log")
-    .select(["id", "at", "actor_label", "action", "reason"])
+    .select(["id", "at", "actor_label", "action", "reason", "personal_json"])
     .where("target_type", "=", targetType)
     .where("target_id", "=", targetId)
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
+  return rows.map(({ personal_json, ...row }) => {
+    const values = personalValues(personal_json);
+    return { ...row, reason: row.reason ?? values?.reason ?? null };
+  });
 }

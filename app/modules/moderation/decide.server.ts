@@ -137,7 +137,8 @@ export async function rejectApplication(db: DB, ref: string, reason: string, by:
       action: "application.reject",
       targetType: "application",
       targetId: app.ref,
-      reason,
+      // What a moderator writes to an applicant can name its contact: erasable (decision 017).
+      personal: { reason },
       before: { status: app.status },
       after: { status: "rejected" },
     });
@@ -157,7 +158,7 @@ export async function requestChanges(db: DB, ref: string, reason: string, by: Mo
       action: "application.request_changes",
       targetType: "application",
       targetId: app.ref,
-      reason,
+      personal: { reason },
       before: { status: app.status },
       after: { status: "changes_requested" },
     });
@@ -181,7 +182,8 @@ export async function addNote(db: DB, ref: string, body: string, by: Moderator):
       action: "application.note",
       targetType: "application",
       targetId: app.ref,
-      after: { note: id, body },
+      after: { note: id },
+      personal: { body },
     });
     return ok();
   });

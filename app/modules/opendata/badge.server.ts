@@ -5,7 +5,7 @@
 // so any font fits.
 import type { SignatoryStatus } from "../../../db/schema";
 import type { DB } from "~/modules/database/db.server";
-import { formatDate } from "~/utils/format";
+import { formatDate, formatDateAt, isoAt } from "~/utils/format";
 import { escapeXml } from "./xml";
 
 const LABEL = "Cybersecurity Tech Accord";
@@ -54,34 +54,38 @@ export interface BadgeSignatory {
   name: string;
   status: SignatoryStatus;
   joined_on: string;
+  /** A less precise join date shows as its month or year (2018-09), never a made-up day. */
+  joined_precision?: "day" | "month" | "year";
   withdrawn_on: string | null;
 }
 
 export async function findBadgeSignatory(db: DB, slug: string): Promise<BadgeSignatory | undefined> {
   return db
     .selectFrom("signatories")
-    .select(["slug", "name", "status", "joined_on", "withdrawn_on"])
+    .select(["slug", "name", "status", "joined_on", "joined_precision", "withdrawn_on"])
     .where("slug", "=", slug)
     .executeTakeFirst();
 }
 
 /** The words a badge states, for the image and for its alt text. */
 function badgeText(s: BadgeSignatory): { value: string; title: string } {
-  const joined = formatDate(s.joined_on);
+  const precision = s.joined_precision ?? "day";
+  const joined = formatDateAt(s.joined_on, precision);
+  const joinedOn = isoAt(s.joined_on, precision);
   switch (s.status) {
     case "active":
       return {
-        value: `active · joined ${s.joined_on}`,
+        value: `active · joined ${joinedOn}`,
         title: `${s.name}: active signatory of the Cybersecurity Tech Accord since ${joined}`,
       };
     case "withdrawn":
       return {
-        value: `withdrawn · joined ${s.joined_on}`,
+        value: `withdrawn · joined ${joinedOn}`,
         title: `${s.name}: withdrew from the Cybersecurity Tech Accord${s.withdrawn_on ? ` on ${formatDate(s.withdrawn_on)}` : ""} (joined ${joined})`,
       };
     case "suspended":
       return {
-        value: `suspended · joined ${s.joined_on}`,
+        value: `suspended · joined ${joinedOn}`,
         title: `${s.name}: signatory of the Cybersecurity Tech Accord since ${joined}, currently suspended by the registry`,
       };
   }

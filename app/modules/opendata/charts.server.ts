@@ -10,7 +10,14 @@ import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { feature } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import atlasJson from "world-atlas/countries-110m.json";
-import type { AxisTick, BarChartGeometry, ColumnChartGeometry, LineChartGeometry, WorldMapGeometry } from "~/components/charts/types";
+import type {
+  AxisTick,
+  BarChartGeometry,
+  ColumnChartGeometry,
+  GrowthChartGeometry,
+  LineChartGeometry,
+  WorldMapGeometry,
+} from "~/components/charts/types";
 import { countryName } from "~/modules/countries";
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -23,7 +30,7 @@ function countTicks(y: (n: number) => number, ticks: number[]): AxisTick[] {
 /** Vertical bars, one per label (joins per year). */
 // Sizes in viewBox units, chosen near the width a chart is drawn at on a phone (about
 // 360 px) and on a wide screen (capped in opendata.css), so 12-unit text stays readable.
-export function columnChart(data: { label: string; value: number }[]): ColumnChartGeometry {
+export function columnChart(data: { label: string; value: number; recorded?: boolean }[]): ColumnChartGeometry {
   const width = 420;
   const height = 220;
   const margin = { top: 24, right: 8, bottom: 28, left: 36 };
@@ -44,6 +51,7 @@ export function columnChart(data: { label: string; value: number }[]): ColumnCha
     width,
     height,
     baseline: round(y(0)),
+    top: margin.top,
     left: margin.left,
     right: width - margin.right,
     yTicks: countTicks(y, y.ticks(4)),
@@ -58,6 +66,7 @@ export function columnChart(data: { label: string; value: number }[]): ColumnCha
         width: round(bandwidth),
         height: round(y(0) - top),
         showLabel: (data.length - 1 - i) % labelEvery === 0,
+        recorded: d.recorded ?? true,
       };
     }),
   };
@@ -103,10 +112,122 @@ export function lineChart(data: { label: string; value: number }[]): LineChartGe
   };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+const dayNumber = (isoDay: string) => Date.parse(`${isoDay}T00:00:00Z`) / DAY_MS;
+/** Where a date of this precision sits on a time axis: the middle of its month or year. */
+function datePosition(isoDay: string, precision: "day" | "month" | "year"): number {
+  if (precision === "day") return dayNumber(isoDay);
+  const year = Number(isoDay.slice(0, 4));
+  const month = Number(isoDay.slice(5, 7));
+  const [start, end] =
+    precision === "year"
+      ? [`${year}-01-01`, `${year + 1}-01-01`]
+      : [isoDay, month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, "0")}-01`];
+  return (dayNumber(start) + dayNumber(end)) / 2;
+}
+
+/**
+ * The registry's cumulative count, year by year where it records joins, beside the
+ * accord's published counts as points at their dates. Years without a recorded join are
+ * hatched "not recorded here": the line never runs across them, and nothing is drawn at 0.
+ */
+export function growthChart(input: {
+  years: { year: number; recorded: boolean; cumulative: number | null; last_on: string | null }[];
+  published: { as_of: string; precision: "day" | "month" | "year"; count: number; label: string; qualified: boolean }[];
+}): GrowthChartGeometry {
+  const width = 420;
+  const height = 240;
+  const margin = { top: 24, right: 16, bottom: 28, left: 40 };
+  const first = input.years[0]?.year ?? Number((input.published[0]?.as_of ?? "2018").slice(0, 4));
+  const last = input.years.at(-1)?.year ?? first;
+  const startOfYear = (year: number) => dayNumber(`${year}-01-01`);
+  const x = scaleLinear()
+    .domain([startOfYear(first), startOfYear(last + 1)])
+    .range([margin.left, width - margin.right]);
+  const max = Math.max(1, ...input.years.map((y) => y.cumulative ?? 0), ...input.published.map((p) => p.count));
+  const y = scaleLinear()
+    .domain([0, max])
+    .nice(4)
+    .range([height - margin.bottom, margin.top]);
+
+  const unrecorded: GrowthChartGeometry["unrecorded"] = [];
+  for (let i = 0; i < input.years.length; i++) {
+    if (input.years[i].recorded) continue;
+    let j = i;
+    while (j + 1 < input.years.length && !input.years[j + 1].recorded) j++;
+    const from = input.years[i].year;
+    const to = input.years[j].year;
+    const x0 = x(startOfYear(from));
+    const bandWidth = x(startOfYear(to + 1)) - x0;
+    unrecorded.push({
+      x: round(x0),
+      width: round(bandWidth),
+      label: bandWidth >= 110 ? "no join recorded here" : "not recorded",
+      vertical: bandWidth < 110,
+    });
+    i = j;
+  }
+
+  // One path per run of consecutive recorded years: a gap is never bridged.
+  const recordedLines: string[] = [];
+  let run: [number, number][] = [];
+  const points: GrowthChartGeometry["recorded"] = [];
+  for (const year of input.years) {
+    if (!year.recorded || year.cumulative === null) {
+      if (run.length > 1) recordedLines.push(line()(run) ?? "");
+      run = [];
+      continue;
+    }
+    const px = round(x(dayNumber(year.last_on ?? `${year.year}-12-31`)));
+    const py = round(y(year.cumulative));
+    run.push([px, py]);
+    points.push({ key: String(year.year), x: px, y: py, label: year.cumulative.toLocaleString("en-GB") });
+  }
+  if (run.length > 1) recordedLines.push(line()(run) ?? "");
+
+  // Published points close together (four in autumn 2018) share one label: the highest.
+  const published = input.published.map((p, i) => ({
+    key: `${p.as_of}-${i}`,
+    x: round(x(datePosition(p.as_of, p.precision))),
+    y: round(y(p.count)),
+    count: p.count,
+    label: p.label as string | null,
+    qualified: p.qualified,
+  }));
+  for (let i = 0; i < published.length;) {
+    let j = i;
+    while (j + 1 < published.length && published[j + 1].x - published[j].x < 26) j++;
+    const cluster = published.slice(i, j + 1);
+    const top = cluster.reduce((best, p) => (p.count > best.count ? p : best), cluster[0]);
+    for (const p of cluster) if (p !== top) p.label = null;
+    i = j + 1;
+  }
+
+  const years = [];
+  const every = Math.max(1, Math.ceil((last - first + 1) / 9));
+  for (let year = first; year <= last; year++) {
+    if ((last - year) % every === 0) years.push({ label: String(year), x: round(x(startOfYear(year) + 182.5)) });
+  }
+  return {
+    width,
+    height,
+    baseline: round(y(0)),
+    top: margin.top,
+    left: margin.left,
+    right: width - margin.right,
+    yTicks: countTicks(y, y.ticks(4)),
+    years,
+    unrecorded,
+    recordedLines,
+    recorded: points,
+    published: published.map(({ count: _count, ...p }) => p),
+  };
+}
+
 const BAR_VALUE_ROOM = 48;
 
 /** Horizontal bars with the label above each bar, readable on a phone (countries, sectors, pledges). */
-export function barChart(data: { key: string; label: string; value: number }[]): BarChartGeometry {
+export function barChart(data: { key: string; label: string; value: number; display?: string }[]): BarChartGeometry {
   const width = 400;
   const rowHeight = 40;
   const max = Math.max(1, ...data.map((d) => d.value));
@@ -125,6 +246,7 @@ export function barChart(data: { key: string; label: string; value: number }[]):
       key: d.key,
       label: d.label,
       value: d.value,
+      display: d.display ?? d.value.toLocaleString("en-GB"),
       y: i * rowHeight,
       barWidth: round(Math.max(d.value > 0 ? 2 : 0, x(d.value))),
     })),

@@ -4,11 +4,22 @@
 // same order. Cells a spreadsheet would run as a formula carry a leading ' (CONTRACT §8).
 // db:import reads the same columns (./import.server.ts).
 import { stringify } from "csv-stringify/sync";
+import { countryName } from "~/modules/countries";
 import type { DB } from "~/modules/database/db.server";
 import { knownCodes, searchSignatories, type SignatorySummary } from "~/modules/directory/directory.server";
 import { parseDirectoryQuery, type DirectoryQuery } from "~/modules/directory/query";
 
-export const CSV_COLUMNS = ["slug", "name", "website", "country", "sector", "joined_on", "founding", "status", "pledges"] as const;
+/** The export's first columns, as CONTRACT §4 fixed them (and db:import still accepts alone). */
+export const LEGACY_CSV_COLUMNS = ["slug", "name", "website", "country", "sector", "joined_on", "founding", "status", "pledges"] as const;
+/** Every column: the contract's first ones, then those CONTRACT §8 added, in its order. */
+export const CSV_COLUMNS = [
+  ...LEGACY_CSV_COLUMNS,
+  "country_name",
+  "sector_name",
+  "description",
+  "withdrawn_on",
+  "joined_precision",
+] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Separates pledge codes inside the pledges column. */
@@ -53,6 +64,11 @@ function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
     founding: s.founding ? FOUNDING.true : FOUNDING.false,
     status: s.status,
     pledges: s.pledges.map((p) => p.code).join(PLEDGE_SEPARATOR),
+    country_name: countryName(s.country),
+    sector_name: s.sector_name,
+    description: s.description,
+    withdrawn_on: s.withdrawn_on ?? "",
+    joined_precision: s.joined_precision,
   };
   // Every column, not only the free-text ones: no cell of the file can start a formula.
   for (const column of CSV_COLUMNS) record[column] = csvCell(record[column]);

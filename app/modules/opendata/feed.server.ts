@@ -5,7 +5,7 @@ import { Feed } from "feed";
 import { countryName } from "~/modules/countries";
 import type { DB } from "~/modules/database/db.server";
 import { getEnv, publicUrl } from "~/utils/env.server";
-import { formatDate } from "~/utils/format";
+import { formatDate, formatDateAt } from "~/utils/format";
 import { escapeXml } from "./xml";
 import { ACCORD_LAUNCH } from "~/modules/accord";
 
@@ -34,6 +34,7 @@ async function latestEvents(db: DB, limit = FEED_SIZE) {
       "signatories.name",
       "signatories.country",
       "signatories.founding",
+      "signatories.joined_precision",
       "sectors.name as sector_name",
     ])
     .where("signatory_events.kind", "in", ["joined", "withdrawn"])
@@ -62,7 +63,8 @@ export async function buildFeed(db: DB): Promise<string> {
     const where = `${countryName(e.country)}, ${e.sector_name}`;
     const paragraphs = joined
       ? [
-          `${e.name} (${where}) joined the Cybersecurity Tech Accord on ${formatDate(e.occurred_on)}` +
+          // A join known to the month or year says so ("in September 2018"), never a made-up day.
+          `${e.name} (${where}) joined the Cybersecurity Tech Accord ${e.joined_precision === "day" ? `on ${formatDate(e.occurred_on)}` : `in ${formatDateAt(e.occurred_on, e.joined_precision)}`}` +
             `${e.founding ? ", as a founding signatory" : ""}.`,
         ]
       : [

@@ -10,9 +10,16 @@ import type { SignatoryStatus } from "../../../db/schema";
 import { appendAudit } from "~/modules/audit/audit.server";
 import { isCountryCode } from "~/modules/countries";
 import { immediateTransaction, type DB } from "~/modules/database/db.server";
-import { addEndorsement, createSignatory, setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
+import {
+  addEndorsement,
+  correctWithdrawalDate,
+  createSignatory,
+  setSignatoryStatus,
+  updateSignatory,
+} from "~/modules/directory/write.server";
+import { DATE_PRECISIONS, isPeriodStart, periodEnd } from "~/modules/provenance/precision";
 import { codePointLabel, forbiddenCharacter } from "~/modules/text";
-import { CSV_COLUMNS, csvCellValue, FOUNDING, PLEDGE_SEPARATOR } from "./csv.server";
+import { CSV_COLUMNS, csvCellValue, FOUNDING, LEGACY_CSV_COLUMNS, PLEDGE_SEPARATOR } from "./csv.server";
 import { SIGNATORY_STATUSES } from "./schemas";
 import { ACCORD_LAUNCH } from "~/modules/accord";
 
@@ -40,7 +47,9 @@ interface Reference {
   pledges: { code: string; introduced_on: string; required: boolean }[];
 }
 
-/** The zod schema of one row, given the codes the database knows and today's date. */
+/** The zod schema of one row, given the codes the database knows and today's date. The
+ * columns CONTRACT §8 added are optional: a file with the older header leaves them out.
+ * country_name and sector_name are read but not used: they follow from the codes. */
 function importRowSchema(ref: Reference, today: string) {
   const pledgeCodes = ref.pledges.map((p) => p.code);
   const introduced = new Map(ref.pledges.map((p) => [p.code, p.introduced_on]));
@@ -78,10 +87,9 @@ function importRowSchema(ref: Reference, today: string) {
       sector: z.enum(ref.sectors, {
         error: (issue) => `sector '${String(issue.input).slice(0, 40)}' is not one of: ${ref.sectors.join(", ")}`,
       }),
-      joined_on: z.iso
-        .date({ error: "joined_on must be a date, YYYY-MM-DD" })
-        .refine((d) => d >= ACCORD_LAUNCH, { error: `joined_on cannot be before the accord's launch (${ACCORD_LAUNCH})` })
-        .refine((d) => d <= today, { error: "joined_on cannot be in the future" }),
+      joined_on: z.iso.date({ error: "joined_on must be a date, YYYY-MM-DD" }).refine((d) => d <= today, {
+        error: "joined_on cannot be in the future",
+      }),
       founding: z.enum([FOUNDING.true, FOUNDING.false], { error: "founding must be true or false" }).transform((v) => v === FOUNDING.true),
       status: z.enum(SIGNATORY_STATUSES, { error: `status must be one of: ${SIGNATORY_STATUSES.join(", ")}` }),
       pledges: z
@@ -101,8 +109,60 @@ function importRowSchema(ref: Reference, today: string) {
             )
             .refine((codes) => new Set(codes).size === codes.length, { error: "pledges names a pledge twice" }),
         ),
+      country_name: z.string().optional(),
+      sector_name: z.string().optional(),
+      description: z
+        .string()
+        .transform((v) => v.normalize("NFC"))
+        .superRefine((v, ctx) => {
+          const found = forbiddenCharacter(v, "text");
+          if (found) {
+            ctx.addIssue({
+              code: "custom",
+              message: `description must be text without control characters (but line feeds and tabs), text-direction overrides or noncharacters (found ${codePointLabel(found)})`,
+              abort: true,
+            });
+          }
+        })
+        .pipe(z.string().max(1000, { error: "description must be at most 1,000 characters" }))
+        .optional(),
+      withdrawn_on: z
+        .union([z.literal(""), z.iso.date({ error: "withdrawn_on must be empty or a date, YYYY-MM-DD" })])
+        .transform((v) => v || null)
+        .optional(),
+      joined_precision: z.enum(DATE_PRECISIONS, { error: `joined_precision must be one of: ${DATE_PRECISIONS.join(", ")}` }).optional(),
     })
     .superRefine((row, ctx) => {
+      // A date known to the month or year is the first day of its period, and only a
+      // period that ends before the launch is too early (April 2018 is not).
+      const precision = row.joined_precision ?? "day";
+      if (!isPeriodStart(row.joined_on, precision)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["joined_on"],
+          message: `joined_on must be the first day of its ${precision} when joined_precision is ${precision}`,
+        });
+      }
+      if (periodEnd(row.joined_on, precision) < ACCORD_LAUNCH) {
+        ctx.addIssue({ code: "custom", path: ["joined_on"], message: `joined_on cannot be before the accord's launch (${ACCORD_LAUNCH})` });
+      }
+      if (row.withdrawn_on !== undefined) {
+        if (row.status === "withdrawn" && row.withdrawn_on === null) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["withdrawn_on"],
+            message: "withdrawn_on must be the date of the withdrawal when status is withdrawn",
+          });
+        } else if (row.status !== "withdrawn" && row.withdrawn_on !== null) {
+          ctx.addIssue({ code: "custom", path: ["withdrawn_on"], message: "withdrawn_on must be empty unless status is withdrawn" });
+        } else if (row.withdrawn_on !== null && (row.withdrawn_on < row.joined_on || row.withdrawn_on > today)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["withdrawn_on"],
+            message: "withdrawn_on must be between joined_on and today",
+          });
+        }
+      }
       // Every principle that existed when the signatory joined is part of joining.
       const missing = ref.pledges
         .filter((p) => p.required && p.introduced_on <= row.joined_on && !row.pledges.includes(p.code))
@@ -165,6 +225,7 @@ type Current = {
   joined_on: string;
   founding: number;
   status: SignatoryStatus;
+  withdrawn_on: string | null;
 };
 
 async function existingBySlug(trx: DB, slugs: string[]): Promise<Map<string, Current>> {
@@ -172,7 +233,7 @@ async function existingBySlug(trx: DB, slugs: string[]): Promise<Map<string, Cur
   for (let i = 0; i < slugs.length; i += 500) {
     const rows = await trx
       .selectFrom("signatories")
-      .select(["id", "slug", "name", "website", "country", "sector", "joined_on", "founding", "status"])
+      .select(["id", "slug", "name", "website", "country", "sector", "joined_on", "founding", "status", "withdrawn_on"])
       .where("slug", "in", slugs.slice(i, i + 500))
       .execute();
     for (const row of rows) found.set(row.slug, row);
@@ -198,10 +259,17 @@ export async function importSignatories(
   const csv = readCsv(input.content);
   if (!csv.ok) return csv;
   const [header, ...records] = csv.records;
-  if (!header || header.fields.join(",") !== CSV_COLUMNS.join(",")) {
+  // Either header the export has had: today's, or the one before CONTRACT §8 added columns.
+  const columns: readonly string[] | undefined = [CSV_COLUMNS, LEGACY_CSV_COLUMNS].find((c) => header?.fields.join(",") === c.join(","));
+  if (!header || !columns) {
     return {
       ok: false,
-      errors: [{ line: header?.line ?? 1, message: `the first line must be the header ${CSV_COLUMNS.join(",")}` }],
+      errors: [
+        {
+          line: header?.line ?? 1,
+          message: `the first line must be the header ${CSV_COLUMNS.join(",")} (or the older ${LEGACY_CSV_COLUMNS.join(",")})`,
+        },
+      ],
     };
   }
 
@@ -233,12 +301,12 @@ export async function importSignatories(
       const rows: { line: number; row: ImportRow }[] = [];
       const firstLine = new Map<string, number>();
       for (const { line, fields } of records) {
-        if (fields.length !== CSV_COLUMNS.length) {
-          errors.push({ line, message: `expected ${CSV_COLUMNS.length} fields (${CSV_COLUMNS.join(",")}), found ${fields.length}` });
+        if (fields.length !== columns.length) {
+          errors.push({ line, message: `expected ${columns.length} fields (${columns.join(",")}), found ${fields.length}` });
           continue;
         }
         // A cell the export neutralised ('=…) is read without its leading '.
-        const parsed = schema.safeParse(Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, csvCellValue(fields[i])])));
+        const parsed = schema.safeParse(Object.fromEntries(columns.map((c, i) => [c, csvCellValue(fields[i])])));
         if (!parsed.success) {
           errors.push({ line, message: parsed.error.issues.map((i) => i.message).join("; ") });
           continue;
@@ -284,32 +352,41 @@ export async function importSignatories(
               website: row.website,
               country: row.country,
               sector: row.sector,
-              description: "",
+              description: row.description ?? "",
               joined_on: row.joined_on,
+              joined_precision: row.joined_precision ?? "day",
               founding: row.founding,
               pledges: row.pledges.map((code) => ({ code, endorsed_on: maxDate(row.joined_on, introduced.get(code)!) })),
             },
             row.slug,
           );
-          if (row.status !== "active") await setSignatoryStatus(trx, id, row.status, { on, reason });
+          if (row.status !== "active") await setSignatoryStatus(trx, id, row.status, { on: row.withdrawn_on ?? on, reason });
           report.added.push(row.slug);
           continue;
         }
+        // The older header carries no description or precision: those stay as they are.
         const change = await updateSignatory(trx, current.id, {
           name: row.name,
           website: row.website,
           country: row.country,
           sector: row.sector,
           joined_on: row.joined_on,
+          ...(row.description !== undefined ? { description: row.description } : {}),
+          ...(row.joined_precision !== undefined ? { joined_precision: row.joined_precision } : {}),
         });
         const fields = Object.keys(change.after).filter((f) => f !== "former_names");
         const rowBefore: Record<string, unknown> = { ...change.before };
         const rowAfter: Record<string, unknown> = { ...change.after };
         if (current.status !== row.status) {
-          await setSignatoryStatus(trx, current.id, row.status, { on, reason });
+          await setSignatoryStatus(trx, current.id, row.status, { on: row.withdrawn_on ?? on, reason });
           fields.push("status");
           rowBefore.status = current.status;
           rowAfter.status = row.status;
+        } else if (row.status === "withdrawn" && row.withdrawn_on && row.withdrawn_on !== current.withdrawn_on) {
+          await correctWithdrawalDate(trx, current.id, row.withdrawn_on);
+          fields.push("withdrawn_on");
+          rowBefore.withdrawn_on = current.withdrawn_on;
+          rowAfter.withdrawn_on = row.withdrawn_on;
         }
         const added = [];
         for (const code of row.pledges) {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { DIRECTORY_PARAMS, directoryParamsSchema, type KnownCodes } from "~/modules/directory/query";
 import { getEnv } from "~/utils/env.server";
+import { CSV_COLUMNS } from "./csv.server";
 import { OPEN_DATA_SCHEMAS } from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
@@ -25,16 +26,24 @@ function componentSchemas(): Record<string, JsonSchema> {
   return components;
 }
 
-/** The directory's query parameters as OpenAPI parameters (the strings a URL carries). */
+type Properties = { properties: Record<string, JsonSchema & { description?: string; type?: string }> };
+
+/**
+ * The directory's query parameters as OpenAPI parameters. A URL carries strings, so most
+ * are described by the schema's input side; a parameter whose parsed value is a number
+ * (page, per_page) is described by its output side, an integer with its minimum and
+ * maximum, so generated clients type it as a number (issue 13).
+ */
 function directoryParameters(known: KnownCodes) {
-  const input = z.toJSONSchema(directoryParamsSchema(known), { io: "input" }) as {
-    properties: Record<string, JsonSchema & { description?: string; type?: string }>;
-  };
+  const schema = directoryParamsSchema(known);
+  const input = z.toJSONSchema(schema, { io: "input" }) as Properties;
+  const output = z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Properties;
   const order = ["q", "country", "sector", "pledge", "joined", "founding", "status", "sort", "page", "per_page"];
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
   const names = [...DIRECTORY_PARAMS].sort((a, b) => rank(a) - rank(b));
   return names.map((name) => {
-    const { description, ...schema } = input.properties[name];
+    const numeric = output.properties[name]?.type === "integer";
+    const { description, ...schema } = (numeric ? output : input).properties[name];
     const repeatable = schema.type === "array";
     return {
       name,
@@ -125,6 +134,17 @@ export function openApiDocument(known: KnownCodes) {
           responses: { "200": json("StatsEnvelope", "The registry's figures."), "304": notModified },
         },
       },
+      "/api/v1/coverage": {
+        get: {
+          operationId: "getCoverage",
+          summary: "The registry's own count beside the accord's published counts",
+          description:
+            "The registry holds the records that reached it, not necessarily the whole accord. recorded counts its active " +
+            "signatories; published lists the accord's size as public sources reported it, each with its date, precision and source.",
+          parameters: [conditional],
+          responses: { "200": json("CoverageEnvelope", "The registry's count and the published counts."), "304": notModified },
+        },
+      },
       "/api/v1/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",
@@ -141,8 +161,10 @@ export function openApiDocument(known: KnownCodes) {
           summary: "The directory as CSV (RFC 4180), every page",
           description:
             "UTF-8 without a byte order mark, CRLF line ends, header " +
-            "slug,name,website,country,sector,joined_on,founding,status,pledges. founding is true or false; " +
-            "pledges are codes separated by ';'. The same filters as the directory; every matching signatory " +
+            `${CSV_COLUMNS.join(",")}. founding is true or false; ` +
+            "pledges are codes separated by ';'; joined_precision is day, month or year (joined_on is then the first day of " +
+            "the period); withdrawn_on is empty unless withdrawn. A cell that would start with =, +, -, @, a tab or a carriage " +
+            "return is written with a leading '. The same filters as the directory; every matching signatory " +
             "(page and per_page are checked but not applied). Streamed, so it carries no ETag.",
           parameters: directoryParameters(known),
           responses: {

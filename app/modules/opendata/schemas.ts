@@ -10,6 +10,22 @@ export const SIGNATORY_STATUSES = ["active", "withdrawn", "suspended"] as const 
 const day = () => z.iso.date().meta({ description: "A calendar date, YYYY-MM-DD." });
 const count = () => z.number().int().min(0);
 
+const PRECISIONS = ["day", "month", "year"] as const;
+
+const SourceSchema = z
+  .object({
+    url: z.url().nullable().meta({ description: "Where the source can be read; null when it has no address." }),
+    title: z.string().meta({ description: "What the source is: publication, headline and date, or the registry's own evidence." }),
+    quote: z.string().nullable().meta({ description: "The source's own words that support the record; null when none was recorded." }),
+    retrieved_on: day()
+      .nullable()
+      .meta({ description: "When the registry read the source (on or before that day), or recorded its evidence; null when unknown." }),
+  })
+  .meta({
+    description:
+      "A public source for a signatory's record or one of its endorsements, or, for a record that came through the registry's application process, the registry's own evidence (the approved application).",
+  });
+
 const PledgeRefSchema = z
   .object({
     code: z.string().meta({ description: "Pledge code, as in /api/v1/pledges." }),
@@ -30,7 +46,10 @@ const SignatorySchema = z
     country_name: z.string(),
     sector: z.string().meta({ description: "Sector code." }),
     description: z.string(),
-    joined_on: day(),
+    joined_on: day().meta({
+      description: "When it joined: a full date, the first day of the month or year when joined_precision says it is known only to that.",
+    }),
+    joined_precision: z.enum(PRECISIONS).meta({ description: "How precisely joined_on is known: day, month or year." }),
     founding: z
       .boolean()
       .meta({ description: `One of the ${FOUNDING_SIGNATORIES} companies that launched the accord on ${ACCORD_LAUNCH}.` }),
@@ -38,8 +57,13 @@ const SignatorySchema = z
     withdrawn_on: day().nullable().meta({ description: "Date of the latest withdrawal, null unless withdrawn." }),
     pledges: z.array(PledgeRefSchema),
     url: z.url().meta({ description: "The signatory's page in the registry (absolute)." }),
+    sources: z.array(SourceSchema).meta({
+      description:
+        "Where the record comes from: the registry's evidence first (if any), then the public sources, the record's before its endorsements'.",
+    }),
+    updated_at: z.iso.datetime().meta({ description: "When the record last changed (RFC 3339, UTC)." }),
   })
-  .meta({ description: "A company that signed the Cybersecurity Tech Accord." });
+  .meta({ description: "A company that signed the Cybersecurity Tech Accord, as this registry records it." });
 
 const SignatoryListSchema = z
   .object({
@@ -67,7 +91,10 @@ const PledgeSchema = z
     summary: z.string(),
     introduced_on: day(),
     required: z.boolean().meta({ description: "A principle every signatory endorses on joining." }),
-    endorsements: count().meta({ description: "Active signatories endorsing it." }),
+    endorsements: count().meta({
+      description:
+        "Active signatories recorded here as endorsing it. For a later commitment, 0 means no endorsement is recorded here, not that no signatory of the accord endorses it.",
+    }),
   })
   .meta({ description: "A principle or later commitment of the accord." });
 
@@ -75,18 +102,24 @@ const PledgeListSchema = z.object({ data: z.array(PledgeSchema) }).meta({ descri
 
 const StatsSchema = z
   .object({
-    total: count().meta({ description: "Every signatory the registry lists, whatever its status." }),
+    total: count().meta({
+      description:
+        "Every signatory the registry lists, whatever its status: the records it holds, not the accord's size (see /api/v1/coverage).",
+    }),
     active: count(),
     founding: count().meta({ description: "Founding signatories, whatever their status." }),
     by_year: z
       .array(
         z.object({
           year: z.number().int(),
-          joined: count(),
-          cumulative: count().meta({ description: "Joined in this year or before (later withdrawals do not undo a join)." }),
+          joined: z.number().int().min(1).meta({ description: "Joins recorded here in this year." }),
+          cumulative: count().meta({ description: "Joins recorded here in this year or before (later withdrawals do not undo a join)." }),
         }),
       )
-      .meta({ description: "Every year from the first join to the current year, years without a join included." }),
+      .meta({
+        description:
+          "The years in which the registry records at least one join, oldest first. A year that is missing is not recorded here: it does not mean nobody joined the accord that year.",
+      }),
     by_country: z
       .array(z.object({ country: z.string().regex(/^[A-Z]{2}$/), count: count() }))
       .meta({ description: "Active signatories by headquarters country, most first." }),
@@ -95,6 +128,30 @@ const StatsSchema = z
   .meta({ description: "Figures about the registry." });
 
 const StatsEnvelopeSchema = z.object({ data: StatsSchema }).meta({ description: "Figures about the registry." });
+
+const CoverageSchema = z
+  .object({
+    recorded: count().meta({ description: "Active signatories recorded in this registry." }),
+    published: z
+      .array(
+        z.object({
+          as_of: day().meta({ description: "When the count applied: a full date, the first day of the month or year when less precise." }),
+          precision: z.enum(PRECISIONS).meta({ description: "How precisely as_of is known: day, month or year." }),
+          count: z.number().int().min(1),
+          qualifier: z
+            .enum(["exactly", "more than"])
+            .meta({ description: "Whether the source gave the count exactly or as a lower bound." }),
+          source: z.object({
+            url: z.url().nullable().meta({ description: "The source's address; null when it has none." }),
+            title: z.string(),
+          }),
+        }),
+      )
+      .meta({ description: "The accord's size as public sources reported it, oldest first." }),
+  })
+  .meta({ description: "The registry's own count of active signatories beside the accord's published counts." });
+
+const CoverageEnvelopeSchema = z.object({ data: CoverageSchema }).meta({ description: "How much of the accord the registry covers." });
 
 const ErrorSchema = z
   .object({
@@ -115,8 +172,12 @@ export const OPEN_DATA_SCHEMAS = {
   PledgeList: PledgeListSchema,
   Stats: StatsSchema,
   StatsEnvelope: StatsEnvelopeSchema,
+  Source: SourceSchema,
+  Coverage: CoverageSchema,
+  CoverageEnvelope: CoverageEnvelopeSchema,
   Error: ErrorSchema,
 } as const;
 
 export type ApiStats = z.infer<typeof StatsSchema>;
 export type ApiPledge = z.infer<typeof PledgeSchema>;
+export type ApiCoverage = z.infer<typeof CoverageSchema>;

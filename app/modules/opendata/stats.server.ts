@@ -7,20 +7,42 @@ import type { DB } from "~/modules/database/db.server";
 import { countByStatus, joinsByYear, listSectors } from "~/modules/directory/directory.server";
 import type { ApiStats } from "./schemas";
 
-/** Every year from the first join through `throughYear`, years without a join included. */
-export function continuousYears(
-  rows: { year: number; joined: number }[],
+/** A year as the registry can speak of it: the joins it records, or "not recorded". */
+export interface YearOfRecord {
+  year: number;
+  /** False: no join is recorded here for this year (which says nothing about the accord). */
+  recorded: boolean;
+  /** Joins recorded here in the year; null when none is. */
+  joined: number | null;
+  /** Joins recorded here up to the end of the year; null in a year without one. */
+  cumulative: number | null;
+  /** The latest recorded join date of the year. */
+  last_on: string | null;
+}
+
+/**
+ * Every year from the first recorded join through `throughYear`. A year without a recorded
+ * join is "not recorded", never 0: the registry holds what reached it, and an empty year
+ * means nothing reached it, not that nobody joined the accord (docs/decisions/016).
+ */
+export function yearsOfRecord(
+  rows: { year: number; joined: number; cumulative?: number; last_on?: string }[],
   throughYear: number,
-): { year: number; joined: number; cumulative: number }[] {
+): YearOfRecord[] {
   if (rows.length === 0) return [];
-  const joined = new Map(rows.map((r) => [r.year, r.joined]));
-  const first = Math.min(...joined.keys());
-  const last = Math.max(throughYear, ...joined.keys());
-  const years = [];
+  const byYear = new Map(rows.map((r) => [r.year, r]));
+  const first = Math.min(...byYear.keys());
+  const last = Math.max(throughYear, ...byYear.keys());
+  const years: YearOfRecord[] = [];
   let cumulative = 0;
   for (let year = first; year <= last; year++) {
-    cumulative += joined.get(year) ?? 0;
-    years.push({ year, joined: joined.get(year) ?? 0, cumulative });
+    const row = byYear.get(year);
+    if (row && row.joined > 0) {
+      cumulative += row.joined;
+      years.push({ year, recorded: true, joined: row.joined, cumulative, last_on: row.last_on ?? null });
+    } else {
+      years.push({ year, recorded: false, joined: null, cumulative: null, last_on: null });
+    }
   }
   return years;
 }
@@ -55,7 +77,11 @@ export async function getStats(db: DB, today = new Date()): Promise<ApiStats> {
     total: counts.active + counts.withdrawn + counts.suspended,
     active: counts.active,
     founding: Number(founding.count),
-    by_year: continuousYears(years, today.getUTCFullYear()),
+    // Years with a recorded join only: a year without one is not recorded, and a 0 would
+    // say nobody joined (docs/decisions/016).
+    by_year: yearsOfRecord(years, today.getUTCFullYear())
+      .filter((y) => y.recorded)
+      .map((y) => ({ year: y.year, joined: y.joined ?? 0, cumulative: y.cumulative ?? 0 })),
     by_country: byCountry
       .map((r) => ({ country: r.country, count: Number(r.count) }))
       .sort((a, b) => b.count - a.count || a.country.localeCompare(b.country)),
