@@ -246,6 +246,46 @@ export interface StaffSessionTable {
   created_at: string;
   last_seen_at: string;
   ip: string | null;
+  /** 1: a passkey opened this session (migration 019; STAFF_MFA=passkey asks for it). */
+  passkey: Generated<BooleanInteger>;
+}
+
+/** A staff member's passkey: a WebAuthn credential (migration 019). */
+export interface StaffPasskeyTable {
+  id: Generated<number>;
+  staff_id: number;
+  /** The credential's id, base64url, as the authenticator gave it. */
+  credential_id: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  /** The WebAuthn user handle (base64url) the account's passkeys share. */
+  user_handle: string;
+  /** The signature counter last seen; an answer must bring a higher one (0 for
+   * authenticators that keep none). */
+  counter: Generated<number>;
+  /** JSON array of transports (usb, nfc, ble, internal, hybrid), or null. */
+  transports: string | null;
+  aaguid: string;
+  /** 1: a multi-device credential (its provider may sync it). */
+  backup_eligible: BooleanInteger;
+  /** 1: backed up, as the authenticator last said. */
+  backed_up: BooleanInteger;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export type WebAuthnPurpose = "register" | "sign_in" | "second_factor";
+
+/** A challenge handed out for a passkey ceremony, used once (migration 020). */
+export interface WebAuthnChallengeTable {
+  challenge: string;
+  purpose: WebAuthnPurpose;
+  /** SHA-256 (hex) of what asked for it: a session, or a visitor's anti-forgery id. */
+  binding: string;
+  staff_id: number | null;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface StaffRecoveryCodeTable {
@@ -277,6 +317,8 @@ export interface Database {
   staff: StaffTable;
   staff_sessions: StaffSessionTable;
   staff_recovery_codes: StaffRecoveryCodeTable;
+  staff_passkeys: StaffPasskeyTable;
+  webauthn_challenges: WebAuthnChallengeTable;
   application_notes: ApplicationNoteTable;
   sectors: SectorTable;
   pledges: PledgeTable;

@@ -3,6 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
 import { enrolAuthenticator } from "~/modules/auth/enrol.server";
+import { registerPasskey, removePasskey } from "~/modules/auth/passkey-account.server";
+import { PASSKEY_NAME_MAX, passkeyNameSchema } from "~/modules/auth/passkey-rules";
+import { passkeysOf } from "~/modules/auth/passkeys.server";
 import { changePassword } from "~/modules/auth/password-change.server";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { newTotpSecret, qrCodeDataUrl, sealEnrolment, totpUri, unsealEnrolment, unusedRecoveryCodes } from "~/modules/auth/mfa.server";
@@ -15,8 +18,9 @@ import { REAUTH_MAX, passwordChangeSchema } from "~/modules/staff/forms";
 import { formFailure } from "~/modules/result";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { errorHeaders, errorStatus } from "~/utils/http.server";
-import { TextField } from "~/components/form-fields";
-import { FormAlert, StaffErrorBoundary, StaffFrame } from "~/components/staff";
+import { SelectField, TextField } from "~/components/form-fields";
+import { FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
+import { PasskeyForm } from "~/components/passkey";
 import { getEnv } from "~/utils/env.server";
 import staffStyles from "~/styles/staff.css?url";
 
@@ -37,18 +41,32 @@ async function enrolment(staffId: number, email: string, secret = newTotpSecret(
   };
 }
 
+const DONE = ["password", "passkey-added", "passkey-removed"] as const;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = await requireStaff(request, context, undefined, { allowUnfinished: true });
   const done = new URL(request.url).searchParams.get("done");
+  const mode = getEnv().STAFF_MFA;
+  const passkeys = await passkeysOf(getDb(), me.id);
   return json(
     {
       me: { name: me.name, email: me.email, role: me.role },
       csrf: csrfToken(context),
       mfaEnrolled: me.mfaEnrolled,
-      mfaRequired: getEnv().STAFF_MFA === "required",
+      totpEnrolled: me.totpEnrolled,
+      mfaRequired: mode === "required",
+      passkeyRequired: mode === "passkey",
       mustChangePassword: me.mustChangePassword,
-      done: done === "password" ? ("password" as const) : null,
-      recoveryCodesLeft: me.mfaEnrolled ? await unusedRecoveryCodes(getDb(), me.id) : 0,
+      done: DONE.find((d) => d === done) ?? null,
+      recoveryCodesLeft: me.totpEnrolled ? await unusedRecoveryCodes(getDb(), me.id) : 0,
+      passkeys: passkeys.map((p) => ({
+        id: p.id,
+        name: p.name,
+        createdAt: p.created_at,
+        lastUsedAt: p.last_used_at,
+        synced: p.backup_eligible === 1,
+        backedUp: p.backed_up === 1,
+      })),
       enrolment: await enrolment(me.id, me.email),
     },
     { headers: NO_STORE },
@@ -59,7 +77,12 @@ type ActionData =
   | { intent: "enrol"; ok: true; recoveryCodes: string[] }
   | { intent: "enrol"; ok: false; errors: FieldErrors; message?: string; enrolment: Awaited<ReturnType<typeof enrolment>> | null }
   | { intent: "password"; ok: false; errors: FieldErrors; message?: string }
+  | { intent: "passkey_register"; ok: false; errors: FieldErrors; message?: string; name: string }
+  | { intent: "passkey_remove"; ok: false; errors: FieldErrors; message?: string }
   | { intent: "none"; ok: false; message: string };
+
+/** A passkey's answer travels as JSON in a form field; bigger than any real one is refused. */
+const CREDENTIAL_MAX = 60_000;
 
 const reply = (data: ActionData, status = 200, headers: HeadersInit = {}) => noStoreReply(data, status, headers);
 
@@ -84,6 +107,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
       context.requestId,
     );
     if (result.ok) return redirect("/account?done=password", { status: 303, headers: NO_STORE });
+    return reply({ intent, ok: false, ...formFailure(result.error) }, errorStatus(result.error), errorHeaders(result.error));
+  }
+
+  if (intent === "passkey_register") {
+    const typed = String(form.get("name") ?? "").slice(0, 1000);
+    const name = passkeyNameSchema.safeParse(typed);
+    if (!name.success)
+      return reply({ intent, ok: false, errors: { name: name.error.issues[0]?.message ?? "Give the passkey a name." }, name: typed }, 400);
+    const result = await registerPasskey(
+      db,
+      me,
+      {
+        credential: String(form.get("credential") ?? "").slice(0, CREDENTIAL_MAX),
+        name: name.data,
+        reauth: String(form.get("reauth") ?? "").slice(0, REAUTH_MAX),
+      },
+      context.requestId,
+    );
+    if (result.ok) return redirect("/account?done=passkey-added", { status: 303, headers: NO_STORE });
+    return reply({ intent, ok: false, ...formFailure(result.error), name: typed }, errorStatus(result.error), errorHeaders(result.error));
+  }
+
+  if (intent === "passkey_remove") {
+    const id = Number(form.get("passkey_id"));
+    if (!Number.isInteger(id) || id <= 0) return reply({ intent, ok: false, errors: { passkey_id: "Choose the passkey to remove." } }, 400);
+    const result = await removePasskey(db, me, { id, reauth: String(form.get("reauth") ?? "").slice(0, REAUTH_MAX) }, context.requestId);
+    if (result.ok) return redirect("/account?done=passkey-removed", { status: 303, headers: NO_STORE });
     return reply({ intent, ok: false, ...formFailure(result.error) }, errorStatus(result.error), errorHeaders(result.error));
   }
 
@@ -119,12 +169,17 @@ export default function Account() {
   const formError = failedEnrol?.message ?? (answer?.intent === "none" ? answer.message : null);
   const passwordAnswer = answer?.intent === "password" ? answer : null;
   const passwordErrors: FieldErrors = passwordAnswer?.errors ?? {};
+  const addAnswer = answer?.intent === "passkey_register" ? answer : null;
+  const removeAnswer = answer?.intent === "passkey_remove" ? answer : null;
   const codesRef = useRef<HTMLElement>(null);
   const passwordAlertRef = useRef<HTMLDivElement>(null);
+  const passkeyAlertRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (enrolAnswer?.ok) codesRef.current?.focus();
     if (passwordAnswer?.message) passwordAlertRef.current?.focus();
-  }, [enrolAnswer, passwordAnswer]);
+    if (addAnswer?.message || removeAnswer?.message) passkeyAlertRef.current?.focus();
+  }, [enrolAnswer, passwordAnswer, addAnswer, removeAnswer]);
+  const passkeyMessage = addAnswer?.message ?? removeAnswer?.message;
 
   if (enrolAnswer?.ok) {
     return (
@@ -210,10 +265,20 @@ export default function Account() {
       {data.done === "password" && !answer ? (
         <FormAlert tone="success">Your password has been changed. Your other sessions have been signed out.</FormAlert>
       ) : null}
+      {data.done === "passkey-added" && !answer ? (
+        <FormAlert tone="success">
+          Your passkey has been added. Next time, sign in with it: no password needed. <Link to="/moderation">Continue to the queue</Link>
+        </FormAlert>
+      ) : null}
+      {data.done === "passkey-removed" && !answer ? <FormAlert tone="success">The passkey has been removed.</FormAlert> : null}
       {data.mustChangePassword ? (
         <FormAlert tone="info">An administrator set your password. Choose your own below to reach the staff area.</FormAlert>
+      ) : data.passkeyRequired && data.passkeys.length === 0 ? (
+        <FormAlert tone="info">The registry requires a passkey for staff sign-in. Add one below to reach the staff area.</FormAlert>
       ) : data.mfaRequired && !data.mfaEnrolled ? (
-        <FormAlert tone="info">The registry requires two-step sign-in for staff. Set it up below to reach the staff area.</FormAlert>
+        <FormAlert tone="info">
+          The registry requires two-step sign-in for staff. Add a passkey or set up an authenticator app below to reach the staff area.
+        </FormAlert>
       ) : null}
       {data.mustChangePassword ? passwordSection : null}
       <dl className="staff-facts">
@@ -231,18 +296,145 @@ export default function Account() {
         </div>
         <div>
           <dt>Two-step sign-in</dt>
-          <dd>
-            {data.mfaEnrolled ? `On (${data.recoveryCodesLeft} unused recovery ${data.recoveryCodesLeft === 1 ? "code" : "codes"})` : "Off"}
-          </dd>
+          <dd>{factorsText(data.passkeys.length, data.totpEnrolled, data.recoveryCodesLeft)}</dd>
         </div>
       </dl>
 
+      {data.mustChangePassword ? null : (
+        <section aria-labelledby="passkeys-heading" className="staff-passkeys">
+          <h2 id="passkeys-heading">Passkeys</h2>
+          <p>
+            A passkey signs you in with your device&apos;s screen lock (PIN, fingerprint or face) or a security key, without typing a
+            password or a code. It works only on this registry&apos;s own address, so a look-alike site cannot trick you into giving it
+            away.
+          </p>
+          {passkeyMessage ? (
+            <div ref={passkeyAlertRef} tabIndex={-1}>
+              <FormAlert>{passkeyMessage}</FormAlert>
+            </div>
+          ) : null}
+          {data.passkeys.length > 0 ? (
+            <div className="table-scroll">
+              <table className="table staff-table stacked">
+                <caption className="visually-hidden">Your passkeys</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Added</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Backed up</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.passkeys.map((p) => (
+                    <tr key={p.id}>
+                      <th scope="row">{p.name}</th>
+                      <td data-label="Added">
+                        <time dateTime={p.createdAt}>{formatDateTime(p.createdAt)}</time>
+                      </td>
+                      <td data-label="Last used">
+                        {p.lastUsedAt ? <time dateTime={p.lastUsedAt}>{formatDateTime(p.lastUsedAt)}</time> : "Never"}
+                      </td>
+                      <td data-label="Backed up">
+                        {p.backedUp
+                          ? "Yes, synced by its provider"
+                          : p.synced
+                            ? "Can be synced, not yet"
+                            : "No, on this device or key only"}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <p>You have no passkey yet.</p>
+          )}
+
+          <h3>Add a passkey</h3>
+          <PasskeyForm
+            ceremony="register"
+            optionsUrl="/account/passkey"
+            csrf={data.csrf}
+            intent="passkey_register"
+            label="Add a passkey"
+            busyLabel="Waiting for your passkey…"
+            fallback={
+              <FormAlert tone="info">
+                Adding a passkey needs JavaScript, which is off or not available in this browser (passkeys also need a secure connection).
+                Turn it on for this site to add one.
+                {data.passkeyRequired ? null : " You can still use an authenticator app for two-step sign-in below."}
+              </FormAlert>
+            }
+          >
+            <TextField
+              name="name"
+              label="Name of the passkey"
+              hint="The device or key it lives on, so that you can tell your passkeys apart: “Work laptop”, “YubiKey 5C”."
+              defaultValue={addAnswer?.name ?? ""}
+              error={addAnswer?.errors.name}
+              maxLength={PASSKEY_NAME_MAX}
+              autoComplete="off"
+              required
+            />
+            {data.mfaEnrolled ? (
+              <TextField
+                name="reauth"
+                id="field-passkey-reauth"
+                label="Your password, a current code or a recovery code"
+                type="password"
+                autoComplete="current-password"
+                hint="To prove it is you before a new way to sign in is added."
+                maxLength={1024}
+                error={addAnswer?.errors.reauth}
+                required
+              />
+            ) : null}
+          </PasskeyForm>
+
+          {data.passkeys.length > 0 ? (
+            <>
+              <h3>Remove a passkey</h3>
+              <Form method="post" className="staff-form" noValidate>
+                <CsrfField token={data.csrf} />
+                <input type="hidden" name="intent" value="passkey_remove" />
+                <SelectField
+                  name="passkey_id"
+                  label="Passkey"
+                  error={removeAnswer?.errors.passkey_id}
+                  options={data.passkeys.map((p) => ({ value: String(p.id), label: p.name }))}
+                />
+                <TextField
+                  name="reauth"
+                  id="field-remove-reauth"
+                  label="Your password, a current code or a recovery code"
+                  type="password"
+                  autoComplete="current-password"
+                  hint="To prove it is you before a way to sign in is removed."
+                  maxLength={1024}
+                  error={removeAnswer?.errors.reauth}
+                  required
+                />
+                <div className="form-actions">
+                  <button type="submit" className="button button-danger" disabled={busy}>
+                    Remove passkey
+                  </button>
+                </div>
+              </Form>
+            </>
+          ) : null}
+        </section>
+      )}
+
       <section aria-labelledby="mfa-heading" className="staff-enrol">
-        <h2 id="mfa-heading">{data.mfaEnrolled ? "Replace your authenticator" : "Set up two-step sign-in"}</h2>
+        <h2 id="mfa-heading">{data.totpEnrolled ? "Replace your authenticator app" : "Set up an authenticator app"}</h2>
         <p>
-          {data.mfaEnrolled
+          {data.totpEnrolled
             ? "Setting up a new authenticator replaces the old one and your recovery codes, and signs out your other sessions."
             : "After your password, the registry will ask for a code from an authenticator app on your phone (any TOTP app)."}
+          {data.passkeyRequired
+            ? " The registry requires a passkey to sign in: a code from the app only helps to prove it is you on this page."
+            : null}
         </p>
         {formError ? <FormAlert>{formError}</FormAlert> : null}
         <ol className="enrol-steps">
@@ -287,7 +479,7 @@ export default function Account() {
               ) : null}
               <div className="form-actions">
                 <button type="submit" className="button" disabled={busy}>
-                  {data.mfaEnrolled ? "Replace authenticator" : "Turn on two-step sign-in"}
+                  {data.totpEnrolled ? "Replace authenticator" : "Turn on two-step sign-in"}
                 </button>
               </div>
             </Form>
@@ -297,4 +489,12 @@ export default function Account() {
       {data.mustChangePassword ? null : passwordSection}
     </StaffFrame>
   );
+}
+
+/** "Passkeys (2) and an authenticator app (8 unused recovery codes)", or "Off". */
+function factorsText(passkeys: number, totp: boolean, codesLeft: number): string {
+  const parts: string[] = [];
+  if (passkeys > 0) parts.push(passkeys === 1 ? "a passkey" : `${passkeys} passkeys`);
+  if (totp) parts.push(`an authenticator app (${codesLeft} unused recovery ${codesLeft === 1 ? "code" : "codes"})`);
+  return parts.length === 0 ? "Off" : `On: ${parts.join(" and ")}`;
 }

@@ -5,6 +5,7 @@ import { CsrfField } from "~/components/csrf-field";
 import { MIN_PASSWORD_LENGTH } from "~/modules/auth/password-rules";
 import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
+import { passkeyCounts, resetAuthenticators } from "~/modules/auth/authenticators.server";
 import { notCached } from "~/modules/cache/cache-policy";
 import { readStaffForm, replyFailure, type ActionData } from "~/modules/staff/actions.server";
 import { noStoreReply } from "~/utils/cache-headers";
@@ -28,6 +29,12 @@ export const meta: MetaFunction = ({ data }) => [
 export const headers = noStoreHeaders;
 export const ErrorBoundary = StaffErrorBoundary;
 
+/** The accounts, each with how many passkeys it has. */
+async function staffWithPasskeys() {
+  const [staff, passkeys] = await Promise.all([listStaff(getDb()), passkeyCounts(getDb())]);
+  return staff.map((s) => ({ ...s, passkeys: passkeys.get(s.id) ?? 0 }));
+}
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const me = await requireStaff(request, context, "admin");
   const url = new URL(request.url);
@@ -36,7 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       me: { id: me.id, name: me.name, email: me.email, role: me.role },
       csrf: csrfToken(context),
       done: url.searchParams.get("done"),
-      staff: await listStaff(getDb()),
+      staff: await staffWithPasskeys(),
     },
     { headers: NO_STORE },
   );
@@ -73,7 +80,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!changed.ok) return replyFailure(intent, changed.error);
     return redirect(`/admin/users?done=${intent}d`, { status: 303, headers: NO_STORE });
   }
-  return noStoreReply<ActionData>({ intent, message: "Choose what to do: create, deactivate or reactivate an account." }, 400);
+  if (intent === "reset_authenticators") {
+    const id = Number(form.get("staff_id"));
+    if (!Number.isInteger(id) || id <= 0) return noStoreReply<ActionData>({ intent, message: "Choose an account." }, 400);
+    const reason =
+      String(form.get("reason") ?? "")
+        .trim()
+        .slice(0, REASON_MAX) || null;
+    const reset = await resetAuthenticators(getDb(), id, { ...me.actor, staffId: me.id }, reason);
+    if (!reset.ok) return replyFailure(intent, reset.error);
+    return redirect("/admin/users?done=reset", { status: 303, headers: NO_STORE });
+  }
+  return noStoreReply<ActionData>(
+    { intent, message: "Choose what to do: create, deactivate or reactivate an account, or reset its sign-in factors." },
+    400,
+  );
 }
 
 const DONE: Record<string, string> = {
@@ -81,7 +102,17 @@ const DONE: Record<string, string> = {
     "Account created. Give the person their initial password in person or by another safe channel; they must choose their own when they first sign in.",
   deactivated: "Account deactivated. Its sessions have ended.",
   reactivated: "Account reactivated.",
+  reset:
+    "Sign-in factors reset: the account's passkeys, authenticator app and recovery codes are gone, and its sessions have ended. At the next sign-in with the password, the person sets up new ones.",
 };
+
+/** "2 passkeys, app", "App", "Off". */
+function factorsOf(s: { passkeys: number; mfa: boolean }): string {
+  const parts: string[] = [];
+  if (s.passkeys > 0) parts.push(s.passkeys === 1 ? "1 passkey" : `${s.passkeys} passkeys`);
+  if (s.mfa) parts.push("authenticator app");
+  return parts.length === 0 ? "Off" : parts.join(", ");
+}
 
 export default function StaffAccounts() {
   const data = useLoaderData<typeof loader>();
@@ -123,7 +154,20 @@ export default function StaffAccounts() {
                   <span className="muted staff-domain">{s.email}</span>
                 </th>
                 <td data-label="Role">{s.role === "admin" ? "Administrator" : "Moderator"}</td>
-                <td data-label="Two-step sign-in">{s.mfa ? "On" : "Off"}</td>
+                <td data-label="Two-step sign-in">
+                  {factorsOf(s)}
+                  {s.id !== data.me.id && (s.passkeys > 0 || s.mfa) ? (
+                    <Form method="post" className="inline-form">
+                      <CsrfField token={data.csrf} />
+                      <input type="hidden" name="staff_id" value={s.id} />
+                      <input type="hidden" name="intent" value="reset_authenticators" />
+                      <button type="submit" className="link-button" disabled={busy}>
+                        Reset sign-in factors
+                        <span className="visually-hidden"> of {s.name}</span>
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
                 <td data-label="Last sign-in">
                   {s.last_sign_in_at ? <time dateTime={s.last_sign_in_at}>{formatDateTime(s.last_sign_in_at)}</time> : "Never"}
                 </td>

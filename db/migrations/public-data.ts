@@ -36,6 +36,8 @@ export const PRIVATE_TABLES: Readonly<Record<string, string>> = {
   staff: "staff accounts",
   staff_recovery_codes: "staff credentials",
   staff_sessions: "staff sessions",
+  staff_passkeys: "staff credentials (passkeys)",
+  webauthn_challenges: "staff sign-in challenges, used once",
   kysely_migration: "Kysely's record of applied migrations",
   kysely_migration_lock: "Kysely's migration lock",
   // SQLite's full-text index over signatories (on PostgreSQL a column of signatories). A

@@ -8,12 +8,13 @@ import { useSeededDatabase } from "../helpers/db";
 import { createStaffUser, getAs, insertApplication, postAs, respond, sessionCookie, type TestApplication } from "./staff-fixtures";
 
 interface RouteModule {
+  default?: unknown;
   loader?: (args: LoaderFunctionArgs) => Promise<unknown>;
   action?: (args: ActionFunctionArgs) => Promise<unknown>;
 }
 
 const modules = import.meta.glob<RouteModule>(
-  ["../../app/routes/moderation*.tsx", "../../app/routes/admin*.tsx", "../../app/routes/account*.tsx"],
+  ["../../app/routes/moderation*.tsx", "../../app/routes/admin*.tsx", "../../app/routes/account*.{ts,tsx}"],
   {
     eager: true,
   },
@@ -24,13 +25,14 @@ function urlOf(file: string, params: Record<string, string>): { path: string; pa
   const name = file
     .split("/")
     .pop()!
-    .replace(/\.tsx$/, "");
+    .replace(/\.tsx?$/, "");
   const used: Record<string, string> = {};
   const segments = name
     .split(".")
     .filter((s) => s !== "_index")
     .map((s) => {
-      if (!s.startsWith("$")) return s;
+      // "account_": a route outside its parent's layout, at the same address.
+      if (!s.startsWith("$")) return s.replace(/_$/, "");
       const key = s.slice(1);
       used[key] = params[key];
       return params[key];
@@ -54,7 +56,16 @@ beforeAll(async () => {
 async function snapshot() {
   const db = getDb();
   const count = async (
-    table: "audit_log" | "signatories" | "staff" | "application_notes" | "mail_outbox" | "signatory_events" | "staff_recovery_codes",
+    table:
+      | "audit_log"
+      | "signatories"
+      | "staff"
+      | "application_notes"
+      | "mail_outbox"
+      | "signatory_events"
+      | "staff_recovery_codes"
+      | "staff_passkeys"
+      | "webauthn_challenges",
   ) =>
     Number(
       (
@@ -72,6 +83,8 @@ async function snapshot() {
     mail: await count("mail_outbox"),
     events: await count("signatory_events"),
     codes: await count("staff_recovery_codes"),
+    passkeys: await count("staff_passkeys"),
+    challenges: await count("webauthn_challenges"),
     application: await db
       .selectFrom("applications")
       .select(["status", "signatory_id"])
@@ -102,6 +115,9 @@ const INTENTS: Record<string, string>[] = [
   { intent: "create", name: "Eve Intruder", email: "eve@registry.test", role: "admin", password: "a long and unusual passphrase" },
   { intent: "deactivate", staff_id: "1" },
   { intent: "enrol", sealed: "x", code: "123456", reauth: "a long and unusual passphrase" },
+  { intent: "passkey_register", name: "Eve's key", credential: "{}", reauth: "a long and unusual passphrase" },
+  { intent: "passkey_remove", passkey_id: "1", reauth: "a long and unusual passphrase" },
+  { intent: "reset_authenticators", staff_id: "1" },
   {
     intent: "password",
     current_password: "a long and unusual passphrase",
@@ -118,6 +134,7 @@ describe("every staff route requires a session", () => {
     expect(names).toEqual(
       expect.arrayContaining([
         "account.tsx",
+        "account_.passkey.ts",
         "admin._index.tsx",
         "admin.users.tsx",
         "moderation._index.tsx",
@@ -160,7 +177,9 @@ describe("every staff route requires a session", () => {
       const { path, params: p } = urlOf(file, params);
       if (mod.loader) {
         const response = await respond(mod.loader, getAs(path, moderatorCookie, p));
-        expect(response.status).toBe(adminOnly ? 403 : 200);
+        // A resource route (no page of its own) sends a GET to its page.
+        const page = "default" in mod;
+        expect(response.status).toBe(adminOnly ? 403 : page ? 200 : 303);
         expect(response.headers.get("Cache-Control")).toBe("no-store");
       }
       if (mod.action && adminOnly) {

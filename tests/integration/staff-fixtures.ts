@@ -40,9 +40,14 @@ export async function createStaffUser(
   return { id: created.value, email, name, role, password };
 }
 
-/** A signed-in session for the account: its Cookie header value. */
-export async function sessionCookie(db: DB, staffId: number): Promise<{ cookie: string; idHash: string }> {
-  const session = await createSession(db, staffId, "full", "203.0.113.7");
+/** A signed-in session for the account: its Cookie header value. `passkey`: as if a
+ * passkey had opened it (STAFF_MFA=passkey asks for that). */
+export async function sessionCookie(
+  db: DB,
+  staffId: number,
+  options: { passkey?: boolean } = {},
+): Promise<{ cookie: string; idHash: string }> {
+  const session = await createSession(db, staffId, "full", "203.0.113.7", options);
   return { cookie: session.setCookie.split(";")[0], idHash: session.idHash };
 }
 

@@ -55,6 +55,7 @@ describe("private pages are never cached [ASVS 14.2.2, 14.3.2, catalogue 22]", (
     // Each file's address, with real parameters, and one that must fail (404 or the like).
     const paths: Record<string, string[]> = {
       "account.tsx": ["/account"],
+      "account_.passkey.ts": ["/account/passkey"],
       "admin._index.tsx": ["/admin"],
       "admin.users.tsx": ["/admin/users"],
       "applications.$ref.tsx": [`/applications/${ref}?token=${statusToken}`, `/applications/${ref}?token=wrong`],
@@ -62,6 +63,7 @@ describe("private pages are never cached [ASVS 14.2.2, 14.3.2, catalogue 22]", (
       "apply_.received.tsx": [`/apply/received?ref=${ref}`],
       "apply_.verify.tsx": [`/apply/verify?token=${verifyToken}`, "/apply/verify?token=wrong"],
       "login.tsx": ["/login", "/login?redirectTo=%2Fmoderation%2Faudit"],
+      "login_.passkey.ts": ["/login/passkey"],
       "logout.tsx": ["/logout"],
       "moderation._index.tsx": ["/moderation", "/moderation?status=nonsense"],
       "moderation.applications.$ref.tsx": [`/moderation/applications/${ref}`, "/moderation/applications/AR-NOTHERE"],

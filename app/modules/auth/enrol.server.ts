@@ -1,6 +1,7 @@
 // Enrolling (or replacing) a staff member's authenticator. The secret comes back from the
 // enrolment form sealed for this account; a right code from the new app proves it was
-// scanned. Replacing one that is enrolled also needs proof that it is still the owner:
+// scanned. Replacing one that is enrolled (or adding one beside a passkey) also needs
+// proof that it is still the owner:
 // the current authenticator's code, a recovery code or the password (a session alone
 // could otherwise swap the second factor for an attacker's). New recovery codes replace
 // any old ones and are returned to be shown once.
@@ -25,8 +26,9 @@ export async function enrolAuthenticator(
   if (step === null) {
     return fail({ kind: "invalid", errors: { code: "That code is not right. Enter the 6-digit code your app shows now." } });
   }
-  const replacing = me.mfaEnrolled;
-  if (replacing) {
+  const replacing = me.totpEnrolled;
+  // A second factor already set up (an app, or a passkey) is the owner's: only the owner adds another.
+  if (me.mfaEnrolled) {
     if (input.reauth.trim() === "") {
       return fail({
         kind: "invalid",

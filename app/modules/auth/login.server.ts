@@ -19,7 +19,9 @@ import { staffEmail, staffActor, type Actor } from "~/modules/staff/staff.server
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { claimTotpCode, useRecoveryCode } from "./mfa.server";
+import { authenticationOptions, auditRefusal, checkAssertion, passkeyCount, passkeysOf, REFUSED } from "./passkeys.server";
 import { hashPassword, needsRehash, verifyPassword } from "./password.server";
+import { bindingOfSession, bindingOfVisitor } from "./webauthn-challenge.server";
 import { clearSessionCookie, createSession, currentSession, deleteSession, pruneSessions } from "./session.server";
 
 const WINDOW_MS = 15 * 60 * 1000;
@@ -111,10 +113,17 @@ async function recordFailure(db: DB, email: string, staffId: number | null, ip: 
   );
 }
 
-async function completeSignIn(db: DB, staff: { id: number; name: string; email: string }, ip: string, how: string, requestId: string) {
+async function completeSignIn(
+  db: DB,
+  staff: { id: number; name: string; email: string },
+  ip: string,
+  how: string,
+  requestId: string,
+  passkey?: { name: string; counter: number; backedUp: boolean },
+) {
   const now = new Date().toISOString();
   await pruneSessions(db);
-  const session = await createSession(db, staff.id, "full", ip);
+  const session = await createSession(db, staff.id, "full", ip, { passkey: passkey !== undefined });
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("staff").set({ last_sign_in_at: now }).where("id", "=", staff.id).execute();
     await appendAudit(trx, {
@@ -123,6 +132,8 @@ async function completeSignIn(db: DB, staff: { id: number; name: string; email: 
       targetType: "staff",
       targetId: String(staff.id),
       reason: how,
+      // A passkey's use: which one, its signature counter and backup state as it answered.
+      after: passkey ? { passkey: passkey.name, counter: passkey.counter, backed_up: passkey.backedUp } : null,
     });
   });
   log.info({ event: "sign_in", actorId: staff.id, username: staff.email, ip, requestId });
@@ -136,6 +147,7 @@ export type SignedIn = { setCookie: string; next: "done" | "second_factor" };
 export const WRONG_PASSWORD = "The e-mail address or password is not right.";
 const WRONG_CODE = "That code is not right, or it was used already. Try the next one your app shows.";
 const TOO_SLOW = "Your sign-in took too long. Please enter your e-mail and password again.";
+const PASSKEY_REQUIRED = "The registry asks for your passkey to sign in: use it above.";
 
 function minutes(seconds: number) {
   const m = Math.ceil(seconds / 60);
@@ -145,10 +157,23 @@ function minutes(seconds: number) {
 const limited = (retryAfterSeconds: number, what: "sign-ins" | "attempts") =>
   fail({ kind: "limited", retryAfterSeconds, message: `Too many failed ${what}. Try again in ${minutes(retryAfterSeconds)}.` });
 
-/** Which step the browser's sign-in is at: the code, when its password was right. */
-export async function signInStep(db: DB, request: Request): Promise<"password" | "code"> {
+/** The second factors a sign-in may finish with: the authenticator app (and its recovery
+ * codes) unless STAFF_MFA=passkey asks for the account's passkey, and its passkeys. */
+export type SecondFactors = { totp: boolean; passkey: boolean };
+
+function secondFactorsOf(staff: { totp_secret: string | null }, passkeys: number): SecondFactors {
+  const passkey = passkeys > 0;
+  return { totp: staff.totp_secret !== null && !(passkey && getEnv().STAFF_MFA === "passkey"), passkey };
+}
+
+/** Which step the browser's sign-in is at: the code (or passkey), when its password was
+ * right, with the second factors it may use. */
+export async function signInStep(db: DB, request: Request): Promise<{ step: "password" } | ({ step: "code" } & SecondFactors)> {
   const session = await currentSession(db, request);
-  return session?.stage === "mfa" ? "code" : "password";
+  if (session?.stage !== "mfa") return { step: "password" };
+  const staff = await db.selectFrom("staff").select(["totp_secret"]).where("id", "=", session.staffId).executeTakeFirst();
+  if (!staff) return { step: "password" };
+  return { step: "code", ...secondFactorsOf(staff, await passkeyCount(db, session.staffId)) };
 }
 
 /** Starts again: the half-finished sign-in's session ends. The cookie to send back. */
@@ -189,7 +214,7 @@ export async function signInWithPassword(
       .where("id", "=", staff.id)
       .execute();
   }
-  if (staff.totp_secret) {
+  if (staff.totp_secret || (await passkeyCount(db, staff.id)) > 0) {
     const session = await createSession(db, staff.id, "mfa", input.ip);
     log.info({ event: "sign_in_password_ok", actorId: staff.id, ip: input.ip, requestId: input.requestId });
     return ok({ setCookie: session.setCookie, next: "second_factor" });
@@ -214,6 +239,9 @@ export async function signInWithSecondFactor(
   if (!staff || !fromFlag(staff.active) || !staff.totp_secret) {
     await deleteSession(db, session.idHash);
     return fail({ kind: "invalid", message: TOO_SLOW });
+  }
+  if (!secondFactorsOf(staff, await passkeyCount(db, staff.id)).totp) {
+    return fail({ kind: "unauthorised", errors: { code: PASSKEY_REQUIRED } });
   }
   const attempt = await beginAttempt(db, staff.email, input.ip, input.requestId);
   if (!attempt.ok) return limited(attempt.retryAfterSeconds, "attempts");
@@ -247,3 +275,91 @@ export async function signOut(db: DB, request: Request, ip: string, requestId: s
   log.info({ event: "sign_out", actorId: session.staffId, ip, requestId });
   return clearSessionCookie();
 }
+
+/**
+ * The options for a passkey at sign-in. With a password already right (a session waiting
+ * for its second factor): one of that account's passkeys, bound to that session. Otherwise
+ * any passkey of this site, the account unknown until it answers (no e-mail address typed),
+ * bound to the visitor's anti-forgery id.
+ */
+export async function passkeySignInOptions(db: DB, request: Request, input: { csrfId: string }) {
+  const session = await currentSession(db, request);
+  if (session?.stage === "mfa") {
+    const passkeys = await passkeysOf(db, session.staffId);
+    if (passkeys.length === 0)
+      return fail({ kind: "invalid", message: "This account has no passkey. Enter a code from your app instead." });
+    const options = await authenticationOptions(db, {
+      purpose: "second_factor",
+      binding: bindingOfSession(session.idHash),
+      staffId: session.staffId,
+      allow: passkeys,
+    });
+    return options ? ok(options) : fail({ kind: "invalid", message: REFUSED.unavailable.message });
+  }
+  const options = await authenticationOptions(db, { purpose: "sign_in", binding: bindingOfVisitor(input.csrfId), staffId: null });
+  return options ? ok(options) : fail({ kind: "invalid", message: REFUSED.unavailable.message });
+}
+
+/**
+ * Signing in with a passkey: on its own (the passkey names the account and verified the
+ * person), or as the second step after a right password (it must be that account's). A
+ * refusal says which check failed, is audited and counts as a failed sign-in from the
+ * address; a success starts a new session that remembers a passkey opened it.
+ */
+export async function signInWithPasskey(
+  db: DB,
+  request: Request,
+  input: { credential: string; csrfId: string; ip: string; requestId: string },
+): Promise<Result<SignedIn>> {
+  const session = await currentSession(db, request);
+  const waiting = session?.stage === "mfa" ? session : null;
+  const owner = waiting
+    ? await db.selectFrom("staff").select(["id", "name", "email", "active"]).where("id", "=", waiting.staffId).executeTakeFirst()
+    : undefined;
+  if (waiting && (!owner || !fromFlag(owner.active))) {
+    await deleteSession(db, waiting.idHash);
+    return fail({ kind: "invalid", message: TOO_SLOW });
+  }
+  // Without an e-mail address, the budget per account and address is the passkey's own.
+  const attempt = await beginAttempt(db, owner?.email ?? PASSKEY_BUDGET, input.ip, input.requestId);
+  if (!attempt.ok) return limited(attempt.retryAfterSeconds, "sign-ins");
+
+  const check = waiting
+    ? await checkAssertion(db, input.credential, {
+        purpose: "second_factor",
+        binding: bindingOfSession(waiting.idHash),
+        staffId: waiting.staffId,
+      })
+    : await checkAssertion(db, input.credential, { purpose: "sign_in", binding: bindingOfVisitor(input.csrfId) });
+  const staff = check.ok
+    ? await db.selectFrom("staff").select(["id", "name", "email", "active"]).where("id", "=", check.passkey.staff_id).executeTakeFirst()
+    : undefined;
+  if (!check.ok || !staff || !fromFlag(staff.active)) {
+    const refusal = check.ok ? REFUSED.unknownCredential : check.refusal;
+    const staffId = check.ok ? check.passkey.staff_id : check.staffId;
+    const known = staffId === null ? null : await db.selectFrom("staff").select("email").where("id", "=", staffId).executeTakeFirst();
+    await failedAttempt(db, known?.email ?? owner?.email ?? PASSKEY_BUDGET, staffId, input.ip, input.requestId);
+    log.warn({ event: "passkey_refused", staffId, ip: input.ip, requestId: input.requestId, reason: refusal.audit });
+    const step = waiting ? "second step" : "sign-in";
+    await auditRefusal(db, {
+      actor: anonymous(input.ip),
+      staffId,
+      step,
+      refusal: check.ok ? { ...refusal, audit: "account deactivated" } : refusal,
+    });
+    return fail({ kind: "unauthorised", message: refusal.message });
+  }
+  await settleAttempt(db, attempt);
+  // Sign-in always starts a new session: the one the browser brought ends.
+  if (session) await deleteSession(db, session.idHash);
+  const how = waiting ? "password and passkey" : "passkey";
+  const full = await completeSignIn(db, staff, input.ip, how, input.requestId, {
+    name: check.passkey.name,
+    counter: check.counter,
+    backedUp: check.backedUp,
+  });
+  return ok({ setCookie: full.setCookie, next: "done" });
+}
+
+/** The budget key of passkey sign-ins that name no account beforehand. */
+const PASSKEY_BUDGET = "(passkey)";

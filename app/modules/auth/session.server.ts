@@ -2,6 +2,7 @@
 // 256-bit id and the table only its SHA-256, so a copy of the database holds no usable
 // session. Sign-out, deactivation and expiry are enforced here, on the server.
 import { createHash, randomBytes } from "node:crypto";
+import { fromFlag, toFlag } from "../../../db/booleans";
 import type { DB } from "~/modules/database/db.server";
 import { readCookie } from "~/utils/cookies";
 import { getEnv } from "~/utils/env.server";
@@ -45,20 +46,24 @@ export function sessionIdFrom(request: Request): string | null {
 
 export type SessionStage = "mfa" | "full";
 
-/** Starts a session with a fresh id (never one the browser brought) and returns its cookie. */
+/**
+ * Starts a session with a fresh id (never one the browser brought) and returns its cookie.
+ * `passkey`: a passkey opened it (STAFF_MFA=passkey asks for such sessions).
+ */
 export async function createSession(
   db: DB,
   staffId: number,
   stage: SessionStage,
   ip: string | null,
-  now = Date.now(),
+  options: { passkey?: boolean; now?: number } = {},
 ): Promise<{ idHash: string; setCookie: string }> {
+  const now = options.now ?? Date.now();
   const id = randomBytes(32).toString("base64url");
   const idHash = hashSessionId(id);
   const at = new Date(now).toISOString();
   await db
     .insertInto("staff_sessions")
-    .values({ id_hash: idHash, staff_id: staffId, stage, created_at: at, last_seen_at: at, ip })
+    .values({ id_hash: idHash, staff_id: staffId, stage, created_at: at, last_seen_at: at, ip, passkey: toFlag(options.passkey === true) })
     .execute();
   const lifetime = stage === "full" ? ABSOLUTE_MS : SECOND_FACTOR_MS;
   return { idHash, setCookie: cookie(id, Math.floor(lifetime / 1000)) };
@@ -69,6 +74,8 @@ export interface SessionRow {
   staffId: number;
   stage: SessionStage;
   createdAt: string;
+  /** A passkey opened this session, or was registered in it. */
+  passkey: boolean;
 }
 
 /** Whether a session row is still alive at `now`. */
@@ -100,7 +107,7 @@ export async function currentSession(db: DB, request: Request, now = Date.now())
       .where("id_hash", "=", idHash)
       .execute();
   }
-  return { idHash, staffId: row.staff_id, stage: row.stage, createdAt: row.created_at };
+  return { idHash, staffId: row.staff_id, stage: row.stage, createdAt: row.created_at, passkey: fromFlag(row.passkey) };
 }
 
 export async function deleteSession(db: DB, idHash: string): Promise<void> {
@@ -111,6 +118,15 @@ export async function deleteSession(db: DB, idHash: string): Promise<void> {
 export async function deleteSessionsOf(db: DB, staffId: number): Promise<number> {
   const result = await db.deleteFrom("staff_sessions").where("staff_id", "=", staffId).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Marks a session as proven by a passkey (one was registered in it). */
+export async function markSessionPasskey(db: DB, idHash: string): Promise<void> {
+  await db
+    .updateTable("staff_sessions")
+    .set({ passkey: toFlag(true) })
+    .where("id_hash", "=", idHash)
+    .execute();
 }
 
 /** Forgets sessions that can no longer be used (at each sign-in: the table stays small). */
