@@ -98,6 +98,25 @@ export interface MilestoneTable {
   created_at: string;
 }
 
+/** A signatory's approved logo (migration 017, public): re-encoded as PNG and WebP at one
+ * size, both base64; `hash` names the pair (ETags, cache-busting addresses). */
+export interface SignatoryLogoTable {
+  signatory_id: number;
+  png: string;
+  webp: string;
+  hash: string;
+  updated_at: string;
+}
+
+/** The logo sent with an application (migration 017): moderators only, until approved. */
+export interface ApplicationLogoTable {
+  application_id: number;
+  png: string;
+  webp: string;
+  hash: string;
+  created_at: string;
+}
+
 export interface RateLimitHitTable {
   id: Generated<number>;
   bucket: string;
@@ -335,6 +354,8 @@ export interface Database {
   data_version: DataVersionTable;
   sources: SourceTable;
   milestones: MilestoneTable;
+  signatory_logos: SignatoryLogoTable;
+  application_logos: ApplicationLogoTable;
 }
 
 export type Signatory = Selectable<SignatoryTable>;

@@ -36,6 +36,9 @@ interface Props {
   formError?: string | null;
   /** Hidden inputs: the anti-forgery token and whatever else the route needs back. */
   hidden: ReactNode;
+  /** Offers the optional logo upload (CONTRACT §8; the form becomes multipart), with the
+   * server's message about the file last sent. */
+  logo?: { error: string | null };
   /** The honeypot field's name; absent on forms behind a private link. */
   honeypotField?: string;
   submitLabel: string;
@@ -57,6 +60,21 @@ const LABELS: Record<ApplicationField, string> = {
 const idOf = (field: ApplicationField) => `field-${field}`;
 const pledgeId = (code: string) => `pledge-${code}`;
 
+const LOGO_TYPES = ["image/png", "image/jpeg", "image/webp"];
+const LOGO_MAX_BYTES = 2 * 1024 * 1024;
+
+/** What the browser can tell about a chosen logo before sending it (the server checks the
+ * content; these are the same limits, said sooner, and they spare a 413). */
+function logoCheck(file: FormDataEntryValue | null): string | null {
+  if (!(file instanceof File) || (file.size === 0 && file.name === "")) return null;
+  if (file.size > LOGO_MAX_BYTES)
+    return "The logo is larger than 2 MiB. Send a smaller file (a PNG or WebP of a few hundred pixels is plenty).";
+  if (file.type === "image/svg+xml")
+    return "SVG logos are not accepted, because they can carry scripts. Send the logo as a PNG, JPEG or WebP image.";
+  if (file.type && !LOGO_TYPES.includes(file.type)) return "The file is not a PNG, JPEG or WebP image. Send the logo as one of those.";
+  return null;
+}
+
 /** The form's field that an element belongs to (a pledge box counts as "pledges"). */
 function fieldOf(element: EventTarget | null): ApplicationField | null {
   if (!(element instanceof HTMLElement)) return null;
@@ -74,6 +92,7 @@ export function ApplicationForm({
   hidden,
   honeypotField,
   submitLabel,
+  logo,
 }: Props) {
   const formRef = useRef<HTMLFormElement>(null);
   const navigation = useNavigation();
@@ -151,17 +170,28 @@ export function ApplicationForm({
   // Known errors stop the submission (issue 14): what the browser can judge is not sent,
   // so a mistake costs the applicant no round trip and nothing against any limit. Every
   // field shows its verdict, the summary lists them, the focus goes to the summary.
+  const [logoBlocked, setLogoBlocked] = useState<string | null>(null);
+  // Multipart only when it carries a file: the server's render (and so every browser without
+  // JavaScript) says multipart; once running, the form sends a plain form until a logo is chosen.
+  const [withFile, setWithFile] = useState(true);
+  useEffect(() => {
+    const input = formRef.current?.querySelector<HTMLInputElement>('input[type="file"]');
+    setWithFile(!!input?.files?.length);
+  }, []);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    const read = readApplicationForm(new FormData(event.currentTarget));
+    const data = new FormData(event.currentTarget);
+    const read = readApplicationForm(data);
     const result = validateApplication(read.values, schemaOptions, read.errors);
-    if (result.ok) {
+    const logoProblem = logo ? logoCheck(data.get("logo")) : null;
+    setLogoBlocked(logoProblem);
+    if (result.ok && !logoProblem) {
       setBlocked(null);
       return;
     }
     event.preventDefault();
     setTouched(new Set(FIELDS));
-    setChecked({ errors: result.errors, values: read.values });
-    setBlocked(result.errors);
+    setChecked({ errors: result.ok ? {} : result.errors, values: read.values });
+    setBlocked(result.ok ? {} : result.errors);
   };
   useEffect(() => {
     if (blocked) summaryRef.current?.focus();
@@ -171,6 +201,7 @@ export function ApplicationForm({
   useEffect(() => () => browserRefusalStore.set(false), []);
 
   const onChange = (event: { target: EventTarget }) => {
+    if (event.target instanceof HTMLInputElement && event.target.type === "file") setWithFile(!!event.target.files?.length);
     const field = fieldOf(event.target);
     // Once a field shows its verdict, it follows every change (a fixed error goes away).
     if (field && touched.has(field)) check(field);
@@ -237,6 +268,7 @@ export function ApplicationForm({
   // The summary lists what was last sent, or what stopped the last try in the browser.
   const summaryErrors = blocked ?? serverErrors;
   const summary = FIELDS.filter((f) => summaryErrors[f]);
+  const logoError = blocked ? logoBlocked : (logo?.error ?? null);
 
   return (
     <Form
@@ -249,6 +281,7 @@ export function ApplicationForm({
       onChange={onChange}
       onSubmit={onSubmit}
       aria-describedby={formError ? "form-alert" : undefined}
+      encType={logo && withFile ? "multipart/form-data" : undefined}
     >
       {hidden}
       {formError ? (
@@ -256,9 +289,13 @@ export function ApplicationForm({
           <p>{formError}</p>
         </div>
       ) : null}
-      {summary.length > 0 ? (
+      {summary.length > 0 || logoError ? (
         <div className="error-summary" aria-labelledby="error-summary-title" ref={summaryRef} tabIndex={-1}>
-          <h2 id="error-summary-title">{summary.length === 1 ? "One answer needs a change" : `${summary.length} answers need a change`}</h2>
+          <h2 id="error-summary-title">
+            {summary.length + (logoError ? 1 : 0) === 1
+              ? "One answer needs a change"
+              : `${summary.length + (logoError ? 1 : 0)} answers need a change`}
+          </h2>
           <ul>
             {summary.map((f) => (
               <li key={f}>
@@ -267,6 +304,11 @@ export function ApplicationForm({
                 </a>
               </li>
             ))}
+            {logoError ? (
+              <li>
+                <a href="#field-logo">Logo: {logoError}</a>
+              </li>
+            ) : null}
           </ul>
         </div>
       ) : null}
@@ -315,6 +357,18 @@ export function ApplicationForm({
         >
           {(control) => <textarea {...control} rows={5} defaultValue={values.description} />}
         </Field>
+        {logo ? (
+          <Field
+            id="field-logo"
+            name="logo"
+            label="Logo (optional)"
+            hint="A PNG, JPEG or WebP image of at most 2 MiB, ideally square. We show it beside the organisation's entry once approved; it is re-encoded, and anything else in the file is dropped."
+            error={logoError}
+            focus={!first && !!logoError}
+          >
+            {(control) => <input {...control} type="file" accept="image/png,image/jpeg,image/webp" />}
+          </Field>
+        ) : null}
       </section>
 
       <section className="form-section" aria-labelledby="section-contact">

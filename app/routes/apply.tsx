@@ -16,6 +16,7 @@ import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { checkFillTime, HONEYPOT_FIELD, honeypotFilled, startedToken, STARTED_FIELD } from "~/modules/security/honeypot.server";
 import { checkLimit, releaseHits, reserveHits, type Limit } from "~/modules/security/rate-limit.server";
 import applyStyles from "~/styles/apply.css?url";
+import { LOGO_MESSAGES, logoFile, processLogo } from "~/modules/logos/logos.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { formFailure } from "~/modules/result";
@@ -58,7 +59,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
   );
 }
 
-type Answer = { values: ApplicationValues; errors: FieldErrors; formError: string | null; started: string };
+/** `logoError`: the upload's message (the file itself is never sent back: choose it again). */
+type Answer = { values: ApplicationValues; errors: FieldErrors; formError: string | null; started: string; logoError: string | null };
 
 const reply = (body: Answer, status: number, headers: HeadersInit = {}) => noStoreReply(body, status, headers);
 
@@ -80,8 +82,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fill = checkFillTime(started.length === 1 ? started[0] : undefined);
   // Hand the same start time back while it is valid: the applicant keeps filling in.
   const startedBack = fill.ok || fill.reason === "too_fast" ? String(started[0]) : startedToken();
+  let logoError: string | null = null;
   const refuse = (status: number, formError: string | null, errors: FieldErrors = {}, headers: HeadersInit = {}) =>
-    reply({ values, errors, formError, started: startedBack }, status, headers);
+    reply({ values, errors, formError, started: startedBack, logoError }, status, headers);
 
   // Only submissions that pass validation count toward the hourly limit (CONTRACT §2): a
   // mistake costs nothing here (the general write limit, counted before the body was read,
@@ -116,9 +119,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
 
-  const options = schemaOptions(await formOptions(db));
+  // The optional logo (CONTRACT §8): checked and re-encoded with the other answers, so one
+  // round trip shows every problem; a refused logo makes the submission invalid too.
+  const file = logoFile(form);
+  const [options, logo] = await Promise.all([
+    formOptions(db).then(schemaOptions),
+    file === "many" ? null : file ? processLogo(file) : null,
+  ]);
+  if (file === "many") logoError = "Send one logo only.";
+  else if (logo && !logo.ok) logoError = formFailure(logo.error).errors.logo ?? LOGO_MESSAGES.unreadable;
   const validation = await validateOnServer(db, values, options, readErrors);
   if (!validation.ok) return invalid(null, validation.errors);
+  if (logoError) return invalid(null);
 
   // Checked and counted as one step, so parallel submissions never all see "one left".
   const reserved = await reserveHits(db, [hourly]);
@@ -133,7 +145,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       },
     );
   }
-  const result = await submitApplication(db, validation.data, { clientIp: context.clientIp });
+  const result = await submitApplication(db, validation.data, { clientIp: context.clientIp }, logo?.ok ? logo.value : null);
   if (!result.ok) {
     // Found invalid inside the transaction (a domain taken meanwhile): not counted either.
     if (result.error.kind === "invalid") await releaseHits(db, reserved.ids);
@@ -180,6 +192,7 @@ export default function ApplyPage() {
         values={values}
         errors={answer?.errors ?? NO_ERRORS}
         formError={answer?.formError}
+        logo={{ error: answer?.logoError ?? null }}
         honeypotField={data.honeypot.field}
         submitLabel="Send the application"
         hidden={

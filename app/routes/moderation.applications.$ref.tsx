@@ -13,6 +13,7 @@ import { getDb, type DB } from "~/modules/database/db.server";
 import { APPLICATION_NOT_FOUND, addNote, approveApplication, rejectApplication, requestChanges } from "~/modules/moderation/decide.server";
 import { DECIDABLE_STATUSES } from "~/modules/moderation/constants";
 import { getApplicationDetail, similarityWarnings } from "~/modules/moderation/queue.server";
+import { applicationHasLogo } from "~/modules/logos/logos.server";
 import { csrfToken } from "~/modules/security/csrf.server";
 import { decisionSchema, NOTE_MAX, REASON_MAX, today } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
@@ -48,7 +49,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const detail = await getApplicationDetail(db, params.ref ?? "");
   if (!detail) throw notFound();
   const { application: a } = detail;
-  const warnings = await similarityWarnings(db, a);
+  const [warnings, hasLogo] = await Promise.all([similarityWarnings(db, a), applicationHasLogo(db, a.id)]);
   return json(
     {
       me: { name: me.name, email: me.email, role: me.role },
@@ -80,6 +81,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       notes: detail.notes,
       signatory: detail.signatory,
       warnings,
+      hasLogo,
     },
     { headers: NO_STORE },
   );
@@ -265,6 +267,19 @@ export default function ApplicationPage() {
             <dd className="prose">{a.description}</dd>
           </div>
           <div>
+            <dt>Logo</dt>
+            <dd>
+              {data.hasLogo ? (
+                <span className="staff-logo">
+                  <img src={`/moderation/applications/${a.ref}/logo`} width={96} height={96} alt={`Logo sent by ${a.name}`} />
+                  <span className="muted">Re-encoded; approved with the application.</span>
+                </span>
+              ) : (
+                <span className="muted">None sent: the directory shows a monogram.</span>
+              )}
+            </dd>
+          </div>
+          <div>
             <dt>Contact</dt>
             <dd>
               {a.contact_name}, {a.contact_title}
@@ -314,7 +329,10 @@ export default function ApplicationPage() {
           <div className="decision-grid">
             <Form method="post" className="decision decision-approve" noValidate>
               <h3>Approve</h3>
-              <p>Adds {a.name} to the public directory with the principles and its chosen pledges, and e-mails the applicant.</p>
+              <p>
+                Adds {a.name} to the public directory with the principles and its chosen pledges{data.hasLogo ? " and its logo" : ""}, and
+                e-mails the applicant.
+              </p>
               <CsrfField token={data.csrf} />
               <input type="hidden" name="intent" value="approve" />
               <TextField

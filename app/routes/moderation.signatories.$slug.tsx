@@ -15,15 +15,18 @@ import { STATUS_INTENTS, type StatusIntent } from "~/modules/moderation/constant
 import { recentAuditOf } from "~/modules/moderation/audit-view.server";
 import {
   changeSignatoryStatus,
+  replaceSignatoryLogo,
   saveSignatory,
   SIGNATORY_NOT_FOUND,
   signatorySchema,
   statusSchema,
 } from "~/modules/moderation/signatories.server";
 import { csrfToken } from "~/modules/security/csrf.server";
+import { logoFile, logoHashes, processLogo } from "~/modules/logos/logos.server";
+import { logoPath } from "~/modules/logos/paths";
 import { REASON_MAX, today } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
-import { SelectField, TextArea, TextField } from "~/components/form-fields";
+import { Field, SelectField, TextArea, TextField } from "~/components/form-fields";
 import { FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import { formatDate } from "~/utils/format";
 import staffStyles from "~/styles/staff.css?url";
@@ -49,7 +52,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const db = getDb();
   const signatory = await getSignatory(db, params.slug ?? "");
   if (!signatory) throw notFound();
-  const [sectors, audit] = await Promise.all([listSectors(db), recentAuditOf(db, "signatory", signatory.slug)]);
+  const [sectors, audit, logos] = await Promise.all([
+    listSectors(db),
+    recentAuditOf(db, "signatory", signatory.slug),
+    logoHashes(db, [signatory.slug]),
+  ]);
   return json(
     {
       me: { name: me.name, email: me.email, role: me.role },
@@ -60,13 +67,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       countries: allCountries(),
       sectors: sectors.map((s) => ({ value: s.code, label: s.name })),
       audit,
+      logo: logos.has(signatory.slug) ? logoPath(signatory.slug, logos.get(signatory.slug)!) : null,
     },
     { headers: NO_STORE },
   );
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { me, fields, intent } = await readStaffForm(request, context);
+  const { me, form, fields, intent } = await readStaffForm(request, context);
   const db = getDb();
   const slug = params.slug ?? "";
   const by = { id: me.id, actor: me.actor };
@@ -79,6 +87,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const saved = await saveSignatory(db, slug, parsed.data, by);
     if (!saved.ok) throw notFound();
     return redirect(`${self}?done=${saved.value.length > 0 ? "saved" : "unchanged"}`, { status: 303, headers: NO_STORE });
+  }
+  if (intent === "logo") {
+    const file = logoFile(form);
+    if (!file || file === "many") {
+      return noStoreReply<ActionData>({ intent, errors: { logo: "Choose one PNG, JPEG or WebP file to upload." } }, 400);
+    }
+    const logo = await processLogo(file);
+    if (!logo.ok) return replyFailure(intent, logo.error);
+    const result = await replaceSignatoryLogo(db, slug, logo.value, by);
+    if (!result.ok) throw notFound();
+    return redirect(`${self}?done=logo`, { status: 303, headers: NO_STORE });
   }
   if (intent in STATUS_INTENTS) {
     const parsed = statusSchema.safeParse(fields);
@@ -97,6 +116,7 @@ const DONE: Record<string, string> = {
   withdraw: "Withdrawn. The public page shows it, with the reason, in the history.",
   suspend: "Suspended. The public page shows it, with the reason, in the history.",
   reinstate: "Reinstated. The public page shows it, with the reason, in the history.",
+  logo: "Logo replaced. The public pages and the API show the new one.",
 };
 
 const STATUS_ACTIONS: { intent: StatusIntent; label: string; explain: string }[] = [
@@ -200,6 +220,35 @@ export default function EditSignatory() {
           <div className="form-actions">
             <button type="submit" className="button" disabled={busy}>
               Save changes
+            </button>
+          </div>
+        </Form>
+      </section>
+
+      <section aria-labelledby="logo-heading">
+        <h2 id="logo-heading">Logo</h2>
+        <div className="staff-logo">
+          {data.logo ? (
+            <img src={data.logo} width={96} height={96} alt={`Current logo of ${s.name}`} />
+          ) : (
+            <p className="muted">No logo: the public pages show a monogram.</p>
+          )}
+        </div>
+        <Form method="post" encType="multipart/form-data" className="staff-form" noValidate>
+          <CsrfField token={data.csrf} />
+          <input type="hidden" name="intent" value="logo" />
+          <Field
+            id="field-logo"
+            name="logo"
+            label={data.logo ? "Replace the logo" : "Add a logo"}
+            hint="PNG, JPEG or WebP, at most 2 MiB. It is re-encoded; SVG is refused."
+            error={answer?.intent === "logo" ? answer.errors?.logo : undefined}
+          >
+            {(control) => <input {...control} type="file" accept="image/png,image/jpeg,image/webp" />}
+          </Field>
+          <div className="form-actions">
+            <button type="submit" className="button button-secondary" disabled={busy}>
+              Upload the logo
             </button>
           </div>
         </Form>

@@ -11,6 +11,7 @@ import * as m013 from "./013_resubmission_changes";
 import * as m014 from "./014_provenance";
 import * as m015 from "./015_data_version_time";
 import * as m016 from "./016_personal_data_erasure";
+import * as m017 from "./017_logos";
 import * as m019 from "./019_staff_passkeys";
 import * as m020 from "./020_webauthn_challenges";
 import * as m002 from "./002_applications_mail_limits";
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "014_provenance": m014,
   "015_data_version_time": m015,
   "016_personal_data_erasure": m016,
+  "017_logos": m017,
   "019_staff_passkeys": m019,
   "020_webauthn_challenges": m020,
 };

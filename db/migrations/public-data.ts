@@ -21,6 +21,8 @@ export const PUBLIC_TABLES: readonly string[] = [
   // Provenance and coverage (migration 014).
   "sources",
   "milestones",
+  // A signatory's approved logo (migration 017): its pages and the API show it.
+  "signatory_logos",
 ];
 
 /** Every other table, and why no public answer depends on it. */
@@ -28,6 +30,7 @@ export const PRIVATE_TABLES: Readonly<Record<string, string>> = {
   application_events: "an application's timeline: its applicant's status page and moderators only",
   application_notes: "moderators' notes",
   application_pledges: "an application's chosen pledges: its applicant and moderators only",
+  application_logos: "a logo sent with an application: moderators only, public once approved (copied to signatory_logos)",
   audit_log: "staff pages only",
   data_version: "the version itself",
   mail_attempts: "the outbox's delivery log",

@@ -12,6 +12,7 @@ import { log } from "~/utils/log.server";
 import { listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { transparencyFigures } from "~/modules/opendata/stats.server";
+import { saveApplicationLogo, type ProcessedLogo } from "~/modules/logos/logos.server";
 import { checkLimit, lockLimits, recordHit, type Limit } from "~/modules/security/rate-limit.server";
 import { verificationMail } from "./mail.server";
 import { nameKey } from "./name-key";
@@ -161,8 +162,9 @@ export async function submitApplication(
   db: DB,
   input: ApplicationInput,
   meta: { clientIp: string },
+  logo: ProcessedLogo | null = null,
 ): Promise<Result<{ ref: string; id: number }>> {
-  return openDomainTaken(input.domain, () => insertApplication(db, input, meta));
+  return openDomainTaken(input.domain, () => insertApplication(db, input, meta, logo));
 }
 
 /**
@@ -188,6 +190,7 @@ async function insertApplication(
   db: DB,
   input: ApplicationInput,
   meta: { clientIp: string },
+  logo: ProcessedLogo | null,
 ): Promise<Result<{ ref: string; id: number }>> {
   return db.transaction().execute(async (trx) => {
     const errors = await domainErrors(trx, input.domain);
@@ -236,6 +239,7 @@ async function insertApplication(
         .execute();
     }
     await addEvent(trx, id, "submitted", at);
+    if (logo) await saveApplicationLogo(trx, id, logo);
     await countVerificationMail(trx, input.contact_email, input.domain);
     await enqueueMail(trx, verificationMail({ to: input.contact_email, ref, domain: input.domain, verifyToken, statusToken, expiresAt }));
     return ok({ ref, id });

@@ -9,6 +9,7 @@ import type { StaffUser } from "~/modules/auth/require-staff.server";
 import type { DB } from "~/modules/database/db.server";
 import { createSignatory } from "~/modules/directory/write.server";
 import { APPLICATION_STATUS_LABEL } from "~/modules/applications/status";
+import { approveApplicationLogo } from "~/modules/logos/logos.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { fail, ok, type Failure, type Result } from "~/modules/result";
 import { approvedMail, changesRequestedMail, rejectedMail } from "./mails.server";
@@ -111,6 +112,8 @@ export async function approveApplication(db: DB, ref: string, joinedOn: string, 
       pledges: pledges.map((p) => ({ code: p.code, endorsed_on: endorsedOn(joinedOn, p.introduced_on) })),
     });
     await trx.updateTable("applications").set({ signatory_id: signatoryId }).where("id", "=", app.id).execute();
+    // The logo sent with the application (if any) is approved with it (issue 14).
+    const logo = await approveApplicationLogo(trx, app.id, signatoryId);
     const { slug } = await trx.selectFrom("signatories").select("slug").where("id", "=", signatoryId).executeTakeFirstOrThrow();
     await event(trx, app.id, "approved", null, by, now);
     await appendAudit(trx, {
@@ -119,7 +122,7 @@ export async function approveApplication(db: DB, ref: string, joinedOn: string, 
       targetType: "application",
       targetId: app.ref,
       before: { status: app.status },
-      after: { status: "approved", signatory: slug, joined_on: joinedOn, pledges: pledges.map((p) => p.code) },
+      after: { status: "approved", signatory: slug, joined_on: joinedOn, pledges: pledges.map((p) => p.code), logo },
     });
     await enqueueMail(trx, approvedMail(app, { slug, joined_on: joinedOn }));
     return ok({ slug });

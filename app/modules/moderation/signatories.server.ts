@@ -8,6 +8,7 @@ import type { StaffUser } from "~/modules/auth/require-staff.server";
 import { isCountryCode } from "~/modules/countries";
 import type { DB } from "~/modules/database/db.server";
 import { fail, ok, type Result } from "~/modules/result";
+import { setSignatoryLogo, type ProcessedLogo } from "~/modules/logos/logos.server";
 import { formatDate } from "~/utils/format";
 import { knownCodes, searchSignatories } from "~/modules/directory/directory.server";
 import { parseDirectoryQuery } from "~/modules/directory/query";
@@ -94,6 +95,24 @@ export async function saveSignatory(db: DB, slug: string, input: SignatoryForm, 
       });
     }
     return ok(changed);
+  });
+}
+
+/** Sets or replaces a signatory's logo (a processed upload), audited with the hashes. */
+export async function replaceSignatoryLogo(db: DB, slug: string, logo: ProcessedLogo, by: Moderator): Promise<Result> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom("signatories").select("id").where("slug", "=", slug).executeTakeFirst();
+    if (!row) return fail({ kind: "not_found", message: SIGNATORY_NOT_FOUND });
+    const { before } = await setSignatoryLogo(trx, row.id, logo);
+    await appendAudit(trx, {
+      ...by.actor,
+      action: "signatory.logo",
+      targetType: "signatory",
+      targetId: slug,
+      before: { logo: before },
+      after: { logo: logo.hash },
+    });
+    return ok();
   });
 }
 
