@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { formatDateAt, isoAt } from "~/utils/format";
+import { SignatoryLogo } from "./signatory-logo";
 import { StatusBadge } from "./status-badge";
 
 export interface CardSignatory {
@@ -14,14 +15,19 @@ export interface CardSignatory {
   founding: boolean;
   status: "active" | "withdrawn" | "suspended";
   pledge_count: number;
+  /** The logo's hash; null or absent: the card shows a monogram. */
+  logo?: string | null;
 }
 
 export function SignatoryCard({ signatory: s }: { signatory: CardSignatory }) {
   return (
     <article className="card" aria-labelledby={`sig-${s.slug}`}>
-      <h3 id={`sig-${s.slug}`} className="card-title">
-        <Link to={`/signatories/${s.slug}`}>{s.name}</Link>
-      </h3>
+      <div className="card-head">
+        <SignatoryLogo slug={s.slug} name={s.name} logo={s.logo ?? null} />
+        <h3 id={`sig-${s.slug}`} className="card-title">
+          <Link to={`/signatories/${s.slug}`}>{s.name}</Link>
+        </h3>
+      </div>
       <p className="card-meta">
         <span>{s.country_name}</span>
         <span aria-hidden="true"> · </span>

@@ -3,6 +3,7 @@ import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { toApiSignatory } from "~/modules/directory/api.server";
 import { getSignatory } from "~/modules/directory/directory.server";
+import { logoHashes } from "~/modules/logos/logos.server";
 import { CACHE, openDataError, openDataJson, preflight } from "~/modules/opendata/http.server";
 
 // Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
@@ -15,5 +16,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!signatory) {
     return openDataError(404, "not_found", `No signatory has the slug '${(params.slug ?? "").slice(0, 80)}'`);
   }
-  return openDataJson(request, { data: toApiSignatory(signatory, signatory.sources) }, CACHE.directory);
+  const logos = await logoHashes(getDb(), [signatory.slug]);
+  return openDataJson(request, { data: toApiSignatory(signatory, signatory.sources, logos.get(signatory.slug) ?? null) }, CACHE.directory);
 }

@@ -7,6 +7,7 @@ import { CACHE, openDataError, openDataJson, preflight } from "~/modules/opendat
 import { publicUrl } from "~/utils/env.server";
 import { DIRECTORY_PARAMS } from "~/modules/directory/query";
 import { sourcesBySlug } from "~/modules/provenance/sources.server";
+import { logoHashes } from "~/modules/logos/logos.server";
 
 // Cached for anonymous visitors (cache-policy.ts): the directory's parameters are all it reads.
 export const handle = cacheable(DIRECTORY_PARAMS);
@@ -18,17 +19,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const directory = await loadDirectory(getDb(), url);
   if (!directory.ok) return openDataError(400, "invalid_parameter", directory.message);
   const { result } = directory;
-  const sources = await sourcesBySlug(
-    getDb(),
-    result.items.map((s) => s.slug),
-  );
+  const slugs = result.items.map((s) => s.slug);
+  const [sources, logos] = await Promise.all([sourcesBySlug(getDb(), slugs), logoHashes(getDb(), slugs)]);
   const pageLink = (page: number) => {
     const params = new URLSearchParams(url.search);
     params.set("page", String(page));
     return publicUrl(`${url.pathname}?${params}`);
   };
   const body = {
-    data: result.items.map((s) => toApiSignatory(s, sources.get(s.slug) ?? [])),
+    data: result.items.map((s) => toApiSignatory(s, sources.get(s.slug) ?? [], logos.get(s.slug) ?? null)),
     meta: { total: result.total, page: result.page, per_page: result.perPage, pages: result.pages },
     links: {
       self: publicUrl(`${url.pathname}${url.search}`),

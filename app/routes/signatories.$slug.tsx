@@ -2,6 +2,8 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { CiteBlock, SourcesSection } from "~/components/provenance";
 import { StatusBadge } from "~/components/status-badge";
+import { SignatoryLogo } from "~/components/signatory-logo";
+import { logoHashes } from "~/modules/logos/logos.server";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
@@ -23,7 +25,9 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const signatory = await getSignatory(getDb(), params.slug ?? "");
   if (!signatory) throw httpError(404, "No signatory of the Tech Accord has this address.");
   const url = publicUrl(`/signatories/${signatory.slug}`);
+  const logos = await logoHashes(getDb(), [signatory.slug]);
   return {
+    logo: logos.get(signatory.slug) ?? null,
     signatory: { ...signatory, country_name: countryName(signatory.country) },
     url,
     badge: badgeEmbed(signatory, publicUrl),
@@ -52,7 +56,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function SignatoryPage() {
-  const { signatory: s, badge, citation, url } = useLoaderData<typeof loader>();
+  const { signatory: s, badge, citation, url, logo } = useLoaderData<typeof loader>();
   // Pledges taken on joining share the join date's precision ("September 2018").
   const endorsed = (on: string) =>
     on === s.joined_on ? (
@@ -66,7 +70,10 @@ export default function SignatoryPage() {
         <Link to="/signatories">Directory</Link> <span aria-hidden="true">›</span> {s.name}
       </p>
       <header className="signatory-header">
-        <h1 id="signatory-name">{s.name}</h1>
+        <div className="signatory-title">
+          <SignatoryLogo slug={s.slug} name={s.name} logo={logo} size="large" />
+          <h1 id="signatory-name">{s.name}</h1>
+        </div>
         <p className="signatory-badges">
           <StatusBadge status={s.status} />
           {s.founding ? <span className="badge badge-founding">Founding signatory</span> : null}

@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { CoverageNote } from "~/components/coverage";
 import { FilterForm, type FilterValues } from "~/components/filter-form";
 import { SignatoryCard } from "~/components/signatory-card";
+import { logoHashes } from "~/modules/logos/logos.server";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
@@ -33,12 +34,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const directory = await loadDirectory(db, url);
   if (!directory.ok) throw httpError(400, `Invalid ${directory.param}: ${directory.message}`);
   const { query, result } = directory;
-  const [facets, sectors, pledges, years, coverage] = await Promise.all([
+  const [facets, sectors, pledges, years, coverage, logos] = await Promise.all([
     directoryFacets(db, query),
     listSectors(db),
     listPledgeDefinitions(db),
     joinYears(db),
     getCoverage(db),
+    logoHashes(
+      db,
+      result.items.map((s) => s.slug),
+    ),
   ]);
   // "Download these results": the same filters, every page (CSV) or 100 a page (JSON).
   const filters = canonicalSearch(
@@ -79,6 +84,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       founding: s.founding,
       status: s.status,
       pledge_count: s.pledges.length,
+      logo: logos.get(s.slug) ?? null,
     })),
     options: {
       // Every selected value stays listed even when no signatory matches it now.

@@ -222,6 +222,8 @@ describe("JSON API", () => {
         expect.objectContaining({ url: expect.stringContaining("law.com") }),
       ],
       updated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      // No logo was ever sent for the founding signatories (issue 14).
+      logo_url: null,
     });
   });
 

@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AppLoadContext } from "@remix-run/node";
 import { LOGO_MESSAGES, processLogo } from "~/modules/logos/logos.server";
 import { csrfToken } from "~/modules/security/csrf.server";
+import * as apiSignatory from "~/routes/api.v1.signatories.$slug";
+import * as apiList from "~/routes/api.v1.signatories._index";
 import * as applyRoute from "~/routes/apply";
 import * as applicationPage from "~/routes/moderation.applications.$ref";
 import * as applicationLogoRoute from "~/routes/moderation.applications.$ref.logo";
@@ -240,6 +242,15 @@ describe("a logo from application to directory", () => {
     const again = loaderArgs(`/signatories/${slug}/logo`, { slug });
     const conditional = new Request(again.request.url, { headers: { "If-None-Match": etag } });
     expect((await respond(logoRoute.loader, { ...again, request: conditional })).status).toBe(304);
+    // The API names it (logo_url, absolute, versioned); a signatory without one has null.
+    const api = await (await respond(apiSignatory.loader, loaderArgs(`/api/v1/signatories/${slug}`, { slug }))).json();
+    expect(api.data.logo_url).toBe(`http://registry.test/signatories/${slug}/logo?v=${hash}`);
+    const nokia = await (await respond(apiSignatory.loader, loaderArgs(`/api/v1/signatories/nokia`, { slug: "nokia" }))).json();
+    expect(nokia.data.logo_url).toBeNull();
+    const list = await (
+      await respond(apiList.loader, loaderArgs(`/api/v1/signatories?q=${encodeURIComponent(String(fields.name))}`))
+    ).json();
+    expect(list.data.map((d: { logo_url: string | null }) => d.logo_url)).toEqual([api.data.logo_url]);
     // Without a logo: 404.
     expect((await respond(logoRoute.loader, loaderArgs(`/signatories/nokia/logo`, { slug: "nokia" }))).status).toBe(404);
 

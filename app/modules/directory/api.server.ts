@@ -3,10 +3,12 @@ import { countryName } from "~/modules/countries";
 import { publicUrl } from "~/utils/env.server";
 import type { RecordSource } from "~/modules/provenance/sources.server";
 import type { SignatorySummary } from "./directory.server";
+import { logoPath } from "~/modules/logos/paths";
 
 /** A signatory as the API gives it; `sources` are its public sources and the registry's
- * evidence (CONTRACT §8), in the shape {url, title, quote, retrieved_on}. */
-export function toApiSignatory(s: SignatorySummary, sources: RecordSource[]) {
+ * evidence (CONTRACT §8), in the shape {url, title, quote, retrieved_on}; `logo` its logo's
+ * hash (logos.server.ts's logoHashes), null without one. */
+export function toApiSignatory(s: SignatorySummary, sources: RecordSource[], logo: string | null = null) {
   return {
     slug: s.slug,
     name: s.name,
@@ -24,5 +26,7 @@ export function toApiSignatory(s: SignatorySummary, sources: RecordSource[]) {
     url: publicUrl(`/signatories/${s.slug}`),
     sources: sources.map((x) => ({ url: x.url, title: x.title, quote: x.quote, retrieved_on: x.retrieved_on })),
     updated_at: s.updated_at,
+    // The logo's hash names it in the address (issue 14): a replaced logo has a new URL.
+    logo_url: logo ? publicUrl(logoPath(s.slug, logo)) : null,
   };
 }

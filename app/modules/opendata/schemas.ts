@@ -29,23 +29,25 @@ const SourceSchema = z
 const PledgeRefSchema = z
   .object({
     code: z.string().meta({ description: "Pledge code, as in /api/v1/pledges." }),
-    title: z.string(),
-    endorsed_on: day().meta({ description: "When the signatory endorsed this pledge." }),
+    title: z.string().meta({ description: "The pledge's title." }),
+    endorsed_on: day().meta({
+      description: "When the signatory endorsed this pledge (for the principles, the day it joined, with joined_precision's precision).",
+    }),
   })
   .meta({ description: "A pledge a signatory endorses." });
 
 const SignatorySchema = z
   .object({
     slug: z.string().meta({ description: "Stable identifier, also the last part of the page's address." }),
-    name: z.string(),
-    website: z.url(),
+    name: z.string().meta({ description: "The company's name, as it signed (later names in its record's history)." }),
+    website: z.url().meta({ description: "The company's website, an https:// address." }),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/)
       .meta({ description: "Headquarters country, ISO 3166-1 alpha-2." }),
-    country_name: z.string(),
+    country_name: z.string().meta({ description: "The headquarters country's English name." }),
     sector: z.string().meta({ description: "Sector code." }),
-    description: z.string(),
+    description: z.string().meta({ description: "What the company does, in a sentence or two." }),
     joined_on: day().meta({
       description: "When it joined: a full date, the first day of the month or year when joined_precision says it is known only to that.",
     }),
@@ -53,15 +55,21 @@ const SignatorySchema = z
     founding: z
       .boolean()
       .meta({ description: `One of the ${FOUNDING_SIGNATORIES} companies that launched the accord on ${ACCORD_LAUNCH}.` }),
-    status: z.enum(SIGNATORY_STATUSES),
+    status: z.enum(SIGNATORY_STATUSES).meta({
+      description: "active; withdrawn (it left the accord); suspended (by the registry, while a question is looked into).",
+    }),
     withdrawn_on: day().nullable().meta({ description: "Date of the latest withdrawal, null unless withdrawn." }),
-    pledges: z.array(PledgeRefSchema),
+    pledges: z.array(PledgeRefSchema).meta({ description: "The pledges it endorses, in the accord's order." }),
     url: z.url().meta({ description: "The signatory's page in the registry (absolute)." }),
     sources: z.array(SourceSchema).meta({
       description:
         "Where the record comes from: the registry's evidence first (if any), then the public sources, the record's before its endorsements'.",
     }),
     updated_at: z.iso.datetime().meta({ description: "When the record last changed (RFC 3339, UTC)." }),
+    logo_url: z
+      .url()
+      .nullable()
+      .meta({ description: "The signatory's approved logo (PNG; add &format=webp for WebP), or null when it has none." }),
   })
   .meta({ description: "A company that signed the Cybersecurity Tech Accord, as this registry records it." });
 
