@@ -241,7 +241,7 @@ export default function Login() {
               optionsUrl="/login/passkey"
               csrf={data.csrf}
               intent="passkey"
-              label="Sign in with a passkey"
+              label="Use a passkey"
               busyLabel="Waiting for your passkey…"
               buttonClassName="button button-secondary"
               fallback={

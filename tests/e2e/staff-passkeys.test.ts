@@ -10,6 +10,7 @@
 // The servers' PUBLIC_URL is http://127.0.0.1:PORT; an IP address cannot be a WebAuthn
 // relying party, so the registry takes `localhost` (relying-party.server.ts) and the browser
 // opens http://localhost:PORT, which the server answers as one of its loopback names.
+import { AxeBuilder } from "@axe-core/playwright";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -110,6 +111,12 @@ async function addPasskey(page: Page, name: string, reauth?: string) {
 
 const heading = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
 
+/** axe-core's findings on the page as it is now (none expected). */
+async function axeViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${v.help}`));
+}
+
 describe("STAFF_MFA=optional: add a passkey, sign in with it (alone and after the password), remove it", () => {
   let env: Awaited<ReturnType<typeof serverWith>>;
   let context: BrowserContext;
@@ -146,6 +153,7 @@ describe("STAFF_MFA=optional: add a passkey, sign in with it (alone and after th
       await addPasskey(page, "Virtual laptop");
       const table = page.getByRole("table", { name: "Your passkeys" });
       await expect(table.getByRole("rowheader").allTextContents()).resolves.toEqual(["Virtual laptop"]);
+      expect(await axeViolations(page)).toEqual([]);
       const [credential] = await authenticator.credentials();
       expect(credential.isResidentCredential).toBe(true);
       const stored = await env.db.selectFrom("staff_passkeys").selectAll().where("staff_id", "=", moderator.id).executeTakeFirstOrThrow();
@@ -160,7 +168,7 @@ describe("STAFF_MFA=optional: add a passkey, sign in with it (alone and after th
           sent = request.postData()!;
         }
       });
-      await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+      await page.getByRole("button", { name: "Use a passkey" }).click();
       await page.waitForURL((url) => url.pathname === "/moderation");
       await expect.poll(() => heading(page)).toBe("Moderation queue");
       expect(sent).toContain("credential=");
@@ -195,6 +203,7 @@ describe("STAFF_MFA=optional: add a passkey, sign in with it (alone and after th
       await expect.poll(() => heading(page)).toBe("Confirm with your passkey");
       await expect(page.getByLabel("Authentication code").count()).resolves.toBe(0);
       await hydrated(page);
+      expect(await axeViolations(page)).toEqual([]);
       await page.getByRole("button", { name: "Use your passkey" }).click();
       await page.waitForURL((url) => url.pathname === "/moderation");
       await expect.poll(() => heading(page)).toBe("Moderation queue");
@@ -235,7 +244,7 @@ describe("STAFF_MFA=optional: add a passkey, sign in with it (alone and after th
       const page = await context.newPage();
       await page.goto("/login");
       await expect(page.getByText("Signing in with a passkey needs JavaScript").isVisible()).resolves.toBe(true);
-      await expect(page.getByRole("button", { name: "Sign in with a passkey" }).isVisible()).resolves.toBe(false);
+      await expect(page.getByRole("button", { name: "Use a passkey" }).isVisible()).resolves.toBe(false);
       await expect(page.getByLabel("Password").isVisible()).resolves.toBe(true);
     },
     TIMEOUT,
@@ -291,7 +300,7 @@ describe("STAFF_MFA=passkey: from a fresh account to a passkey-only sign-in", ()
 
       // The passkey alone does.
       await hydrated(page);
-      await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+      await page.getByRole("button", { name: "Use a passkey" }).click();
       await page.waitForURL((url) => url.pathname === "/moderation");
       await expect.poll(() => heading(page)).toBe("Moderation queue");
       const signIns = await env.db
