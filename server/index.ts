@@ -7,9 +7,10 @@
 //   headers.ts      security headers, CSP with a per-request nonce
 //   checks.ts       421 host, 400 target, 403 cross-site, 405 method
 //   cache.ts        the response cache (hits on PostgreSQL, misses)
-//   static files    build/client
+//   static.ts       build/client (assets in their precompressed brotli or gzip twins)
 //   limits.ts       read budget, write limit
 //   checks.ts       415 non-form body, 413 body cap
+//   static.ts       compression of what the app renders past the cache
 //   adapter.ts      the Remix handler, with the anti-forgery cookie (csrf-cookie.ts)
 //   shutdown.ts     graceful shutdown
 //
@@ -30,6 +31,7 @@ import { responseHeaders } from "./headers";
 import { readBudget, writeLimit } from "./limits";
 import { loadRemix } from "./remix";
 import { requestLog } from "./request-log";
+import { assetFiles, compressRendered, publicFiles } from "./static";
 import { isStopping, stopGracefully } from "./shutdown";
 
 const dev = process.argv.includes("--dev");
@@ -83,15 +85,15 @@ app.use(cache.middleware);
 if (remix.vite) {
   app.use(remix.vite.middlewares);
 } else {
-  // Fingerprinted assets can be cached for good; everything else briefly.
-  app.use("/assets", express.static(`${remix.clientDir}/assets`, { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static(remix.clientDir, { maxAge: "1h", index: false, dotfiles: "ignore" }));
+  app.use("/assets", assetFiles(remix.clientDir));
+  app.use(publicFiles(remix.clientDir));
 }
 
 app.use(reads.middleware);
 app.use(writeLimit(hooks.consumeWriteLimit));
 app.use(formBodiesOnly);
 app.use(bodyCap);
+app.use(compressRendered);
 
 app.all("*", async (req, res, next) => {
   try {
