@@ -4,19 +4,21 @@ import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { transparencyFigures } from "~/modules/opendata/stats.server";
 import stylesheet from "~/styles/opendata.css?url";
+import { canonical } from "~/utils/canonical";
 
 // Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
 export const handle = cacheable();
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
-export const meta: MetaFunction = () => [
+export const meta: MetaFunction = ({ matches }) => [
   { title: "Transparency · Accord Registry" },
   {
     name: "description",
     content:
       "How the registry handles applications to join the Cybersecurity Tech Accord: received, approved, rejected, and how long a decision takes.",
   },
+  ...canonical(matches, "/transparency"),
 ];
 
 export async function loader() {
@@ -72,66 +74,77 @@ export default function Transparency() {
         {quarters.length === 0 ? (
           <p>No application has reached the moderators yet.</p>
         ) : (
-          <div className="table-scroll" role="region" aria-label="Table of applications by quarter" tabIndex={0}>
-            <table className="table data-table">
-              <caption>Applications by quarter, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Quarter</th>
-                  <th scope="col" className="num">
-                    Received
-                  </th>
-                  <th scope="col" className="num">
-                    Approved
-                  </th>
-                  <th scope="col" className="num">
-                    Rejected
-                  </th>
-                  <th scope="col" className="num">
-                    Withdrawn
-                  </th>
-                  <th scope="col" className="num">
-                    Median days to decision
-                  </th>
-                  <th scope="col" className="num">
-                    90th percentile days
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {quarters.map((q) => (
-                  <tr key={q.quarter}>
-                    <th scope="row">{q.quarter.replace("-", " ")}</th>
-                    <td className="num">{q.received}</td>
-                    <td className="num">{q.approved}</td>
-                    <td className="num">{q.rejected}</td>
-                    <td className="num">{q.withdrawn}</td>
+          <>
+            <p className="scroll-hint" id="quarters-hint">
+              Scroll the table sideways to see every column.
+            </p>
+            <div
+              className="table-scroll"
+              role="region"
+              aria-label="Table of applications by quarter"
+              aria-describedby="quarters-hint"
+              tabIndex={0}
+            >
+              <table className="table data-table">
+                <caption>Applications by quarter, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Quarter</th>
+                    <th scope="col" className="num">
+                      Received
+                    </th>
+                    <th scope="col" className="num">
+                      Approved
+                    </th>
+                    <th scope="col" className="num">
+                      Rejected
+                    </th>
+                    <th scope="col" className="num">
+                      Withdrawn
+                    </th>
+                    <th scope="col" className="num">
+                      Median days to decision
+                    </th>
+                    <th scope="col" className="num">
+                      90th percentile days
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {quarters.map((q) => (
+                    <tr key={q.quarter}>
+                      <th scope="row">{q.quarter.replace("-", " ")}</th>
+                      <td className="num">{q.received}</td>
+                      <td className="num">{q.approved}</td>
+                      <td className="num">{q.rejected}</td>
+                      <td className="num">{q.withdrawn}</td>
+                      <td className="num">
+                        <Days value={q.medianDays} />
+                      </td>
+                      <td className="num">
+                        <Days value={q.p90Days} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row">All quarters</th>
+                    <td className="num">{total.received}</td>
+                    <td className="num">{total.approved}</td>
+                    <td className="num">{total.rejected}</td>
+                    <td className="num">{total.withdrawn}</td>
                     <td className="num">
-                      <Days value={q.medianDays} />
+                      <Days value={total.medianDays} />
                     </td>
                     <td className="num">
-                      <Days value={q.p90Days} />
+                      <Days value={total.p90Days} />
                     </td>
                   </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row">All quarters</th>
-                  <td className="num">{total.received}</td>
-                  <td className="num">{total.approved}</td>
-                  <td className="num">{total.rejected}</td>
-                  <td className="num">{total.withdrawn}</td>
-                  <td className="num">
-                    <Days value={total.medianDays} />
-                  </td>
-                  <td className="num">
-                    <Days value={total.p90Days} />
-                  </td>
-                </tr>
-              </tfoot>
-            </table>
-          </div>
+                </tfoot>
+              </table>
+            </div>
+          </>
         )}
       </section>
 

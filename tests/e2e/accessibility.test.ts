@@ -6,14 +6,27 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
+import { openDatabase } from "~/modules/database/db.server";
+import { insertApplication } from "../integration/staff-fixtures";
 
 let server: TestServer;
 let browser: TestBrowser;
 let context: BrowserContext;
 
+let phone: BrowserContext;
+
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   context = await browser.newContext({ baseURL: server.url });
+  phone = await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 } });
+  // A decided application, so /transparency has its table (the widest thing on a phone).
+  const db = openDatabase(server.databasePath);
+  try {
+    await insertApplication(db, { status: "approved" });
+    await db.updateTable("applications").set({ decided_at: new Date().toISOString() }).execute();
+  } finally {
+    await db.destroy();
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -45,14 +58,19 @@ const PAGES = [
   { name: "filtered directory with chips", path: "/signatories?country=FI&founding=1", status: 200 },
   { name: "signatory page", path: "/signatories/nokia", status: 200 },
   { name: "pledges", path: "/pledges", status: 200 },
+  { name: "transparency", path: "/transparency", status: 200 },
+  { name: "application form", path: "/apply", status: 200 },
   { name: "404 page", path: "/no-such-page", status: 404 },
 ];
 
-describe("accessibility (axe-core)", () => {
+describe.each([
+  { size: "desktop", phone: false },
+  { size: "phone (390 × 844)", phone: true },
+])("accessibility (axe-core), $size", ({ phone: onPhone }) => {
   it.each(PAGES)(
-    "$name ($path) has no violations",
+    "$name ($path) has no violations and does not scroll sideways",
     async ({ path, status }) => {
-      const page = await context.newPage();
+      const page = await (onPhone ? phone : context).newPage();
       try {
         const response = await page.goto(path);
         expect(response?.status()).toBe(status);
@@ -61,6 +79,9 @@ describe("accessibility (axe-core)", () => {
         const found = describeViolations(violations);
         if (found.length > 0) console.error(`axe violations on ${path}:\n  ${found.join("\n  ")}`);
         expect(found).toEqual([]);
+        // Nothing wider than the screen: a wide table scrolls inside its own box (issue 14).
+        const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        expect(width[0], `${path} is ${width[0]} px wide in a ${width[1]} px window`).toBeLessThanOrEqual(width[1]);
       } finally {
         await page.close();
       }
