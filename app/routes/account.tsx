@@ -351,50 +351,52 @@ export default function Account() {
             <p>You have no passkey yet.</p>
           )}
 
-          <h3>Add a passkey</h3>
-          <PasskeyForm
-            ceremony="register"
-            optionsUrl="/account/passkey"
-            csrf={data.csrf}
-            intent="passkey_register"
-            label="Add a passkey"
-            busyLabel="Waiting for your passkey…"
-            fallback={
-              <FormAlert tone="info">
-                Adding a passkey needs JavaScript, which is off or not available in this browser (passkeys also need a secure connection).
-                Turn it on for this site to add one.
-                {data.passkeyRequired ? null : " You can still use an authenticator app for two-step sign-in below."}
-              </FormAlert>
-            }
-          >
-            <TextField
-              name="name"
-              label="Name of the passkey"
-              hint="The device or key it lives on, so that you can tell your passkeys apart: “Work laptop”, “YubiKey 5C”."
-              defaultValue={addAnswer?.name ?? ""}
-              error={addAnswer?.errors.name}
-              maxLength={PASSKEY_NAME_MAX}
-              autoComplete="off"
-              required
-            />
-            {data.mfaEnrolled ? (
+          <section aria-labelledby="add-passkey-heading" className="staff-secondary-form">
+            <h3 id="add-passkey-heading">Add a passkey</h3>
+            <PasskeyForm
+              ceremony="register"
+              optionsUrl="/account/passkey"
+              csrf={data.csrf}
+              intent="passkey_register"
+              label="Add a passkey"
+              busyLabel="Waiting for your passkey…"
+              fallback={
+                <FormAlert tone="info">
+                  Adding a passkey needs JavaScript, which is off or not available in this browser (passkeys also need a secure connection).
+                  Turn it on for this site to add one.
+                  {data.passkeyRequired ? null : " You can still use an authenticator app for two-step sign-in below."}
+                </FormAlert>
+              }
+            >
               <TextField
-                name="reauth"
-                id="field-passkey-reauth"
-                label="Your password, a current code or a recovery code"
-                type="password"
-                autoComplete="current-password"
-                hint="To prove it is you before a new way to sign in is added."
-                maxLength={1024}
-                error={addAnswer?.errors.reauth}
+                name="name"
+                label="Name of the passkey"
+                hint="The device or key it lives on, so that you can tell your passkeys apart: “Work laptop”, “YubiKey 5C”."
+                defaultValue={addAnswer?.name ?? ""}
+                error={addAnswer?.errors.name}
+                maxLength={PASSKEY_NAME_MAX}
+                autoComplete="off"
                 required
               />
-            ) : null}
-          </PasskeyForm>
+              {data.mfaEnrolled ? (
+                <TextField
+                  name="reauth"
+                  id="field-passkey-reauth"
+                  label="Your password, a current code or a recovery code"
+                  type="password"
+                  autoComplete="current-password"
+                  hint="To prove it is you before a new way to sign in is added."
+                  maxLength={1024}
+                  error={addAnswer?.errors.reauth}
+                  required
+                />
+              ) : null}
+            </PasskeyForm>
+          </section>
 
           {data.passkeys.length > 0 ? (
-            <>
-              <h3>Remove a passkey</h3>
+            <section aria-labelledby="remove-passkey-heading" className="staff-secondary-form">
+              <h3 id="remove-passkey-heading">Remove a passkey</h3>
               <Form method="post" className="staff-form" noValidate>
                 <CsrfField token={data.csrf} />
                 <input type="hidden" name="intent" value="passkey_remove" />
@@ -421,7 +423,7 @@ export default function Account() {
                   </button>
                 </div>
               </Form>
-            </>
+            </section>
           ) : null}
         </section>
       )}

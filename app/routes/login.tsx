@@ -134,8 +134,8 @@ export default function Login() {
       {step === "code" ? (
         <>
           {methods.passkey ? (
-            <section aria-labelledby="passkey-heading">
-              <h2 id="passkey-heading">Your passkey</h2>
+            <section aria-labelledby={methods.totp ? "passkey-heading" : undefined}>
+              {methods.totp ? <h2 id="passkey-heading">Your passkey</h2> : null}
               <p className="lead">
                 Use the passkey you added to your account: your phone, your computer or your security key will ask for your PIN, fingerprint
                 or face.
