@@ -6,6 +6,7 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Result } from "axe-core";
 import type { BrowserContext, Page } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "~/modules/database/db.server";
 import { launchBrowser, type TestBrowser } from "../helpers/browser";
@@ -324,6 +325,47 @@ describe("POST /apply over HTTP, as an outside client sends it", () => {
       // Over 64 KiB: 413 from the server, before the action.
       const huge = await post({ body: `${body}&description=${"x".repeat(70_000)}` });
       expect(huge.status).toBe(413);
+
+      // A logo (CONTRACT §8): multipart with a file is taken (the cap rises for this upload
+      // only); over 2 MiB it is a 413; a hostile file is refused beside the field (400).
+      const multipart = (fields: URLSearchParams, logo: Blob, name: string) => {
+        const form = new FormData();
+        for (const [k, v] of fields) form.append(k, v);
+        form.set("logo", logo, name);
+        return fetch(`${server.url}/apply`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { Cookie: cookie, Origin: server.url },
+          body: form,
+        });
+      };
+      const withName = (m: number) => {
+        const fields = new URLSearchParams(body);
+        fields.set("name", `Northwind Security ${m}`);
+        fields.set("website", `https://www.northwind-${m}.co.uk`);
+        fields.set("contact_email", `jane@northwind-${m}.co.uk`);
+        return fields;
+      };
+      const logo = await sharp({ create: { width: 200, height: 200, channels: 4, background: "#0b2545" } })
+        .png()
+        .toBuffer();
+      // Padded past 64 KiB, still under 2 MiB: the pixels are re-encoded, the padding dropped.
+      const padded = new Blob([logo, new Uint8Array(300_000)], { type: "image/png" });
+      expect((await multipart(withName(n + 100), padded, "logo.png")).status).toBe(303);
+      const svg = await multipart(withName(n + 200), new Blob(["<svg xmlns='http://www.w3.org/2000/svg'/>"]), "logo.png");
+      expect(svg.status).toBe(400);
+      expect(await svg.text()).toContain("SVG logos are not accepted");
+      const oversize = await multipart(withName(n + 300), new Blob([new Uint8Array(2 * 1024 * 1024 + 100 * 1024)]), "logo.png");
+      expect(oversize.status).toBe(413);
+      // The cap rises for a logo upload only: a large multipart body elsewhere is still a 413.
+      const elsewhere = new FormData();
+      elsewhere.set("padding", new Blob([new Uint8Array(100_000)]), "x.bin");
+      const login = await fetch(`${server.url}/login`, {
+        method: "POST",
+        headers: { Cookie: cookie, Origin: server.url },
+        body: elsewhere,
+      });
+      expect(login.status).toBe(413);
 
       const mail = await mailTo(`jane@northwind-${n}.co.uk`);
       const statusLink = mail.links.find((l) => l.includes("/applications/"))!;
