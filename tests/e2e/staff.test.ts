@@ -14,6 +14,17 @@ import { launchBrowser, type TestBrowser } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
 import { createStaffUser, insertApplication, type TestStaff } from "../integration/staff-fixtures";
+import sharp from "sharp";
+import type { Locator } from "playwright-core";
+import { processLogo, saveApplicationLogo } from "~/modules/logos/logos.server";
+
+const pngOf = (background: string, width: number, height: number) =>
+  sharp({ create: { width, height, channels: 4, background } })
+    .png()
+    .toBuffer();
+/** The width of the image an <img> shows (0 until it loaded, or when it failed). */
+const naturalWidth = (img: Locator) =>
+  img.evaluate((el) => ((el as HTMLImageElement).complete ? (el as HTMLImageElement).naturalWidth : 0));
 
 const TIMEOUT = 90_000;
 const dbPath = join(tmpdir(), `accord-staff-e2e-${randomUUID()}.db`);
@@ -91,6 +102,10 @@ describe.each([
     async () => {
       const name = js ? "Halcyon Secure Systems" : "Kestrel Trust Networks";
       const app = await insertApplication(db, { name });
+      // It came with a logo (issue 14): approved with it, shown in the directory.
+      const logo = await processLogo(new File([await pngOf("#14532d", 300, 200)], "logo.png", { type: "image/png" }));
+      if (!logo.ok) throw new Error("fixture logo refused");
+      await saveApplicationLogo(db, app.id, logo.value);
       context = await browser.newContext({ javaScript: js, baseURL: server.url });
       const page = await context.newPage();
       watch(page, problems, js);
@@ -119,6 +134,7 @@ describe.each([
       await expect.poll(() => heading.textContent()).toBe(name);
       await expect(page.getByRole("region", { name: "Checks" }).textContent()).resolves.toContain("No signatory or other application");
       await expect(page.getByText(app.contactEmail).count()).resolves.toBe(1);
+      await expect.poll(() => naturalWidth(page.getByRole("img", { name: `Logo sent by ${name}` }))).toBe(256);
       if (js) await hydrated(page);
       const approve = page.locator("form.decision-approve");
       await expect(approve.getByLabel("Joined on").inputValue()).resolves.toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -134,6 +150,20 @@ describe.each([
       await expect
         .poll(async () => (await results.getByRole("heading", { level: 3 }).allTextContents()).map((t) => t.trim()))
         .toEqual([name]);
+      // The card shows the approved logo, served from /signatories/:slug/logo.
+      await expect.poll(() => naturalWidth(results.locator("img.logo").first())).toBe(256);
+
+      // A moderator replaces it on the signatory's staff page (a multipart form, with and without JavaScript).
+      const slug = name.toLowerCase().replace(/ /g, "-");
+      await page.goto(`/moderation/signatories/${slug}`);
+      if (js) await hydrated(page);
+      const before = await page.getByRole("img", { name: `Current logo of ${name}` }).getAttribute("src");
+      await page
+        .getByLabel("Replace the logo")
+        .setInputFiles({ name: "new.png", mimeType: "image/png", buffer: await pngOf("#7c2d12", 128, 128) });
+      await page.getByRole("button", { name: "Upload the logo" }).click();
+      await page.waitForURL((url) => url.searchParams.get("done") === "logo");
+      await expect.poll(() => page.getByRole("img", { name: `Current logo of ${name}` }).getAttribute("src")).not.toBe(before);
 
       await expect.poll(() => smtp.mails.filter((m) => m.to === app.contactEmail).length, { timeout: 15_000 }).toBe(1);
       const mail = smtp.mails.find((m) => m.to === app.contactEmail)!;
