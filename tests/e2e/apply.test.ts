@@ -200,6 +200,11 @@ describe.each([
       const n = ++sequence + (js ? 5000 : 6000);
       const page = await open("/apply");
       await fillForm(page, n);
+      // With a logo: the form sends it as multipart (with JavaScript, once a file is chosen).
+      const logo = await sharp({ create: { width: 160, height: 90, channels: 3, background: "#134e4a" } })
+        .jpeg()
+        .toBuffer();
+      await page.getByLabel("Logo (optional)").setInputFiles({ name: "logo.jpg", mimeType: "image/jpeg", buffer: logo });
       await page.waitForTimeout(2_100);
       await page.getByRole("button", { name: "Send the application" }).click();
       await page.waitForURL((url) => url.pathname === "/apply/received");
@@ -212,6 +217,7 @@ describe.each([
       const db = openDatabase(server.databasePath);
       try {
         const { id } = await db.selectFrom("applications").select("id").where("ref", "=", ref).executeTakeFirstOrThrow();
+        expect(await db.selectFrom("application_logos").select("hash").where("application_id", "=", id).executeTakeFirst()).toBeTruthy();
         await db.updateTable("applications").set({ status: "changes_requested" }).where("id", "=", id).execute();
         await db
           .insertInto("application_events")
