@@ -200,6 +200,18 @@ describe("adding a passkey on /account", () => {
     ]);
   });
 
+  it("waits until an account whose password an administrator set has chosen its own", async () => {
+    const staff = await createStaffUser(getDb());
+    await getDb().updateTable("staff").set({ must_change_password: 1 }).where("id", "=", staff.id).execute();
+    const { cookie } = await sessionCookie(getDb(), staff.id);
+    const options = await respond(accountPasskey.action, postAs("/account/passkey", {}, cookie));
+    expect(options.status).toBe(400);
+    expect((await options.json()).error).toMatch(/Choose your own password first/);
+    const added = await respond(account.action, postAs("/account", { intent: "passkey_register", name: "Key", credential: "{}" }, cookie));
+    expect(added.status).toBe(400);
+    expect(await getDb().selectFrom("staff_passkeys").select("id").where("staff_id", "=", staff.id).execute()).toEqual([]);
+  });
+
   it("refuses a nameless passkey, and an answer without JavaScript, with their messages", async () => {
     const staff = await createStaffUser(getDb());
     const { cookie } = await sessionCookie(getDb(), staff.id);

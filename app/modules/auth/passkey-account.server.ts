@@ -28,8 +28,13 @@ async function proveOwner(db: DB, me: StaffUser, answer: string, purpose: string
   return fail({ kind: "unauthorised", errors: { reauth: PROOF_WRONG } });
 }
 
+// An administrator set the password and still knows it: a passkey added before the person
+// chose their own would be a way in that outlives the password change.
+const OWN_PASSWORD_FIRST = "Choose your own password first (above); then add a passkey.";
+
 /** The options for adding a passkey in this session (the browser asks for them first). */
 export async function passkeyRegistrationOptions(db: DB, me: StaffUser): Promise<Result<PublicKeyCredentialCreationOptionsJSON>> {
+  if (me.mustChangePassword) return fail({ kind: "invalid", message: OWN_PASSWORD_FIRST });
   const options = await registrationOptions(db, me, bindingOfSession(me.sessionHash));
   return options ? ok(options) : fail({ kind: "invalid", message: REFUSED.unavailable.message });
 }
@@ -45,6 +50,7 @@ export async function registerPasskey(
   input: { credential: string; name: string; reauth: string },
   requestId: string,
 ): Promise<Result<{ name: string }>> {
+  if (me.mustChangePassword) return fail({ kind: "invalid", message: OWN_PASSWORD_FIRST });
   if (input.credential.trim() === "") {
     return fail({ kind: "invalid", message: "Adding a passkey needs JavaScript in this browser: turn it on for this site and try again." });
   }
