@@ -22,17 +22,18 @@ export interface CoverageSummaryData {
 }
 
 /** "35 active signatories recorded here · the latest published count is more than 150, in
- * 2022 (source)". Every page that shows a total shows this beside it. */
-export function CoverageNote({ coverage, className }: { coverage: CoverageSummaryData; className?: string }) {
+ * 2022 (source)". Every page that shows a total shows this beside it; `besideTotal`: the
+ * page shows the registry's count right before it, so the note does not repeat it. */
+export function CoverageNote({ coverage, besideTotal = false }: { coverage: CoverageSummaryData; besideTotal?: boolean }) {
   const { recorded, latest } = coverage;
   return (
-    <p className={`coverage-note${className ? ` ${className}` : ""}`} data-coverage-note="">
-      <strong>{plural(recorded, "active signatory", "active signatories")} recorded here</strong>
+    <p className="coverage-note" data-coverage-note="">
+      {besideTotal ? null : <strong>{plural(recorded, "active signatory", "active signatories")} recorded here</strong>}
       {latest ? (
         <>
-          <span aria-hidden="true"> · </span>
+          {besideTotal ? null : <span aria-hidden="true"> · </span>}
           <span>
-            {" "}
+            {besideTotal ? "The registry holds the records that reached it: " : " "}
             the latest published count of the accord is {publishedCount(latest)}, {publishedWhen(latest)} (
             <SourceLink source={latest.source}>source</SourceLink>).
           </span>
@@ -61,7 +62,7 @@ export function SourceLink({ source, children }: { source: { url: string | null;
 export function PublishedCounts({ milestones, caption }: { milestones: PublishedMilestone[]; caption?: string }) {
   if (milestones.length === 0) return null;
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" role="region" aria-label={caption ?? "The accord's size as public sources reported it"} tabIndex={0}>
       <table className="table data-table published-counts">
         <caption>{caption ?? "The accord's size as public sources reported it"}</caption>
         <thead>
@@ -75,7 +76,7 @@ export function PublishedCounts({ milestones, caption }: { milestones: Published
         </thead>
         <tbody>
           {milestones.map((m) => (
-            <tr key={`${m.as_of}-${m.count}`}>
+            <tr key={publishedAnchor(m)} id={publishedAnchor(m)}>
               <th scope="row">
                 <time dateTime={isoAt(m.as_of, m.precision)}>{formatDateAt(m.as_of, m.precision)}</time>
               </th>
@@ -104,10 +105,23 @@ export interface GrowthYear {
   cumulative: number | null;
 }
 
-/** Joins per year as the registry records them, with the counts published that year. */
+/** The anchor of a published count's row in PublishedCounts. */
+export const publishedAnchor = (m: { as_of: string; count: number }) => `published-${m.as_of}-${m.count}`;
+
+/**
+ * Joins per year as the registry records them, with the counts published that year (each
+ * linked to its row, with its source, in PublishedCounts). Consecutive years without a
+ * recorded join share one row: "not recorded", never 0.
+ */
 export function GrowthTable({ years, milestones, caption }: { years: GrowthYear[]; milestones: PublishedMilestone[]; caption: string }) {
+  const rows: { from: number; to: number; year: GrowthYear }[] = [];
+  for (const y of years) {
+    const last = rows.at(-1);
+    if (last && !y.recorded && !last.year.recorded && last.to === y.year - 1) last.to = y.year;
+    else rows.push({ from: y.year, to: y.year, year: y });
+  }
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
       <table className="table data-table growth">
         <caption>{caption}</caption>
         <thead>
@@ -119,26 +133,42 @@ export function GrowthTable({ years, milestones, caption }: { years: GrowthYear[
             <th scope="col" className="num">
               Total recorded here
             </th>
-            <th scope="col">Published count</th>
+            <th scope="col">Published count of the accord</th>
           </tr>
         </thead>
         <tbody>
-          {years.map((y) => {
-            const published = milestones.filter((m) => m.as_of.startsWith(String(y.year)));
+          {rows.map(({ from, to, year: y }) => {
+            const published = milestones.filter((m) => {
+              const year = Number(m.as_of.slice(0, 4));
+              return year >= from && year <= to;
+            });
+            const label = from === to ? String(from) : `${from}–${to}`;
             return (
-              <tr key={y.year} className={y.recorded ? undefined : "not-recorded"}>
-                <th scope="row">{y.recorded ? <Link to={`/signatories?joined=${y.year}&status=all`}>{y.year}</Link> : y.year}</th>
+              <tr key={from}>
+                <th scope="row">{y.recorded ? <Link to={`/signatories?joined=${from}&status=all`}>{label}</Link> : label}</th>
                 <td className="num">{y.recorded ? y.joined : <NotRecorded />}</td>
-                <td className="num">{y.recorded ? y.cumulative : <span aria-label="not recorded">—</span>}</td>
+                <td className="num">
+                  {y.recorded ? (
+                    y.cumulative
+                  ) : (
+                    <>
+                      <span aria-hidden="true">—</span>
+                      <span className="visually-hidden">not recorded</span>
+                    </>
+                  )}
+                </td>
                 <td>
-                  {published.length === 0
-                    ? null
-                    : published.map((m, i) => (
-                        <span key={m.as_of + m.count} className="published-count">
-                          {i > 0 ? "; " : ""}
-                          {publishedCount(m)} ({formatDateAt(m.as_of, m.precision)}, <SourceLink source={m.source}>source</SourceLink>)
-                        </span>
+                  {published.length > 0 ? (
+                    <ul className="published-list">
+                      {published.map((m) => (
+                        <li key={publishedAnchor(m)}>
+                          <a href={`#${publishedAnchor(m)}`}>
+                            {publishedCount(m)} ({formatDateAt(m.as_of, m.precision)})
+                          </a>
+                        </li>
                       ))}
+                    </ul>
+                  ) : null}
                 </td>
               </tr>
             );

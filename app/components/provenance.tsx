@@ -108,7 +108,7 @@ export function CiteBlock({ citation, url }: { citation: Citation; url: string }
 }
 
 /** Shown only once the page runs JavaScript (without it, the text is there to select). */
-function CopyButton({ text, label }: { text: string; label: string }) {
+export function CopyButton({ text, label }: { text: string; label: string }) {
   // False on the server and while hydrating; true once the browser runs the page with a clipboard.
   const ready = useSyncExternalStore(
     noSubscription,

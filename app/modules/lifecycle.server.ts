@@ -3,6 +3,8 @@
 import { committedDataVersionSync, dataVersion } from "~/modules/cache/response-cache.server";
 import { pruneHits } from "~/modules/security/rate-limit.server";
 import { startMailSender } from "~/modules/mail/sender.server";
+import { startRetention } from "~/modules/privacy/erasure.server";
+import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { closeDb, getDb } from "./database/db.server";
 import { prepareDatabase } from "./database/startup.server";
@@ -16,9 +18,22 @@ export function startBackground(): { stop(): Promise<void> } {
   const mail = startMailSender(db);
   const prune = setInterval(() => pruneHits(db).catch((err) => log.error({ event: "prune_error", err })), 60 * 60 * 1000);
   prune.unref();
+  // Retention (CONTRACT §8 RETENTION_DAYS, docs/decisions/017): soon after start-up, then hourly.
+  const retention = startRetention(db, {
+    retentionDays: () => getEnv().RETENTION_DAYS,
+    firstAfterMs: 60 * 1000,
+    everyMs: 60 * 60 * 1000,
+    onReport: (report) => {
+      if (report.applications.length > 0) {
+        log.info({ event: "retention_erased", applications: report.applications.length, mails: report.mails }, "personal data erased");
+      }
+    },
+    onError: (err) => log.error({ event: "retention_error", err }),
+  });
   return {
     async stop() {
       clearInterval(prune);
+      retention.stop();
       await mail.stop();
     },
   };

@@ -65,7 +65,7 @@ export default function Home() {
           <strong className="stat-number">{active}</strong>{" "}
           <span>{active === 1 ? "active signatory" : "active signatories"} recorded here</span>
         </p>
-        <CoverageNote coverage={coverage} />
+        <CoverageNote coverage={coverage} besideTotal />
         <Form method="get" action="/signatories" className="hero-search" role="search" aria-label="Search the directory">
           <label htmlFor="home-q">Search the directory</label>
           <div className="inline-field">

@@ -6,6 +6,8 @@
 // (confirmed on /applications/:ref/withdraw) | resubmit (after a request for changes) |
 // resend (a new verification link while unverified).
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { PrivacyNotice } from "~/components/privacy-notice";
+import { institution } from "~/modules/institution.server";
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
@@ -33,7 +35,7 @@ import { assertSameSite, csrfToken } from "~/modules/security/csrf.server";
 import { ErrorPage } from "~/components/error-page";
 import { PRIVATE, privateHeaders, privateReply } from "~/utils/cache-headers";
 import applyStyles from "~/styles/apply.css?url";
-import { getEnv, publicUrl } from "~/utils/env.server";
+import { publicUrl } from "~/utils/env.server";
 import { formatDate } from "~/utils/format";
 import { log } from "~/utils/log.server";
 import { formFailure, type DomainError } from "~/modules/result";
@@ -101,7 +103,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         country: countryName(application.country),
         sector: application.sector,
         description: application.description,
-        contact: `${application.contact_name}, ${application.contact_title} <${application.contact_email}>`,
+        contact: application.personal_data_erased_at
+          ? `Erased on ${formatDate(application.personal_data_erased_at.slice(0, 10))} under the retention rule`
+          : `${application.contact_name}, ${application.contact_title} <${application.contact_email}>`,
         submitted: application.created_at,
         verifyExpires: application.verify_expires_at,
       },
@@ -112,7 +116,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       // What an approved applicant does next: the badge to copy, whom to write to.
       approval:
         application.status === "approved" && details.signatory
-          ? { badge: badgeEmbed(details.signatory, publicUrl), contact: getEnv().MAIL_FROM }
+          ? { badge: badgeEmbed(details.signatory, publicUrl), contact: institution().contactEmail }
           : null,
       decisionTimes: times,
       values: details.values,
@@ -125,6 +129,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
             }
           : null,
       sectorName: options.sectorList.find((s) => s.code === application.sector)?.name ?? application.sector,
+      privacy: { retentionDays: institution().retentionDays, contactEmail: institution().contactEmail },
     },
     { headers: PRIVATE },
   );
@@ -340,6 +345,7 @@ export default function ApplicationStatusPage() {
         </dl>
         <p className="application-description">{a.description}</p>
       </section>
+      <PrivacyNotice retentionDays={data.privacy.retentionDays} contactEmail={data.privacy.contactEmail} />
     </div>
   );
 }

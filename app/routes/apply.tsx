@@ -23,6 +23,9 @@ import { formFailure } from "~/modules/result";
 import { errorHeaders, errorStatus } from "~/utils/http.server";
 import { noStoreReply } from "~/utils/cache-headers";
 import { errorTitle } from "~/utils/page-title";
+import { PrivacyNotice } from "~/components/privacy-notice";
+import { institution } from "~/modules/institution.server";
+import { canonical } from "~/utils/canonical";
 
 export const handle = notCached("a form with the visitor's anti-forgery token");
 
@@ -30,12 +33,13 @@ const HOUR = 60 * 60 * 1000;
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: applyStyles }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
   { title: errorTitle(data, "Apply to join · Accord Registry") },
   {
     name: "description",
     content: "Apply for your organisation to join the Cybersecurity Tech Accord and appear in its public registry.",
   },
+  ...canonical(matches, "/apply"),
 ];
 
 // The form carries per-visitor tokens: no cache may keep it.
@@ -54,6 +58,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
       schemaOptions: schemaOptions(options),
       csrf: csrfToken(context),
       honeypot: { field: HONEYPOT_FIELD, startedField: STARTED_FIELD, started: startedToken() },
+      privacy: { retentionDays: institution().retentionDays, contactEmail: institution().contactEmail },
     },
     { headers: { "Cache-Control": "no-store" } },
   );
@@ -185,6 +190,7 @@ export default function ApplyPage() {
           <strong>Follow it</strong> on your private status page; we write to you when it is decided.
         </li>
       </ol>
+      <PrivacyNotice retentionDays={data.privacy.retentionDays} contactEmail={data.privacy.contactEmail} />
       <ApplicationForm
         action="/apply"
         options={data.options}

@@ -114,7 +114,11 @@ export default function Stats() {
           <strong>{totals.founding.toLocaleString("en-GB")}</strong> founding {totals.founding === 1 ? "signatory" : "signatories"}
         </li>
         <li>
-          <strong>{(totals.withdrawn + totals.suspended).toLocaleString("en-GB")}</strong> withdrawn or suspended
+          {/* The registry's own decisions: none recorded is not "nobody left the accord". */}
+          <strong>
+            {totals.withdrawn + totals.suspended === 0 ? "None" : (totals.withdrawn + totals.suspended).toLocaleString("en-GB")}
+          </strong>{" "}
+          withdrawn or suspended, as recorded here
         </li>
       </ul>
 

@@ -37,6 +37,7 @@ const LOADER_DATA = {
   },
   csrf: "token-for-this-visitor",
   honeypot: { field: "url_confirm", startedField: "form_started", started: "1700000000000.signature" },
+  privacy: { retentionDays: 365, contactEmail: "registry@localhost" },
 };
 
 type Answer = { values: ApplicationValues; errors: FieldErrors; formError: string | null; started: string };

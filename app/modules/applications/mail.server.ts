@@ -1,7 +1,7 @@
 // The mails an applicant receives from the application process. Each has a text and an
 // HTML part with the same content; links are absolute (PUBLIC_URL).
 import type { OutgoingMail } from "~/modules/mail/outbox.server";
-import { mailHtml } from "~/modules/mail/outbox.server";
+import { mailHtml, mailSignature } from "~/modules/mail/outbox.server";
 import { publicUrl } from "~/utils/env.server";
 import { formatDate } from "~/utils/format";
 
@@ -53,7 +53,7 @@ export function verificationMail(m: VerificationMail): OutgoingMail {
   const statusText =
     "The application's private status page, where you can see what was sent, follow it, answer a request for changes or withdraw it (keep this link to yourself):";
   const closing = "If you know nothing about this, ignore this message: without confirmation the application goes nowhere.";
-  const text = [...paragraphs, verify, ...(status ? [statusText, status] : []), closing, "Accord Registry"].join("\n\n");
+  const text = [...paragraphs, verify, ...(status ? [statusText, status] : []), closing, mailSignature()].join("\n\n");
   const html = mailHtml([
     ...paragraphs.map((p) => ({ p })),
     { link: verify, label: "Confirm the e-mail address" },

@@ -2,6 +2,7 @@
 // causes it, so a committed change always has its mail and a rolled-back one never does.
 // The sender (sender.server.ts) delivers queued mail afterwards.
 import type { DB } from "~/modules/database/db.server";
+import { getEnv, publicUrl } from "~/utils/env.server";
 
 export interface OutgoingMail {
   /** What the mail is about ("application_received", "decision", …), for logs and tests. */
@@ -45,12 +46,30 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** The HTML part of a message from paragraphs and links: one plain, readable layout. */
+/** Who writes, where to reply, and the privacy notice (CONTRACT §8: OPERATOR_NAME and
+ * CONTACT_EMAIL in e-mails): the last lines of every mail's text part. */
+export function mailSignature(): string {
+  const env = getEnv();
+  return [
+    `Accord Registry, run by ${env.OPERATOR_NAME}`,
+    `Questions, or to have your personal data erased: ${env.CONTACT_EMAIL}`,
+    `How your personal data is handled: ${publicUrl("/privacy")}`,
+  ].join("\n");
+}
+
+/** The HTML part of a message from paragraphs and links: one plain, readable layout, signed
+ * as the text part is (mailSignature). */
 export function mailHtml(parts: ({ p: string } | { link: string; label: string })[]): string {
   const body = parts
     .map((part) =>
       "p" in part ? `<p>${escapeHtml(part.p)}</p>` : `<p><a href="${escapeHtml(part.link)}">${escapeHtml(part.label)}</a></p>`,
     )
     .join("\n");
-  return `<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5; color: #1b1f2a">\n${body}\n<p style="color:#4a5263">Accord Registry</p></body></html>`;
+  const env = getEnv();
+  const privacy = publicUrl("/privacy");
+  const signature =
+    `<p style="color:#4a5263">Accord Registry, run by ${escapeHtml(env.OPERATOR_NAME)}<br>` +
+    `Questions, or to have your personal data erased: <a href="mailto:${escapeHtml(env.CONTACT_EMAIL)}">${escapeHtml(env.CONTACT_EMAIL)}</a><br>` +
+    `How your personal data is handled: <a href="${escapeHtml(privacy)}">${escapeHtml(privacy)}</a></p>`;
+  return `<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5; color: #1b1f2a">\n${body}\n${signature}</body></html>`;
 }

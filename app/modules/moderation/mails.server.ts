@@ -1,6 +1,6 @@
 // What the applicant is told about a decision. Sent through the outbox, in the
 // transaction of the decision: a committed decision always has its mail.
-import { mailHtml, type OutgoingMail } from "~/modules/mail/outbox.server";
+import { mailHtml, mailSignature, type OutgoingMail } from "~/modules/mail/outbox.server";
 import { badgeEmbed } from "~/modules/opendata/badge.server";
 import { getEnv, publicUrl } from "~/utils/env.server";
 import { formatDate } from "~/utils/format";
@@ -22,7 +22,8 @@ const STATUS_PAGE_HINT =
 export function approvedMail(app: Applicant, signatory: { slug: string; joined_on: string }): OutgoingMail {
   const page = publicUrl(`/signatories/${signatory.slug}`);
   const badge = badgeEmbed({ slug: signatory.slug, name: app.name }, publicUrl);
-  const contact = getEnv().MAIL_FROM;
+  // Where people write (CONTRACT §8 CONTACT_EMAIL), not the robot that sends the mail.
+  const contact = getEnv().CONTACT_EMAIL;
   const intro = [
     `Dear ${app.contact_name},`,
     `Your application ${app.ref} has been approved: ${app.name} is now a signatory of the Cybersecurity Tech Accord, joined on ${formatDate(signatory.joined_on)}.`,
@@ -37,7 +38,7 @@ export function approvedMail(app: Applicant, signatory: { slug: string; joined_o
     kind: "application_approved",
     to: app.contact_email,
     subject: `Approved: ${app.name} joins the Cybersecurity Tech Accord (${app.ref})`,
-    text: `${intro.join("\n\n")}\n\nWhat to do next\n\n${steps.entry}\n${page}\n\n${steps.badge}\n\n${badge.html}\n\n${steps.current}\n\nWelcome.\n\nAccord Registry\n`,
+    text: `${intro.join("\n\n")}\n\nWhat to do next\n\n${steps.entry}\n${page}\n\n${steps.badge}\n\n${badge.html}\n\n${steps.current}\n\nWelcome.\n\n${mailSignature()}\n`,
     html: mailHtml([
       ...intro.map((p) => ({ p })),
       { p: "What to do next" },
@@ -62,7 +63,7 @@ export function rejectedMail(app: Applicant, reason: string): OutgoingMail {
     kind: "application_rejected",
     to: app.contact_email,
     subject: `Your application ${app.ref} was not accepted`,
-    text: `${lines.join("\n\n")}\n\nAccord Registry\n`,
+    text: `${lines.join("\n\n")}\n\n${mailSignature()}\n`,
     html: mailHtml(lines.map((p) => ({ p }))),
   };
 }
@@ -78,7 +79,7 @@ export function changesRequestedMail(app: Applicant, reason: string): OutgoingMa
     kind: "application_changes_requested",
     to: app.contact_email,
     subject: `Changes needed to your application ${app.ref}`,
-    text: `${lines.join("\n\n")}\n\nAccord Registry\n`,
+    text: `${lines.join("\n\n")}\n\n${mailSignature()}\n`,
     html: mailHtml(lines.map((p) => ({ p }))),
   };
 }

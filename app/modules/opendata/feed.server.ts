@@ -85,5 +85,16 @@ export async function buildFeed(db: DB): Promise<string> {
       category: [{ term: e.kind, name: joined ? "Joined" : "Withdrew" }],
     });
   }
-  return feed.atom1();
+  return withStylesheet(feed.atom1());
+}
+
+/** Where the feed's XSL stylesheet is (public/feed.xsl): a browser that opens the feed shows
+ * it as a readable page; feed readers ignore the instruction. */
+export const FEED_STYLESHEET = "/feed.xsl";
+
+/** The feed with its xml-stylesheet processing instruction after the XML declaration. */
+function withStylesheet(atom: string): string {
+  const instruction = `<?xml-stylesheet type="text/xsl" href="${FEED_STYLESHEET}"?>`;
+  const declaration = /^<\?xml[^?]*\?>\s*/.exec(atom);
+  return declaration ? `${declaration[0].trimEnd()}\n${instruction}\n${atom.slice(declaration[0].length)}` : `${instruction}\n${atom}`;
 }

@@ -145,14 +145,16 @@ const CoverageSchema = z
         z.object({
           as_of: day().meta({ description: "When the count applied: a full date, the first day of the month or year when less precise." }),
           precision: z.enum(PRECISIONS).meta({ description: "How precisely as_of is known: day, month or year." }),
-          count: z.number().int().min(1),
+          count: z.number().int().min(1).meta({ description: "How many signatories the source reported." }),
           qualifier: z
             .enum(["exactly", "more than"])
             .meta({ description: "Whether the source gave the count exactly or as a lower bound." }),
-          source: z.object({
-            url: z.url().nullable().meta({ description: "The source's address; null when it has none." }),
-            title: z.string(),
-          }),
+          source: z
+            .object({
+              url: z.url().nullable().meta({ description: "The source's address; null when it has none." }),
+              title: z.string().meta({ description: "The source: publication, title and date." }),
+            })
+            .meta({ description: "Where the count was published." }),
         }),
       )
       .meta({ description: "The accord's size as public sources reported it, oldest first." }),
