@@ -59,6 +59,10 @@ describe("private pages are never cached [ASVS 14.2.2, 14.3.2, catalogue 22]", (
       "admin._index.tsx": ["/admin"],
       "admin.users.tsx": ["/admin/users"],
       "applications.$ref.tsx": [`/applications/${ref}?token=${statusToken}`, `/applications/${ref}?token=wrong`],
+      "applications.$ref_.withdraw.tsx": [
+        `/applications/${ref}/withdraw?token=${statusToken}`,
+        `/applications/${ref}/withdraw?token=wrong`,
+      ],
       "apply.tsx": ["/apply"],
       "apply_.received.tsx": [`/apply/received?ref=${ref}`],
       "apply_.verify.tsx": [`/apply/verify?token=${verifyToken}`, "/apply/verify?token=wrong"],
@@ -67,6 +71,7 @@ describe("private pages are never cached [ASVS 14.2.2, 14.3.2, catalogue 22]", (
       "logout.tsx": ["/logout"],
       "moderation._index.tsx": ["/moderation", "/moderation?status=nonsense"],
       "moderation.applications.$ref.tsx": [`/moderation/applications/${ref}`, "/moderation/applications/AR-NOTHERE"],
+      "moderation.applications.$ref.logo.ts": [`/moderation/applications/${ref}/logo`],
       "moderation.audit.tsx": ["/moderation/audit"],
       "moderation.signatories._index.tsx": ["/moderation/signatories"],
       "moderation.signatories.$slug.tsx": [`/moderation/signatories/${slug}`, "/moderation/signatories/nobody-here"],
