@@ -1,0 +1,126 @@
+// The design system's promises that a person meets, checked in Chromium against the
+// production build (issue 14, docs/design.md): tappable tiles that are what they look like
+// (24 px boxes, the whole tile the target, with and without JavaScript), a focus that shows,
+// a print stylesheet that prints the record and not the furniture, and a footer that does not
+// offer a sign-in to someone signed in.
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "~/modules/database/db.server";
+import { launchBrowser, type TestBrowser } from "../helpers/browser";
+import { startServer, type TestServer } from "../helpers/server";
+import { createStaffUser, type TestStaff } from "../integration/staff-fixtures";
+
+let server: TestServer;
+let browser: TestBrowser;
+let moderator: TestStaff;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer({ STAFF_MFA: "optional" }), launchBrowser()]);
+  const db = openDatabase(server.databasePath);
+  try {
+    moderator = await createStaffUser(db, { name: "Petra Print" });
+  } finally {
+    await db.destroy();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled([browser?.close(), server?.stop()]);
+});
+
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => {
+    const main = document.querySelector("main");
+    return !!main && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
+  });
+}
+
+describe.each([
+  { mode: "with JavaScript", js: true },
+  { mode: "without JavaScript", js: false },
+])("the application form's tiles on a phone, $mode", ({ js }) => {
+  it("are 24 px boxes, and a tap anywhere on the tile ticks its box (fix 8)", async () => {
+    const context = await browser.newContext({ javaScript: js, baseURL: server.url, viewport: { width: 390, height: 844 } });
+    try {
+      const page = await context.newPage();
+      await page.goto("/apply");
+      if (js) await hydrated(page);
+      const box = page.getByRole("checkbox", { name: "No offense (required)" });
+      const size = (await box.boundingBox())!;
+      expect(size.width).toBeGreaterThanOrEqual(24);
+      expect(size.height).toBeGreaterThanOrEqual(24);
+      const tile = page.locator(".pledge-group .checkbox", { has: box });
+      await tile.scrollIntoViewIfNeeded();
+      // The description, far from the box and outside the label's text: the tile is the target.
+      const description = (await tile.locator(".checkbox-description").boundingBox())!;
+      await page.mouse.click(description.x + description.width / 2, description.y + description.height / 2);
+      await expect(box.isChecked()).resolves.toBe(true);
+      const tileBox = (await tile.boundingBox())!;
+      await page.mouse.click(tileBox.x + tileBox.width - 6, tileBox.y + tileBox.height - 6);
+      await expect(box.isChecked()).resolves.toBe(false);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("focus, print and the footer", () => {
+  let context: BrowserContext;
+  beforeAll(async () => {
+    context = await browser.newContext({ baseURL: server.url });
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it("shows keyboard focus in the focus yellow, on links and on fields", async () => {
+    const page = await context.newPage();
+    await page.goto("/apply");
+    await hydrated(page);
+    await page.keyboard.press("Tab"); // the skip link
+    await page.keyboard.press("Tab"); // the brand link
+    const link = await page.evaluate(() => getComputedStyle(document.activeElement!).backgroundColor);
+    expect(link).toBe("rgb(255, 221, 0)");
+    await page.getByLabel("Organisation's legal name").focus();
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    const field = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineColor);
+    expect(field).toBe("rgb(255, 221, 0)");
+    await page.close();
+  });
+
+  it("prints a signatory's record without navigation or forms, links followed by their address", async () => {
+    const page = await context.newPage();
+    await page.goto("/signatories/nokia");
+    await page.emulateMedia({ media: "print" });
+    const shown = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => getComputedStyle(el).display !== "none");
+    await expect(shown("nav[aria-label='Main']")).resolves.toBe(false);
+    await expect(shown("main h1")).resolves.toBe(true);
+    const website = await page
+      .locator("main dd a[href^='http']")
+      .first()
+      .evaluate((el) => getComputedStyle(el, "::after").content);
+    expect(website).toContain("http");
+    await page.close();
+  });
+
+  it("does not offer a signed-in moderator a sign-in: the staff pages' footer says who is signed in", async () => {
+    const page = await context.newPage();
+    await page.goto("/");
+    await expect(page.locator("footer").getByRole("link", { name: "Staff area" }).getAttribute("href")).resolves.toBe("/moderation");
+    await expect(page.locator("footer").getByText("Staff sign-in").count()).resolves.toBe(0);
+    await page.goto("/login");
+    await hydrated(page);
+    await page.getByLabel("E-mail address").fill(moderator.email);
+    await page.getByLabel("Password").fill(moderator.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((url) => url.pathname === "/moderation");
+    await expect.poll(() => page.locator("footer").textContent()).toContain("(signed in as Petra Print)");
+    await expect(page.locator("footer").getByText("Staff sign-in").count()).resolves.toBe(0);
+    await page.close();
+  });
+});
