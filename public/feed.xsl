@@ -15,6 +15,7 @@
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="atom:title"/> (Atom feed)</title>
         <link rel="stylesheet" href="/feed.css"/>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
       </head>
       <body>
         <header class="feed-header">
@@ -33,11 +34,9 @@
             <xsl:for-each select="atom:entry">
               <li>
                 <a href="{atom:link/@href}"><xsl:value-of select="atom:title" disable-output-escaping="yes"/></a>
-                <span class="feed-meta">
-                  <xsl:value-of select="atom:category/@label"/>
-                  <xsl:text> · </xsl:text>
-                  <time datetime="{atom:published}"><xsl:value-of select="substring(atom:published, 1, 10)"/></time>
-                </span>
+                <!-- The entry's text says when, as precisely as the registry knows it
+                     ("in September 2018"); its published date would invent a day. -->
+                <div class="feed-content"><xsl:value-of select="atom:content" disable-output-escaping="yes"/></div>
               </li>
             </xsl:for-each>
           </ol>

@@ -1,7 +1,10 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { CoverageNote } from "~/components/coverage";
 import { cacheable } from "~/modules/cache/cache-policy";
+import { getDb } from "~/modules/database/db.server";
 import { institution } from "~/modules/institution.server";
+import { getCoverage, summariseCoverage } from "~/modules/provenance/coverage.server";
 import { canonical } from "~/utils/canonical";
 
 // Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
@@ -19,11 +22,11 @@ export const meta: MetaFunction = ({ matches }) => [
 
 export async function loader() {
   const { contactEmail } = institution();
-  return { contactEmail };
+  return { contactEmail, coverage: summariseCoverage(await getCoverage(getDb())) };
 }
 
 export default function Methodology() {
-  const { contactEmail } = useLoaderData<typeof loader>();
+  const { contactEmail, coverage } = useLoaderData<typeof loader>();
   return (
     <article className="prose">
       <h1>Methodology</h1>
@@ -99,12 +102,13 @@ export default function Methodology() {
       </p>
 
       <h2 id="coverage">Coverage: why the registry&apos;s count differs from the accord&apos;s</h2>
+      <CoverageNote coverage={coverage} />
       <p>
         The registry holds the records that reached it, not every company that has signed the accord. Public sources reported 44 signatories
         by September 2018, 61 by October 2018 and more than 150 from 2021, while most later joiners are not named with a date in any source
         the registry holds. So wherever the registry shows a total, it shows the latest published count beside it, with its source. A year
         in which no join is recorded here reads &ldquo;not recorded&rdquo;, not 0; a later commitment whose endorsements nobody recorded
-        reads &ldquo;not recorded here&rdquo;, not &ldquo;0 endorsed&rdquo;. The published counts, with their sources, are on{" "}
+        reads &ldquo;not recorded here&rdquo;, never a zero. The published counts, with their sources, are on{" "}
         <Link to="/stats#coverage">the statistics page</Link> and in the <a href="/api/v1/coverage">coverage data</a>.
       </p>
 

@@ -60,6 +60,15 @@ const PAGES = [
   { name: "pledges", path: "/pledges", status: 200 },
   { name: "transparency", path: "/transparency", status: 200 },
   { name: "application form", path: "/apply", status: 200 },
+  // The institution's pages and the data set's page (issue 13), and a record's provenance.
+  { name: "about", path: "/about", status: 200 },
+  { name: "methodology", path: "/methodology", status: 200 },
+  { name: "privacy notice", path: "/privacy", status: 200 },
+  { name: "accessibility statement", path: "/accessibility", status: 200 },
+  { name: "contact", path: "/contact", status: 200 },
+  { name: "open data", path: "/open-data", status: 200 },
+  { name: "a record known to the month, with its sources and citation", path: "/signatories/panda-security", status: 200 },
+  { name: "statistics with the published counts", path: "/stats", status: 200 },
   { name: "404 page", path: "/no-such-page", status: 404 },
 ];
 

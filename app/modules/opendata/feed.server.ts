@@ -88,6 +88,16 @@ export async function buildFeed(db: DB): Promise<string> {
   return withStylesheet(feed.atom1());
 }
 
+/**
+ * The feed's media type for a request: application/atom+xml (RFC 4287) for feed readers
+ * and programs; application/xml for a browser opening it (its Accept names text/html),
+ * since Chromium shows an atom+xml document as text and applies an XSL stylesheet only to
+ * a generic XML type. The bytes are the same.
+ */
+export function feedContentType(accept: string | null): string {
+  return accept && /\btext\/html\b/.test(accept) ? "application/xml; charset=utf-8" : "application/atom+xml; charset=utf-8";
+}
+
 /** Where the feed's XSL stylesheet is (public/feed.xsl): a browser that opens the feed shows
  * it as a readable page; feed readers ignore the instruction. */
 export const FEED_STYLESHEET = "/feed.xsl";
