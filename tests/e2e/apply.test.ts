@@ -144,6 +144,8 @@ describe.each([
       if (js) await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe("error-summary");
       else await expect.poll(() => website.evaluate((el) => el === document.activeElement)).toBe(true);
       await expect(page.getByLabel("Organisation's legal name").inputValue()).resolves.toBe(`Northwind Security ${n}`);
+      // The title says so first (GOV.UK's pattern), whether the server or the browser refused it.
+      await expect.poll(() => page.title()).toBe("Error: Apply to join · Accord Registry");
       await expect(page.getByRole("checkbox", { name: "No offense (required)" }).isChecked()).resolves.toBe(true);
       if (js) await hydrated(page);
       await expectNoAxeViolations(page, "/apply with errors", js);

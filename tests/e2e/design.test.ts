@@ -115,6 +115,11 @@ describe("focus, print and the footer", () => {
     await expect(page.locator("footer").getByText("Staff sign-in").count()).resolves.toBe(0);
     await page.goto("/login");
     await hydrated(page);
+    // A wrong password: the message, and a title that starts with "Error:".
+    await page.getByLabel("E-mail address").fill(moderator.email);
+    await page.getByLabel("Password").fill("not the password at all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.title()).toBe("Error: Staff sign-in · Accord Registry");
     await page.getByLabel("E-mail address").fill(moderator.email);
     await page.getByLabel("Password").fill(moderator.password);
     await page.getByRole("button", { name: "Sign in" }).click();
