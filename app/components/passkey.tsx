@@ -2,13 +2,13 @@
 // Vite bundles into the route's own script (the CSP runs scripts from this site only; none
 // is inline). The form is an ordinary POST form: on submit the script asks the server for
 // options (a POST with the form's anti-forgery token), lets the browser make or use the
-// passkey, puts its answer in the hidden `credential` field and sends the form. Without
+// passkey, and sends the form's fields with `intent` and the answer (`credential`, JSON). Without
 // JavaScript, or in a browser that cannot use passkeys, the form stays hidden and
 // `fallback` says so instead.
 import { Form, useNavigation, useSubmit } from "@remix-run/react";
 import { browserSupportsWebAuthn, startAuthentication, startRegistration } from "@simplewebauthn/browser";
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
-import { useRef, useState, useSyncExternalStore, type FormEvent, type ReactNode } from "react";
+import { useState, useSyncExternalStore, type FormEvent, type ReactNode } from "react";
 import { CsrfField } from "./csrf-field";
 import { FormAlert } from "./staff";
 
@@ -85,7 +85,6 @@ export function PasskeyForm({
 }) {
   const submit = useSubmit();
   const navigating = useNavigation().state !== "idle";
-  const credentialRef = useRef<HTMLInputElement>(null);
   // Null while the page is the server's (and without JavaScript); then whether this browser can.
   const supported = useSyncExternalStore(noChanges, browserSupportsWebAuthn, () => null);
   const [working, setWorking] = useState(false);
@@ -113,8 +112,12 @@ export function PasskeyForm({
         setProblem(ceremonyProblem(error, ceremony));
         return;
       }
-      credentialRef.current!.value = JSON.stringify(credential);
-      submit(form, { method: "post" });
+      // The intent and the answer are added here, not kept in hidden inputs: a form sent
+      // without them (no script ran) is not a passkey form.
+      const data = new FormData(form);
+      data.set("intent", intent);
+      data.set("credential", JSON.stringify(credential));
+      submit(data, { method: "post" });
     } finally {
       setWorking(false);
     }
@@ -129,8 +132,6 @@ export function PasskeyForm({
       {problem ? <FormAlert>{problem}</FormAlert> : null}
       <Form method="post" className={className} hidden={supported !== true} onSubmit={onSubmit} noValidate>
         <CsrfField token={csrf} />
-        <input type="hidden" name="intent" value={intent} />
-        <input type="hidden" name="credential" ref={credentialRef} defaultValue="" />
         {children}
         <div className="form-actions">
           <button type="submit" className={buttonClassName} disabled={busy}>
