@@ -180,10 +180,38 @@ export function openApiDocument(known: KnownCodes) {
         get: {
           operationId: "getFeed",
           summary: "Atom feed (RFC 4287) of the latest joins and withdrawals, newest first",
+          description:
+            "application/atom+xml, except for a browser (an Accept header naming text/html), which gets the same document as " +
+            "application/xml so that it applies the feed's XSL stylesheet (/feed.xsl) and shows a readable page.",
           parameters: [conditional],
           responses: {
-            "200": { description: "The feed.", content: { "application/atom+xml": { schema: { type: "string" } } } },
+            "200": {
+              description: "The feed.",
+              content: { "application/atom+xml": { schema: { type: "string" } }, "application/xml": { schema: { type: "string" } } },
+            },
             "304": notModified,
+          },
+        },
+      },
+      "/sitemap.xml": {
+        get: {
+          operationId: "getSitemap",
+          summary: "Every public page, for crawlers (sitemaps.org 0.9)",
+          description: "Beyond 45,000 addresses, an index of numbered parts (?page=N).",
+          parameters: [
+            {
+              name: "page",
+              in: "query",
+              required: false,
+              schema: { type: "integer", minimum: 1 },
+              description: "One part of a large sitemap.",
+            },
+            conditional,
+          ],
+          responses: {
+            "200": { description: "The sitemap or its index.", content: { "application/xml": { schema: { type: "string" } } } },
+            "304": notModified,
+            "404": { description: "No such part." },
           },
         },
       },
