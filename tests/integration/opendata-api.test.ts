@@ -132,7 +132,11 @@ describe("the OpenAPI document", () => {
       ["/signatories.csv", 200, await get(csvLoader, "/signatories.csv?country=FI")],
       ["/signatories.csv", 400, await get(csvLoader, "/signatories.csv?country=ZZ")],
       ["/feed.xml", 200, await get(feedLoader, "/feed.xml")],
-      ["/feed.xml", 200, await get(feedLoader, "/feed.xml", {}, { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" })],
+      [
+        "/feed.xml",
+        200,
+        await get(feedLoader, "/feed.xml", {}, { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" }),
+      ],
       ["/signatories/{slug}/badge.svg", 200, await get(badgeLoader, "/signatories/nokia/badge.svg", { slug: "nokia" })],
       ["/signatories/{slug}/badge.svg", 404, await get(badgeLoader, "/signatories/nobody/badge.svg", { slug: "nobody" })],
     ];
