@@ -15,6 +15,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openDatabase } from "~/modules/database/db.server";
+import { approveApplication } from "~/modules/moderation/decide.server";
+import { createStaff } from "~/modules/staff/staff.server";
 import { launchBrowser } from "../tests/helpers/browser";
 
 const args = process.argv.slice(2);
@@ -85,8 +87,14 @@ async function main() {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
-    const status = await sendAnApplication(server.url, server.databasePath);
-    PAGES.push({ name: "application-status", path: status }, { name: "application-withdraw", path: () => withdrawPath(status) });
+    const status = await sendAnApplication(server.url, server.databasePath, "northwind-security");
+    const approved = await sendAnApplication(server.url, server.databasePath, "borealis-labs");
+    await approveAsModerator(server.databasePath, approved);
+    PAGES.push(
+      { name: "application-status", path: status },
+      { name: "application-withdraw", path: () => withdrawPath(status) },
+      { name: "application-approved", path: approved },
+    );
     for (const size of SIZES) {
       const context = await browser.newContext({ javaScript, baseURL: server.url, viewport: size.viewport });
       const page = await context.newPage();
@@ -97,9 +105,10 @@ async function main() {
         await page.screenshot({ path: file, fullPage: full });
         console.log(`screenshots: ${file}`);
       }
-      // The application form with its errors (sent empty, so the server answers).
+      // The application form with its errors, sent empty (the browser's answer with JavaScript,
+      // the server's without).
       await page.goto("/apply");
-      await page.evaluate(() => document.querySelector("form.application-form")?.setAttribute("novalidate", ""));
+      await page.waitForTimeout(2_100); // the form's minimum fill time
       await page.getByRole("button", { name: "Send the application" }).click();
       await page.locator(".error-summary").waitFor();
       await page.screenshot({ path: join(outDir, `apply-errors-${size.name}.png`), fullPage: full });
@@ -111,10 +120,35 @@ async function main() {
   }
 }
 
+/** A moderator approves the application behind a status page's address, as the staff area does. */
+async function approveAsModerator(databasePath: string, statusPath: string) {
+  const db = openDatabase(databasePath);
+  try {
+    const who = { actor: "cli:screenshots", actorLabel: "npm run screenshots", ip: null };
+    const staff = await createStaff(
+      db,
+      {
+        email: "screenshots@registry.test",
+        name: "Screenshot Moderator",
+        role: "moderator",
+        password: randomBytes(18).toString("base64url"),
+      },
+      who,
+    );
+    if (!staff.ok) throw new Error("screenshots: could not create the moderator");
+    const ref = statusPath.split("/")[2].split("?")[0];
+    const by = { id: staff.value, actor: { actor: `staff:${staff.value}`, actorLabel: "Screenshot Moderator", ip: null } };
+    const result = await approveApplication(db, ref, new Date().toISOString().slice(0, 10), by);
+    if (!result.ok) throw new Error(`screenshots: could not approve ${ref}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
 const withdrawPath = (status: string) => status.replace(/^(\/applications\/[^?]+)\?/, "$1/withdraw?");
 
 /** Applies through the form over HTTP, confirms the address, and returns the status page's address. */
-async function sendAnApplication(base: string, databasePath: string): Promise<string> {
+async function sendAnApplication(base: string, databasePath: string, domain: string): Promise<string> {
   const form = await fetch(`${base}/apply`);
   const cookie = form.headers
     .getSetCookie()
@@ -130,14 +164,14 @@ async function sendAnApplication(base: string, databasePath: string): Promise<st
   const body = new URLSearchParams([
     ...hidden,
     [honeypot, ""],
-    ["name", "Northwind Security Ltd"],
-    ["website", "https://www.northwind-security.example.co.uk"],
+    ["name", domain === "borealis-labs" ? "Borealis Labs" : "Northwind Security Ltd"],
+    ["website", `https://www.${domain}.co.uk`],
     ["country", "GB"],
     ["sector", "security"],
     ["description", "Northwind builds intrusion detection for small hospitals and schools across Europe."],
     ["contact_name", "Jane Doe"],
     ["contact_title", "Chief Information Security Officer"],
-    ["contact_email", "jane@northwind-security.example.co.uk"],
+    ["contact_email", `jane@${domain}.co.uk`],
     ...["stronger-defense", "no-offense", "capacity-building", "collective-action"].map((p) => ["pledges", p]),
     ["accept", "on"],
   ]);

@@ -50,7 +50,8 @@ export function DecisionTime({ times }: { times: { medianDays: number; p90Days: 
   const days = (n: number) => (n === 1 ? "a day" : `${n} days`);
   return (
     <p className="decision-time">
-      Most applications are decided within {days(times.p90Days)} of being sent (nine in ten); half within {days(times.medianDays)}. See the{" "}
+      Most applications are decided within {days(times.p90Days)} of being sent
+      {times.medianDays < times.p90Days ? ` (nine in ten); half within ${days(times.medianDays)}` : ""}. See the{" "}
       <a href="/transparency">moderation figures</a>.
     </p>
   );
