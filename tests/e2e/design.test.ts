@@ -8,17 +8,31 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/modules/database/db.server";
 import { launchBrowser, type TestBrowser } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
-import { createStaffUser, type TestStaff } from "../integration/staff-fixtures";
+import { hashToken, newRef, newToken } from "~/modules/applications/tokens.server";
+import { createStaffUser, insertApplication, type TestStaff } from "../integration/staff-fixtures";
 
 let server: TestServer;
 let browser: TestBrowser;
 let moderator: TestStaff;
+/** Two pending applications' status pages (their tokens set here): one per mode. */
+const statusPages: string[] = [];
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ STAFF_MFA: "optional" }), launchBrowser()]);
   const db = openDatabase(server.databasePath);
   try {
     moderator = await createStaffUser(db, { name: "Petra Print" });
+    for (let i = 0; i < 2; i++) {
+      const application = await insertApplication(db, { status: "pending" });
+      // The fixture's references are not of the public shape, which the status page insists on.
+      const [token, ref] = [newToken(), newRef()];
+      await db
+        .updateTable("applications")
+        .set({ ref, status_token_hash: hashToken(token) })
+        .where("id", "=", application.id)
+        .execute();
+      statusPages.push(`/applications/${ref}?token=${token}`);
+    }
   } finally {
     await db.destroy();
   }
@@ -127,5 +141,36 @@ describe("focus, print and the footer", () => {
     await expect.poll(() => page.locator("footer").textContent()).toContain("(signed in as Petra Print)");
     await expect(page.locator("footer").getByText("Staff sign-in").count()).resolves.toBe(0);
     await page.close();
+  });
+});
+
+describe("withdrawing with the keyboard alone", () => {
+  it.each([
+    { js: true, n: 0 },
+    { js: false, n: 1 },
+  ])("reaches the confirmation and withdraws (JavaScript: $js)", async ({ js, n }) => {
+    const context = await browser.newContext({ javaScript: js, baseURL: server.url });
+    try {
+      const page = await context.newPage();
+      await page.goto(statusPages[n]);
+      if (js) await hydrated(page);
+      /** Tabs forward until the focus is on the control with this text (at most 80 steps). */
+      const tabTo = async (text: string) => {
+        for (let i = 0; i < 80; i++) {
+          await page.keyboard.press("Tab");
+          if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === text) return;
+        }
+        throw new Error(`the keyboard never reached "${text}"`);
+      };
+      await tabTo("Withdraw the application…");
+      await page.keyboard.press("Enter");
+      await page.waitForURL((url) => url.pathname.endsWith("/withdraw"));
+      if (js) await hydrated(page);
+      await tabTo("Yes, withdraw the application");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.locator(".app-status").getAttribute("data-status")).toBe("withdrawn");
+    } finally {
+      await context.close();
+    }
   });
 });

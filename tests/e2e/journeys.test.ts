@@ -150,7 +150,7 @@ describe.each([
     "filters the directory by country and removes the filter again",
     async () => {
       const page = await open("/signatories");
-      await expect(resultCount(page).textContent()).resolves.toBe("34 signatories, page 1 of 2");
+      await expect(resultCount(page).textContent()).resolves.toBe("35 signatories, page 1 of 2");
       if (js) await markDocument(page);
 
       const country = page.getByLabel("Country", { exact: true });
@@ -168,7 +168,7 @@ describe.each([
       await expect(chip.textContent()).resolves.toContain("Country: Finland");
       await chip.click();
       await page.waitForURL((url) => url.pathname === "/signatories" && !url.searchParams.has("country"));
-      await expect.poll(() => resultCount(page).textContent()).toBe("34 signatories, page 1 of 2");
+      await expect.poll(() => resultCount(page).textContent()).toBe("35 signatories, page 1 of 2");
       await expect(chip.count()).resolves.toBe(0);
       await expect(country.inputValue()).resolves.toBe("");
       expect(await results(page).getByRole("heading", { level: 3 }).count()).toBe(25);
