@@ -151,8 +151,8 @@ describeOnPostgres("two server instances on one PostgreSQL database", () => {
 
   it("start together on an empty database: migrated once, seeded once, both healthy", async () => {
     const signatories = await db.selectFrom("signatories").select("slug").execute();
-    expect(signatories).toHaveLength(34);
-    expect(new Set(signatories.map((s) => s.slug)).size).toBe(34);
+    expect(signatories).toHaveLength(35); // the 34 founders and Panda Security (../shared/data)
+    expect(new Set(signatories.map((s) => s.slug)).size).toBe(35);
     const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
     expect(migrations.rows.map((r) => r.name)).toContain("011_open_application_domain");
     expect(new Set(migrations.rows.map((r) => r.name)).size).toBe(migrations.rows.length);
