@@ -190,6 +190,71 @@ export interface ApplicationTable {
   /** When the contact's personal data (name, title, e-mail, client address) was erased
    * (migration 016): RETENTION_DAYS after the decision, or on request. */
   personal_data_erased_at: string | null;
+  /** The registrable domain a DNS proof was confirmed for (migration 021); a proof counts
+   * only while it is still the application's domain. */
+  dns_proof_domain: string | null;
+  /** When the DNS proof was last confirmed (migration 021). */
+  dns_proof_confirmed_at: string | null;
+}
+
+export type DnsProofOutcome = "confirmed" | "absent" | "wrong_token" | "nxdomain" | "timeout" | "error";
+
+/** An application's DNS proof (migration 021, private): the token to publish, the last
+ * check and the background re-checks still due. */
+export interface ApplicationDnsProofTable {
+  application_id: number;
+  /** The registrable domain the token was made for. */
+  domain: string;
+  /** Random, 128 bits, base32; kept as is: it becomes public in DNS and proves nothing on its own. */
+  token: string;
+  created_at: string;
+  checked_at: string | null;
+  outcome: DnsProofOutcome | null;
+  detail: string | null;
+  confirmed_at: string | null;
+  next_check_at: string | null;
+  checks_left: Generated<number>;
+  lease_until: string | null;
+}
+
+export type SecurityTxtStatus = "valid" | "expired" | "invalid" | "missing";
+
+/** A signatory's security.txt as last checked (migration 022, public). */
+export interface SecurityContactTable {
+  signatory_id: number;
+  status: SecurityTxtStatus;
+  checked_at: string;
+  /** Where the file was found (or last looked for). */
+  url: string | null;
+  /** JSON array of the Contact values, in the file's order. */
+  contact_json: string;
+  policy: string | null;
+  /** The file's Expires, as an ISO timestamp. */
+  expires: string | null;
+  signed: Generated<BooleanInteger>;
+  /** Why the status is what it is, in a few words. */
+  detail: string | null;
+}
+
+/** One security.txt check (migration 022, private). */
+export interface SecurityTxtCheckTable {
+  id: Generated<number>;
+  signatory_id: number;
+  checked_at: string;
+  status: SecurityTxtStatus;
+  url: string | null;
+  http_status: number | null;
+  expires: string | null;
+  detail: string | null;
+  /** "schedule", or "staff:<id>". */
+  requested_by: string;
+}
+
+/** When each signatory's security.txt is next due, and which worker holds it (migration 022). */
+export interface SecurityTxtScheduleTable {
+  signatory_id: number;
+  next_check_at: string;
+  claimed_until: string | null;
 }
 
 export interface ApplicationPledgeTable {
@@ -356,6 +421,10 @@ export interface Database {
   milestones: MilestoneTable;
   signatory_logos: SignatoryLogoTable;
   application_logos: ApplicationLogoTable;
+  application_dns_proofs: ApplicationDnsProofTable;
+  security_contacts: SecurityContactTable;
+  security_txt_checks: SecurityTxtCheckTable;
+  security_txt_schedule: SecurityTxtScheduleTable;
 }
 
 export type Signatory = Selectable<SignatoryTable>;

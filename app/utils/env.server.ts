@@ -3,7 +3,28 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { isIP } from "node:net";
 import { z } from "zod";
+
+/** One DNS server of DNS_SERVERS: an IP address, with a port after it (`[v6]:port` for IPv6). */
+const dnsServer = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const bracketed = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(value);
+    const plain = /^([0-9.]+)(?::(\d{1,5}))?$/.exec(value);
+    const bareV6 = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/.test(value) && value.split(":").length > 2 ? [value, value, undefined] : null;
+    const match = bracketed ?? plain ?? bareV6;
+    const host = match?.[1];
+    const port = match?.[2] === undefined ? 53 : Number(match[2]);
+    if (!host || isIP(host) === 0 || port < 1 || port > 65535) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not an IP address with an optional port (host[:port], [IPv6]:port)` });
+      return z.NEVER;
+    }
+    return { host, port };
+  });
+
+export type DnsServer = { host: string; port: number };
 
 const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
 
@@ -47,6 +68,29 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9.+-]+$/, { error: "must be an SPDX licence identifier, such as CC-BY-4.0" })
     .default("CC-BY-4.0"),
+  // Evidence (CONTRACT §9, docs/decisions/024). DNS_SERVERS: comma-separated host[:port],
+  // the resolvers for DNS proofs and for every outbound check's host names (unset: the
+  // system's). OUTBOUND_GUARD: "off" lets outbound checks reach private and loopback
+  // addresses (tests on this machine); on by default. SECURITY_TXT_INTERVAL_HOURS: how often
+  // each active signatory's security.txt is checked, 0 for never on a schedule.
+  // SECURITY_TXT_PORT: the HTTPS port those checks use (443; tests use a free one).
+  DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").filter((s) => s.trim() !== ""))
+    .pipe(z.array(dnsServer)),
+  REQUIRE_DNS_PROOF: z
+    .enum(["0", "1", ""])
+    .optional()
+    .transform((v) => v === "1"),
+  OUTBOUND_GUARD: z.enum(["on", "off"]).default("on"),
+  SECURITY_TXT_INTERVAL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
+  SECURITY_TXT_PORT: z.coerce.number().int().min(1).max(65535).default(443),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "PUBLIC_URL" | "SESSION_SECRET" | "STAFF_MFA"> & {

@@ -14,6 +14,8 @@ import * as m016 from "./016_personal_data_erasure";
 import * as m017 from "./017_logos";
 import * as m019 from "./019_staff_passkeys";
 import * as m020 from "./020_webauthn_challenges";
+import * as m021 from "./021_dns_proofs";
+import * as m022 from "./022_security_txt";
 import * as m002 from "./002_applications_mail_limits";
 import * as m003 from "./003_audit_log";
 import * as m004 from "./004_staff";
@@ -37,6 +39,8 @@ const migrations: Record<string, Migration> = {
   "017_logos": m017,
   "019_staff_passkeys": m019,
   "020_webauthn_challenges": m020,
+  "021_dns_proofs": m021,
+  "022_security_txt": m022,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -23,6 +23,8 @@ export const PUBLIC_TABLES: readonly string[] = [
   "milestones",
   // A signatory's approved logo (migration 017): its pages and the API show it.
   "signatory_logos",
+  // A signatory's security.txt as last checked (migration 022): the API, the CSV and its page.
+  "security_contacts",
 ];
 
 /** Every other table, and why no public answer depends on it. */
@@ -41,6 +43,10 @@ export const PRIVATE_TABLES: Readonly<Record<string, string>> = {
   staff_sessions: "staff sessions",
   staff_passkeys: "staff credentials (passkeys)",
   webauthn_challenges: "staff sign-in challenges, used once",
+  application_dns_proofs:
+    "an application's DNS proof: its token and checks, for its applicant and moderators (what a public page shows is copied to applications)",
+  security_txt_checks: "every security.txt check's result: staff pages only",
+  security_txt_schedule: "when each signatory's security.txt is next checked, and the claim on it",
   kysely_migration: "Kysely's record of applied migrations",
   kysely_migration_lock: "Kysely's migration lock",
   // SQLite's full-text index over signatories (on PostgreSQL a column of signatories). A
