@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CiteBlock, SourcesSection } from "~/components/provenance";
+import { CiteBlock, CopyButton, SourcesSection } from "~/components/provenance";
 import { StatusBadge } from "~/components/status-badge";
 import { SignatoryLogo } from "~/components/signatory-logo";
 import { logoHashes } from "~/modules/logos/logos.server";
@@ -65,7 +65,7 @@ export default function SignatoryPage() {
       <time dateTime={on}>{formatDate(on)}</time>
     );
   return (
-    <article className="signatory" aria-labelledby="signatory-name">
+    <article className="signatory record" aria-labelledby="signatory-name">
       <p className="breadcrumb">
         <Link to="/signatories">Directory</Link> <span aria-hidden="true">›</span> {s.name}
       </p>
@@ -74,22 +74,11 @@ export default function SignatoryPage() {
           <SignatoryLogo slug={s.slug} name={s.name} logo={logo} size="large" />
           <h1 id="signatory-name">{s.name}</h1>
         </div>
-        <p className="signatory-badges">
-          <StatusBadge status={s.status} />
-          {s.founding ? <span className="badge badge-founding">Founding signatory</span> : null}
-        </p>
         <p className="lead">{s.description}</p>
       </header>
 
-      <dl className="facts">
-        <div>
-          <dt>Website</dt>
-          <dd>
-            <a href={s.website} rel="noopener noreferrer external">
-              {displayHost(s.website)}
-            </a>
-          </dd>
-        </div>
+      {/* The record's facts, first: one row each (issue 18 adds the security contact here). */}
+      <dl className="facts record-facts" aria-label={`Facts about ${s.name}`}>
         <div>
           <dt>Headquarters</dt>
           <dd>{s.country_name}</dd>
@@ -108,6 +97,13 @@ export default function SignatoryPage() {
             {s.joined_precision !== "day" ? ` (the sources give the ${s.joined_precision} only)` : ""}
           </dd>
         </div>
+        <div>
+          <dt>Status</dt>
+          <dd className="record-status">
+            <StatusBadge status={s.status} />
+            {s.founding ? <span className="badge badge-founding">Founding signatory</span> : null}
+          </dd>
+        </div>
         {s.withdrawn_on ? (
           <div>
             <dt>Withdrew</dt>
@@ -116,6 +112,14 @@ export default function SignatoryPage() {
             </dd>
           </div>
         ) : null}
+        <div>
+          <dt>Website</dt>
+          <dd>
+            <a href={s.website} rel="noopener noreferrer external">
+              {displayHost(s.website)}
+            </a>
+          </dd>
+        </div>
         {s.former_names ? (
           <div>
             <dt>Formerly</dt>
@@ -185,25 +189,33 @@ export default function SignatoryPage() {
 
       <CiteBlock citation={citation} url={url} />
 
-      <section aria-labelledby="badge-heading" className="badge-embed">
-        <h2 id="badge-heading">Badge</h2>
-        <p>
-          A live badge for a website: it always shows the current status in this registry and the date of joining, and links to this page.
-        </p>
-        <img src={badge.path} alt={badge.alt} />
-        <h3>HTML</h3>
-        <pre className="snippet">
-          <code>{badge.html}</code>
-        </pre>
-        <h3>Markdown</h3>
-        <pre className="snippet">
-          <code>{badge.markdown}</code>
-        </pre>
-      </section>
-
       <p className="data-links">
         This record as data: <a href={`/api/v1/signatories/${s.slug}`}>JSON</a>
       </p>
+
+      {/* For the company itself, not for the reader of its record: folded away (issue 14). */}
+      <details className="for-company" id="for-this-company">
+        <summary>
+          For this company<span className="for-company-hint">: a live badge for your website, and its embed code</span>
+        </summary>
+        <div className="badge-embed">
+          <p>
+            The badge always shows the current status in this registry and the date of joining, and links to this page. Paste one of these
+            into your website or README.
+          </p>
+          <img src={badge.path} alt={badge.alt} />
+          <h3>HTML</h3>
+          <pre className="snippet">
+            <code>{badge.html}</code>
+          </pre>
+          <CopyButton text={badge.html} label="Copy the HTML" />
+          <h3>Markdown</h3>
+          <pre className="snippet">
+            <code>{badge.markdown}</code>
+          </pre>
+          <CopyButton text={badge.markdown} label="Copy the Markdown" />
+        </div>
+      </details>
     </article>
   );
 }

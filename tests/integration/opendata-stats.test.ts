@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ApplicationStatus } from "../../db/schema";
 import { createSignatory } from "~/modules/directory/write.server";
-import { barChart, columnChart, growthChart, lineChart, worldMap } from "~/modules/opendata/charts.server";
+import { barChart, columnChart, growthChart, largestWithOthers, lineChart } from "~/modules/opendata/charts.server";
 import { median, percentile, quarterOf, yearsOfRecord } from "~/modules/opendata/stats.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as statsLoader } from "~/routes/stats";
@@ -15,7 +15,7 @@ const getDb = useSeededDatabase();
 
 beforeAll(async () => {
   await addLaterSignatories(getDb());
-  // Singapore is too small for the 1:110m atlas: it must still be counted somewhere visible.
+  // Singapore is too small for a world map at 1:110m: it must still be counted somewhere visible.
   await getDb()
     .transaction()
     .execute((trx) =>
@@ -38,29 +38,20 @@ describe("statistics page", () => {
     // The 34 founders, Panda Security (seeded with its sources) and six later joiners.
     expect(data.totals).toEqual({ total: 41, active: 39, founding: 34, withdrawn: 1, suspended: 1 });
     expect(data.countries[0]).toMatchObject({ country: "US", count: 23, name: "United States of America" });
-    expect(data.charts.joins.columns.map((c) => c.label)).toEqual(data.years.map((y) => String(y.year)));
     expect(data.charts.growth.recorded.at(-1)!.label).toBe("41");
     expect(data.coverage.recorded).toBe(39);
     expect(data.coverage.latest).toMatchObject({ count: 150, qualifier: "more than", as_of: "2022-01-01", precision: "year" });
-    expect(data.charts.countries.rows.map((r) => r.key)).toEqual(data.countries.map((c) => c.country));
+    // Eleven countries: the nine largest, then the other two together (the table has them all).
+    expect(data.charts.countries.rows.map((r) => r.key)).toEqual([...data.countries.slice(0, 9).map((c) => c.country), "others"]);
     expect(data.charts.sectors.rows[0].label).toBe("Cybersecurity");
     expect(data.charts.pledges.rows).toHaveLength(7);
   });
 
-  it("shades the map by country and names what the map's scale cannot show", async () => {
-    const { charts } = await statsLoader();
-    const us = charts.map.countries.find((c) => c.code === "US")!;
-    const fi = charts.map.countries.find((c) => c.code === "FI")!;
-    const br = charts.map.countries.find((c) => c.code === "BR")!;
-    expect(us).toMatchObject({ count: 23, level: 5 });
-    expect(fi).toMatchObject({ count: 2, level: 1 });
-    expect(br).toMatchObject({ count: 0, level: 0 });
-    expect(us.d).toMatch(/^M-?\d+ -?\d+/);
-    expect(charts.map.legend.map((l) => l.label)).toEqual(["none", "1–5", "6–9", "10–14", "15–18", "19–23"]);
-    expect(charts.map.unmapped).toEqual([{ code: "SG", name: "Singapore", count: 1 }]);
-    // Antarctica is left out; every other atlas country with an ISO code is drawn.
-    expect(charts.map.countries.some((c) => c.code === "AQ")).toBe(false);
-    expect(charts.map.countries.length).toBeGreaterThan(170);
+  it("counts every country, Singapore too (a world map at this scale could not show it)", async () => {
+    const { charts, countries } = await statsLoader();
+    expect(countries.find((c) => c.country === "SG")).toMatchObject({ name: "Singapore", count: 1 });
+    expect(charts.countries.rows[0]).toMatchObject({ key: "US", value: 23 });
+    expect(charts.countries.rows.at(-1)).toMatchObject({ label: "2 other countries together", value: 2 });
   });
 
   it("sends strings and numbers to the page, never d3 objects", async () => {
@@ -143,16 +134,16 @@ describe("chart geometry", () => {
     ]);
     expect(chart.rows[1].barWidth * 2).toBeCloseTo(chart.rows[0].barWidth, 0);
     expect(chart.rows[2].barWidth).toBe(0);
-    expect(chart.height).toBe(3 * 40);
+    expect(chart.height).toBe(3 * 36);
   });
 
-  it("map classes are the exact counts when the largest is small", () => {
-    const map = worldMap([
-      { country: "FI", count: 3 },
-      { country: "SE", count: 1 },
-    ]);
-    expect(map.legend.map((l) => l.label)).toEqual(["none", "1", "2", "3"]);
-    expect(map.countries.find((c) => c.code === "FI")!.level).toBe(3);
+  it("past the limit, the largest bars and one for the others together, so the chart does not grow", () => {
+    const items = Array.from({ length: 14 }, (_, i) => ({ key: `k${i}`, label: `L${i}`, value: 14 - i }));
+    expect(largestWithOthers(items.slice(0, 10), 10, (n) => `${n} others`)).toEqual(items.slice(0, 10));
+    const bars = largestWithOthers(items, 10, (n) => `${n} others`);
+    expect(bars).toHaveLength(10);
+    expect(bars.slice(0, 9)).toEqual(items.slice(0, 9));
+    expect(bars[9]).toEqual({ key: "others", label: "5 others", value: 5 + 4 + 3 + 2 + 1 });
   });
 });
 

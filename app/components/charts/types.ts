@@ -1,6 +1,6 @@
 // Chart geometry, computed on the server (app/modules/opendata/charts.server.ts, with
-// d3-scale, d3-shape and d3-geo) and drawn by the components beside this file. Only
-// strings and numbers cross to the browser, so d3 and the world atlas never reach it.
+// d3-scale and d3-shape) and drawn by the components beside this file. Only strings and
+// numbers cross to the browser, so d3 never reaches it.
 
 export interface AxisTick {
   label: string;
@@ -67,15 +67,4 @@ export interface BarChartGeometry {
   labelDy: number;
   barDy: number;
   barHeight: number;
-}
-
-export interface WorldMapGeometry {
-  width: number;
-  height: number;
-  /** Every country the atlas draws; level 0 means none, 1–5 the legend's classes. */
-  countries: { code: string; name: string; d: string; count: number; level: number }[];
-  /** The shading classes, level 0 (none) first. */
-  legend: { level: number; label: string }[];
-  /** Countries with signatories that the map's scale cannot show (too small). */
-  unmapped: { code: string; name: string; count: number }[];
 }

@@ -1,24 +1,20 @@
-// Chart geometry for the statistics: scales, shapes and the world map are computed here,
-// on the server, and only strings and numbers go to the page (app/components/charts).
-// The charts then show without JavaScript, and the browser bundle carries no d3 and no
-// atlas.
-import { geoEqualEarth, geoPath, type GeoContext } from "d3-geo";
+// Chart geometry for the statistics: scales and shapes are computed here, on the server,
+// and only strings and numbers go to the page (app/components/charts). The charts then
+// show without JavaScript, and the browser bundle carries no d3.
+//
+// Every chart is CHART_WIDTH viewBox units wide, about the width it is drawn at on a phone
+// (358 px at 390 px wide), and its text is 13 units (opendata.css): an SVG's text scales
+// with its drawn width, so this keeps chart text at 12 px or more on a 390 px screen
+// (checked in Chromium by tests/e2e/stats-layout.test.ts). Wider screens cap each chart's
+// width in CSS, so its text stays text-sized there too. There is no world map any more
+// (decision 022): with most countries holding one or two signatories, the bars answer
+// "where are they based" better, at every width.
 import { scaleBand, scaleLinear } from "d3-scale";
 import { area, line } from "d3-shape";
-import countries from "i18n-iso-countries";
-import type { Feature, FeatureCollection, Geometry } from "geojson";
-import { feature } from "topojson-client";
-import type { GeometryCollection, Topology } from "topojson-specification";
-import atlasJson from "world-atlas/countries-110m.json";
-import type {
-  AxisTick,
-  BarChartGeometry,
-  ColumnChartGeometry,
-  GrowthChartGeometry,
-  LineChartGeometry,
-  WorldMapGeometry,
-} from "~/components/charts/types";
-import { countryName } from "~/modules/countries";
+import type { AxisTick, BarChartGeometry, ColumnChartGeometry, GrowthChartGeometry, LineChartGeometry } from "~/components/charts/types";
+
+/** The width of every chart's viewBox (see above). */
+export const CHART_WIDTH = 340;
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -27,12 +23,10 @@ function countTicks(y: (n: number) => number, ticks: number[]): AxisTick[] {
   return ticks.filter(Number.isInteger).map((t) => ({ label: t.toLocaleString("en-GB"), at: round(y(t)) }));
 }
 
-/** Vertical bars, one per label (joins per year). */
-// Sizes in viewBox units, chosen near the width a chart is drawn at on a phone (about
-// 360 px) and on a wide screen (capped in opendata.css), so 12-unit text stays readable.
+/** Vertical bars, one per label. */
 export function columnChart(data: { label: string; value: number; recorded?: boolean }[]): ColumnChartGeometry {
-  const width = 420;
-  const height = 220;
+  const width = CHART_WIDTH;
+  const height = 200;
   const margin = { top: 24, right: 8, bottom: 28, left: 36 };
   const max = Math.max(1, ...data.map((d) => d.value));
   const y = scaleLinear()
@@ -45,8 +39,8 @@ export function columnChart(data: { label: string; value: number; recorded?: boo
     .paddingInner(0.25)
     .paddingOuter(0.15);
   const bandwidth = Math.min(x.bandwidth(), 64);
-  // Year labels need about 36 units each; when the columns are closer, every n-th.
-  const labelEvery = Math.max(1, Math.ceil(36 / x.step()));
+  // Year labels need about 40 units each; when the columns are closer, every n-th.
+  const labelEvery = Math.max(1, Math.ceil(40 / x.step()));
   return {
     width,
     height,
@@ -74,8 +68,8 @@ export function columnChart(data: { label: string; value: number; recorded?: boo
 
 /** A line with the area under it (cumulative growth). */
 export function lineChart(data: { label: string; value: number }[]): LineChartGeometry {
-  const width = 420;
-  const height = 220;
+  const width = CHART_WIDTH;
+  const height = 200;
   const margin = { top: 24, right: 20, bottom: 28, left: 36 };
   const max = Math.max(1, ...data.map((d) => d.value));
   const y = scaleLinear()
@@ -135,9 +129,9 @@ export function growthChart(input: {
   years: { year: number; recorded: boolean; cumulative: number | null; last_on: string | null }[];
   published: { as_of: string; precision: "day" | "month" | "year"; count: number; label: string; qualified: boolean }[];
 }): GrowthChartGeometry {
-  const width = 420;
-  const height = 240;
-  const margin = { top: 24, right: 16, bottom: 28, left: 40 };
+  const width = CHART_WIDTH;
+  const height = 220;
+  const margin = { top: 24, right: 14, bottom: 28, left: 36 };
   const first = input.years[0]?.year ?? Number((input.published[0]?.as_of ?? "2018").slice(0, 4));
   const last = input.years.at(-1)?.year ?? first;
   const startOfYear = (year: number) => dayNumber(`${year}-01-01`);
@@ -159,11 +153,12 @@ export function growthChart(input: {
     const to = input.years[j].year;
     const x0 = x(startOfYear(from));
     const bandWidth = x(startOfYear(to + 1)) - x0;
+    // 13-unit text: "not recorded here" needs about 115 units across, "not recorded" 80 upright.
     unrecorded.push({
       x: round(x0),
       width: round(bandWidth),
-      label: bandWidth >= 110 ? "no join recorded here" : "not recorded",
-      vertical: bandWidth < 110,
+      label: bandWidth >= 130 ? "not recorded here" : "not recorded",
+      vertical: bandWidth < 130,
     });
     i = j;
   }
@@ -194,17 +189,23 @@ export function growthChart(input: {
     label: p.label as string | null,
     qualified: p.qualified,
   }));
+  // Two labels collide when their centres are closer than half their widths together
+  // (13-unit figures are about 7.5 units wide each) plus a little air.
+  const labelWidth = (p: { label: string | null }) => (p.label ?? "").length * 7.5;
+  const collide = (a: (typeof published)[number], b: (typeof published)[number]) => b.x - a.x < (labelWidth(a) + labelWidth(b)) / 2 + 4;
   for (let i = 0; i < published.length;) {
     let j = i;
-    while (j + 1 < published.length && published[j + 1].x - published[j].x < 26) j++;
+    while (j + 1 < published.length && collide(published[j], published[j + 1])) j++;
     const cluster = published.slice(i, j + 1);
     const top = cluster.reduce((best, p) => (p.count > best.count ? p : best), cluster[0]);
     for (const p of cluster) if (p !== top) p.label = null;
     i = j + 1;
   }
 
+  // A year label ("2018") needs about 40 units; closer years are labelled every n-th.
   const years = [];
-  const every = Math.max(1, Math.ceil((last - first + 1) / 9));
+  const yearWidth = (width - margin.right - margin.left) / (last - first + 1);
+  const every = Math.max(1, Math.ceil(40 / yearWidth));
   for (let year = first; year <= last; year++) {
     if ((last - year) % every === 0) years.push({ label: String(year), x: round(x(startOfYear(year) + 182.5)) });
   }
@@ -224,12 +225,12 @@ export function growthChart(input: {
   };
 }
 
-const BAR_VALUE_ROOM = 48;
+const BAR_VALUE_ROOM = 36;
 
 /** Horizontal bars with the label above each bar, readable on a phone (countries, sectors, pledges). */
 export function barChart(data: { key: string; label: string; value: number; display?: string }[]): BarChartGeometry {
-  const width = 400;
-  const rowHeight = 40;
+  const width = CHART_WIDTH;
+  const rowHeight = 36;
   const max = Math.max(1, ...data.map((d) => d.value));
   // Room on the right for the value printed after the longest bar.
   const x = scaleLinear()
@@ -239,9 +240,9 @@ export function barChart(data: { key: string; label: string; value: number; disp
     width,
     height: Math.max(rowHeight, data.length * rowHeight),
     trackWidth: width - BAR_VALUE_ROOM,
-    labelDy: 15,
-    barDy: 21,
-    barHeight: 14,
+    labelDy: 14,
+    barDy: 20,
+    barHeight: 12,
     rows: data.map((d, i) => ({
       key: d.key,
       label: d.label,
@@ -253,89 +254,21 @@ export function barChart(data: { key: string; label: string; value: number; disp
   };
 }
 
-// The atlas (Natural Earth 1:110m) names countries by ISO 3166-1 numeric code.
-const atlas = atlasJson as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-const ANTARCTICA = "010";
-let projected: { code: string; d: string }[] | undefined;
-const MAP_WIDTH = 720;
-const MAP_HEIGHT = 350;
-
 /**
- * A path context that writes integer, relative coordinates and drops repeated points:
- * at this size nothing finer shows, and the paths shrink to about a third.
+ * The largest `limit - 1` items and one more bar for all the others together, when there
+ * are more than `limit` (a table beside the chart lists every item). Bars grow with their
+ * number, unlike a map; this keeps the chart the same height however many countries join.
  */
-class CompactPath implements GeoContext {
-  private out = "";
-  private x = 0;
-  private y = 0;
-  moveTo(x: number, y: number) {
-    this.x = Math.round(x);
-    this.y = Math.round(y);
-    this.out += `M${this.x} ${this.y}`;
-  }
-  lineTo(x: number, y: number) {
-    const nx = Math.round(x);
-    const ny = Math.round(y);
-    if (nx === this.x && ny === this.y) return;
-    const dy = ny - this.y;
-    this.out += `l${nx - this.x}${dy < 0 ? "" : " "}${dy}`;
-    this.x = nx;
-    this.y = ny;
-  }
-  closePath() {
-    this.out += "z";
-  }
-  beginPath() {}
-  arc() {}
-  result() {
-    return this.out;
-  }
-}
-
-function countryPaths(): { code: string; d: string }[] {
-  if (projected) return projected;
-  const collection = feature(atlas, atlas.objects.countries) as FeatureCollection<Geometry, { name: string }>;
-  const features = collection.features.filter((f) => f.id !== ANTARCTICA);
-  const projection = geoEqualEarth().fitSize([MAP_WIDTH, MAP_HEIGHT], { type: "FeatureCollection", features });
-  projected = features.flatMap((f: Feature<Geometry, { name: string }>) => {
-    // A few territories (Kosovo, Somaliland, N. Cyprus) have no ISO code in the atlas.
-    const code = f.id === undefined ? undefined : countries.numericToAlpha2(String(f.id));
-    if (!code) return [];
-    const context = new CompactPath();
-    geoPath(projection, context)(f);
-    return [{ code, d: context.result() }];
-  });
-  return projected;
-}
-
-/** Classes of the map's shading: exact counts up to 5, else five even ranges up to the maximum. */
-function classes(max: number): { level: number; from: number; to: number }[] {
-  if (max <= 5) return Array.from({ length: max }, (_, i) => ({ level: i + 1, from: i + 1, to: i + 1 }));
-  const edges = [0, 1, 2, 3, 4, 5].map((k) => Math.round((k * max) / 5));
-  return edges.slice(1).map((to, i) => ({ level: i + 1, from: edges[i] + 1, to }));
-}
-
-/** A world map shaded by the number of signatories headquartered in each country. */
-export function worldMap(byCountry: { country: string; count: number }[]): WorldMapGeometry {
-  const counts = new Map(byCountry.map((c) => [c.country, c.count]));
-  const max = Math.max(0, ...counts.values());
-  const bins = classes(max);
-  const levelOf = (count: number) => (count === 0 ? 0 : (bins.find((b) => count <= b.to)?.level ?? bins.length));
-  const paths = countryPaths();
-  const drawn = new Set(paths.map((p) => p.code));
-  return {
-    width: MAP_WIDTH,
-    height: MAP_HEIGHT,
-    countries: paths.map((p) => {
-      const count = counts.get(p.code) ?? 0;
-      return { code: p.code, name: countryName(p.code), d: p.d, count, level: levelOf(count) };
-    }),
-    legend: [
-      { level: 0, label: "none" },
-      ...bins.map((b) => ({ level: b.level, label: b.from === b.to ? String(b.from) : `${b.from}–${b.to}` })),
-    ],
-    unmapped: byCountry
-      .filter((c) => c.count > 0 && !drawn.has(c.country))
-      .map((c) => ({ code: c.country, name: countryName(c.country), count: c.count })),
-  };
+export function largestWithOthers(
+  items: { key: string; label: string; value: number }[],
+  limit: number,
+  others: (count: number) => string,
+): { key: string; label: string; value: number }[] {
+  if (items.length <= limit) return items;
+  const sorted = [...items].sort((a, b) => b.value - a.value);
+  const rest = sorted.slice(limit - 1);
+  return [
+    ...sorted.slice(0, limit - 1),
+    { key: "others", label: others(rest.length), value: rest.reduce((sum, item) => sum + item.value, 0) },
+  ];
 }
