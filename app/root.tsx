@@ -1,4 +1,4 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, MetaFunction } from "@remix-run/node";
 import {
   Link,
   Links,
@@ -26,6 +26,15 @@ import { getEnv } from "~/utils/env.server";
 // the CSP blocks that, and the browser reports a violation on every form page. Its
 // interpreter is all the browser needs. (Set here, before any route builds a schema.)
 if (typeof document !== "undefined") zodConfig({ jitless: true });
+
+// An error answered here keeps its Retry-After (a search over its budget, decision 023):
+// Remix passes only cookies from a thrown response to the document unless a route says so.
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = errorHeaders?.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

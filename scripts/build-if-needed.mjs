@@ -11,9 +11,9 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** What the build is made from: a change to any of these makes the build stale. */
 export const SOURCES = ["app", "db", "server", "public", "vite.config.ts", "tsconfig.json", "package.json"];
 
-/** What `npm run build` writes, relative to the build directory: the Remix build and the
- * server's bundle (server/build.ts). */
-export const OUTPUTS = ["server/index.js", "server-main.js"];
+/** What `npm run build` writes, relative to the build directory: the Remix build, the
+ * server's bundle and the search pool's worker (server/build.ts). */
+export const OUTPUTS = ["server/index.js", "server-main.js", "search-worker.js"];
 
 export function buildDir() {
   return resolve(ROOT, process.env.BUILD_DIR ?? "build");

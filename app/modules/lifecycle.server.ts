@@ -8,9 +8,14 @@ import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { closeDb, getDb } from "./database/db.server";
 import { prepareDatabase } from "./database/startup.server";
+import { startSearchPool, type SearchPool } from "./search-pool/pool.server";
+
+let searchPool: SearchPool | undefined;
 
 export async function startup(): Promise<void> {
   await prepareDatabase(getDb(), (msg) => log.info({ event: "startup" }, msg));
+  // After the migrations: the workers open the file read-only (docs/decisions/023).
+  searchPool = startSearchPool(getEnv().DATABASE_URL);
 }
 
 export function startBackground(): { stop(): Promise<void> } {
@@ -50,5 +55,7 @@ export function committedDataVersion(): number | undefined {
 }
 
 export async function shutdown(): Promise<void> {
+  await searchPool?.stop();
+  searchPool = undefined;
   await closeDb();
 }

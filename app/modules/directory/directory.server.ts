@@ -7,6 +7,7 @@ import type { Database, DatePrecision, SignatoryEventKind, SignatoryStatus } fro
 import { type DB } from "~/modules/database/db.server";
 import { perVersion } from "~/modules/cache/per-version.server";
 import { searchIndex } from "~/modules/database/search.server";
+import { offEventLoop } from "~/modules/search-pool/run.server";
 import { lastChecked, sourcesOf, type RecordSource } from "~/modules/provenance/sources.server";
 import type { DirectoryQuery, KnownCodes } from "./query";
 
@@ -201,7 +202,7 @@ export interface Facets {
 export async function directoryFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
   const { words, country, sector, pledge, joined, founding, status } = query;
   return perVersion(db, `facets ${JSON.stringify([words, country, sector, pledge, joined, founding, status])}`, () =>
-    countFacets(db, query),
+    offEventLoop(db, "facets", query, (reader) => countFacets(reader, query)),
   );
 }
 
