@@ -4,6 +4,7 @@ import { committedDataVersionSync, dataVersion } from "~/modules/cache/response-
 import { pruneHits } from "~/modules/security/rate-limit.server";
 import { startMailSender } from "~/modules/mail/sender.server";
 import { startRetention } from "~/modules/privacy/erasure.server";
+import { startEvidenceChecks } from "~/modules/evidence/background.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { closeDb, getDb } from "./database/db.server";
@@ -35,10 +36,18 @@ export function startBackground(): { stop(): Promise<void> } {
     },
     onError: (err) => log.error({ event: "retention_error", err }),
   });
+  // Evidence (issue 18, docs/decisions/024): DNS proofs' re-checks, security.txt checks.
+  const evidence = startEvidenceChecks(db, {
+    firstAfterMs: 30 * 1000,
+    everyMs: 60 * 1000,
+    jobs: [],
+    onError: (err) => log.error({ event: "evidence_error", err }),
+  });
   return {
     async stop() {
       clearInterval(prune);
       retention.stop();
+      await evidence.stop();
       await mail.stop();
     },
   };

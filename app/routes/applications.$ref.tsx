@@ -11,6 +11,8 @@ import { institution } from "~/modules/institution.server";
 import { json, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CsrfField } from "~/components/csrf-field";
+import { DnsProof } from "~/components/dns-proof";
+import { checkDnsProofNow, dnsProofView, startDnsProof } from "~/modules/evidence/dns-proof.server";
 import { ApplicationForm } from "~/components/application-form";
 import { ApplicantStatus, ApprovalNextSteps, DecisionTime, StepTracker } from "~/components/application-status";
 import {
@@ -87,7 +89,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const application = await findByStatusToken(db, params.ref ?? "", token);
   if (!application || !token) throw notFound();
   const details = await applicationDetails(db, application);
-  const [options, times] = await Promise.all([formOptions(db), isOpen(application.status) ? decisionTimes(db) : null]);
+  const [options, times, dnsProof] = await Promise.all([
+    formOptions(db),
+    isOpen(application.status) ? decisionTimes(db) : null,
+    dnsProofView(db, application),
+  ]);
   return json(
     {
       ref: application.ref,
@@ -130,6 +136,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           : null,
       sectorName: options.sectorList.find((s) => s.code === application.sector)?.name ?? application.sector,
       privacy: { retentionDays: institution().retentionDays, contactEmail: institution().contactEmail },
+      dns: { domain: application.domain, proof: dnsProof },
     },
     { headers: PRIVATE },
   );
@@ -160,6 +167,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!withdrawn.ok) return replyFailure(intent, withdrawn.error, null);
     log.info({ event: "application_withdrawn", requestId: context.requestId, ref: application.ref });
     return back();
+  }
+
+  // DNS domain proof (issue 18): make the record to publish, or look for it now.
+  if (intent === "dns_start" || intent === "dns_check") {
+    if (intent === "dns_start") await startDnsProof(db, application);
+    else await checkDnsProofNow(db, application);
+    return back("#dns-proof-title");
   }
 
   if (intent === "resend") {
@@ -272,6 +286,8 @@ export default function ApplicationStatusPage() {
       </section>
 
       {data.approval && data.signatory ? <ApprovalNextSteps signatory={data.signatory} {...data.approval} /> : null}
+
+      <DnsProof domain={data.dns.domain} proof={data.dns.proof} open={isOpen(data.status)} action={formAction} hidden={hidden} />
 
       {data.form ? (
         <section className="resubmit" aria-labelledby="resubmit-title">

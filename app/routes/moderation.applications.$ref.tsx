@@ -3,6 +3,9 @@ import { json, redirect, type ActionFunctionArgs, type LinksFunction, type Loade
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CsrfField } from "~/components/csrf-field";
+import { ApplicationProofs } from "~/components/dns-proof";
+import { dnsProofView } from "~/modules/evidence/dns-proof.server";
+import { getEnv } from "~/utils/env.server";
 import { NO_STORE, noStoreHeaders } from "~/utils/cache-headers";
 import { requireStaff } from "~/modules/auth/require-staff.server";
 import { notCached } from "~/modules/cache/cache-policy";
@@ -49,7 +52,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const detail = await getApplicationDetail(db, params.ref ?? "");
   if (!detail) throw notFound();
   const { application: a } = detail;
-  const [warnings, hasLogo] = await Promise.all([similarityWarnings(db, a), applicationHasLogo(db, a.id)]);
+  const [warnings, hasLogo, dnsProof] = await Promise.all([similarityWarnings(db, a), applicationHasLogo(db, a.id), dnsProofView(db, a)]);
   return json(
     {
       me: { name: me.name, email: me.email, role: me.role },
@@ -82,6 +85,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       signatory: detail.signatory,
       warnings,
       hasLogo,
+      proofs: { domain: a.domain, verifiedAt: a.verified_at, dns: dnsProof, required: getEnv().REQUIRE_DNS_PROOF },
     },
     { headers: NO_STORE },
   );
@@ -199,6 +203,12 @@ export default function ApplicationPage() {
             ))}
           </ul>
         )}
+        <ApplicationProofs
+          domain={data.proofs.domain}
+          verifiedAt={data.proofs.verifiedAt}
+          proof={data.proofs.dns}
+          required={data.proofs.required}
+        />
       </section>
 
       {data.resubmission ? (

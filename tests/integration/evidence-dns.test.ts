@@ -15,6 +15,8 @@ import {
   startDnsProof,
 } from "~/modules/evidence/dns-proof.server";
 import { makeResolver } from "~/modules/evidence/resolver.server";
+import { approveApplication, DNS_PROOF_REQUIRED } from "~/modules/moderation/decide.server";
+import { resetEnvForTests } from "~/utils/env.server";
 import { useSeededDatabase } from "../helpers/db";
 import { startDnsServer, type TestDnsServer } from "../helpers/dns-server";
 
@@ -36,7 +38,7 @@ async function insertApplication(db: DB, status: "pending" | "unverified" = "pen
   const row = await db
     .insertInto("applications")
     .values({
-      ref: `AR-DNS${String(n).padStart(5, "0")}`,
+      ref: `AR-DNS${String(n).padStart(5, "0")}${Math.random().toString(36).slice(2, 6)}`,
       name: `Proof ${n}`,
       name_key: `proof ${n}`,
       website: `https://${domain}`,
@@ -211,5 +213,48 @@ describe("what the proof counts for", () => {
     await db.updateTable("applications").set({ status: "approved", signatory_id: signatory.id }).where("id", "=", row.id).execute();
     const confirmed = (await dnsProofView(db, row))!.confirmedAt;
     expect(await publicDnsProof(db, signatory.id)).toBe(confirmed);
+  });
+});
+
+describe("REQUIRE_DNS_PROOF=1", () => {
+  afterAll(() => {
+    delete process.env.REQUIRE_DNS_PROOF;
+    resetEnvForTests();
+  });
+
+  it("refuses to approve an application without a DNS proof, and approves it once the record is confirmed", async () => {
+    process.env.REQUIRE_DNS_PROOF = "1";
+    resetEnvForTests();
+    const db = getDb();
+    const staff = await db
+      .insertInto("staff")
+      .values({
+        email: "dns-mod@registry.test",
+        name: "Mod",
+        role: "moderator",
+        password_hash: "x",
+        totp_secret: null,
+        totp_enrolled_at: null,
+        totp_last_step: null,
+        created_at: new Date().toISOString(),
+        last_sign_in_at: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const by = { id: staff.id, actor: { actor: `staff:${staff.id}`, actorLabel: "Mod <dns-mod@registry.test>", ip: "192.0.2.1" } };
+    const { row, domain, token } = await insertApplication(db);
+    const refused = await approveApplication(db, row.ref, "2026-01-02", by);
+    expect(refused).toEqual({ ok: false, error: { kind: "conflict", message: DNS_PROOF_REQUIRED } });
+    const unchanged = await db
+      .selectFrom("applications")
+      .select(["status", "signatory_id"])
+      .where("id", "=", row.id)
+      .executeTakeFirstOrThrow();
+    expect(unchanged).toEqual({ status: "pending", signatory_id: null });
+
+    dnsServer.zone.set(recordName(domain), { txt: [[`accord-registry-verification=${token}`]] });
+    await checkDnsProofNow(db, row, { resolver });
+    const approved = await approveApplication(db, row.ref, "2026-01-02", by);
+    expect(approved.ok).toBe(true);
   });
 });

@@ -12,6 +12,8 @@ import { APPLICATION_STATUS_LABEL } from "~/modules/applications/status";
 import { approveApplicationLogo } from "~/modules/logos/logos.server";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { fail, ok, type Failure, type Result } from "~/modules/result";
+import { hasDnsProof } from "~/modules/evidence/dns-proof.server";
+import { getEnv } from "~/utils/env.server";
 import { approvedMail, changesRequestedMail, rejectedMail } from "./mails.server";
 import { DECIDABLE_STATUSES } from "./constants";
 
@@ -85,8 +87,20 @@ function endorsedOn(joinedOn: string, introducedOn: string): string {
   return introducedOn > joinedOn ? introducedOn : joinedOn;
 }
 
+/** Why an application cannot be approved while REQUIRE_DNS_PROOF=1 and it has no DNS proof. */
+export const DNS_PROOF_REQUIRED =
+  "This registry requires a DNS proof of domain control before approval (REQUIRE_DNS_PROOF), and this application has none for its domain. Ask the applicant to publish the TXT record shown on their status page and check it, or request changes. Nothing was changed.";
+
 export async function approveApplication(db: DB, ref: string, joinedOn: string, by: Moderator): Promise<Result<{ slug: string }>> {
   return db.transaction().execute(async (trx) => {
+    if (getEnv().REQUIRE_DNS_PROOF) {
+      const proof = await trx
+        .selectFrom("applications")
+        .select(["domain", "dns_proof_domain", "dns_proof_confirmed_at"])
+        .where("ref", "=", ref)
+        .executeTakeFirst();
+      if (proof && !hasDnsProof(proof)) return fail({ kind: "conflict", message: DNS_PROOF_REQUIRED });
+    }
     const claimed = await claim(trx, ref, "approve", null);
     if (!claimed.ok) return claimed;
     const { app, now } = claimed.value;
