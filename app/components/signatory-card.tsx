@@ -1,5 +1,10 @@
+// One signatory as a compact row of the directory (issue 14): logo or monogram, name, the
+// facts to scan by (country, sector, when it joined, its status when not active) and, for a
+// search, why it matched: the matched words marked in the name, the facts, or a snippet of
+// the description. Nothing repeated on every row that says nothing (no pledge counts).
 import { Link } from "@remix-run/react";
-import { formatDateAt, isoAt } from "~/utils/format";
+import { Highlight, matches, snippet } from "~/components/highlight";
+import { displayHost, formatDateAt, isoAt } from "~/utils/format";
 import { SignatoryLogo } from "./signatory-logo";
 import { StatusBadge } from "./status-badge";
 
@@ -14,37 +19,68 @@ export interface CardSignatory {
   joined_precision?: "day" | "month" | "year";
   founding: boolean;
   status: "active" | "withdrawn" | "suspended";
-  pledge_count: number;
-  /** The logo's hash; null or absent: the card shows a monogram. */
+  /** The signatory's website: shown only when a search matched it and nothing else shown. */
+  website?: string;
+  /** The logo's hash; null or absent: the row shows a monogram. */
   logo?: string | null;
 }
 
-export function SignatoryCard({ signatory: s }: { signatory: CardSignatory }) {
+interface Props {
+  signatory: CardSignatory;
+  /** The search's words (folded, as DirectoryQuery.words): their matches are marked. */
+  words?: readonly string[];
+}
+
+export function SignatoryCard({ signatory: s, words = [] }: Props) {
+  const precision = s.joined_precision ?? "day";
+  // Where each search word was found among what the row shows; the others are explained.
+  const shown = [s.name, s.country_name, s.sector_name, s.description].join(" ");
+  const elsewhere = words.filter((w) => !matches(shown, [w]));
+  const host = s.website ? displayHost(s.website) : "";
+  const inWebsite = elsewhere.filter((w) => matches(host, [w]));
+  const inRecord = elsewhere.filter((w) => !inWebsite.includes(w));
   return (
-    <article className="card" aria-labelledby={`sig-${s.slug}`}>
-      <div className="card-head">
-        <SignatoryLogo slug={s.slug} name={s.name} logo={s.logo ?? null} />
-        <h3 id={`sig-${s.slug}`} className="card-title">
-          <Link to={`/signatories/${s.slug}`}>{s.name}</Link>
+    <article className="result" aria-labelledby={`sig-${s.slug}`}>
+      <SignatoryLogo slug={s.slug} name={s.name} logo={s.logo ?? null} />
+      <div className="result-body">
+        <h3 id={`sig-${s.slug}`} className="result-name">
+          <Link to={`/signatories/${s.slug}`}>
+            <Highlight text={s.name} words={words} />
+          </Link>
         </h3>
+        <p className="result-facts">
+          <span className="result-country">
+            <Highlight text={s.country_name} words={words} />
+          </span>
+          <span className="result-sector">
+            <Highlight text={s.sector_name} words={words} />
+          </span>
+          <span className="result-joined">
+            <span className="result-joined-label">Joined </span>
+            <time dateTime={isoAt(s.joined_on, precision)}>{formatDateAt(s.joined_on, precision)}</time>
+            {s.founding ? <span className="result-founding"> · founding</span> : null}
+            {s.status !== "active" ? (
+              <>
+                {" "}
+                <StatusBadge status={s.status} />
+              </>
+            ) : null}
+          </span>
+        </p>
+        {words.length > 0 && matches(s.description, words) ? (
+          <p className="result-snippet">
+            <Highlight text={snippet(s.description, words)} words={words} />
+          </p>
+        ) : null}
+        {inWebsite.length > 0 ? (
+          <p className="result-snippet">
+            Website: <Highlight text={host} words={inWebsite} />
+          </p>
+        ) : null}
+        {inRecord.length > 0 ? (
+          <p className="result-snippet">{inRecord.map((w) => `“${w}”`).join(", ")} found in a former name or a note of its record</p>
+        ) : null}
       </div>
-      <p className="card-meta">
-        <span>{s.country_name}</span>
-        <span aria-hidden="true"> · </span>
-        <span>{s.sector_name}</span>
-      </p>
-      <p className="card-description">{s.description}</p>
-      <p className="card-footer">
-        <span>
-          Joined{" "}
-          <time dateTime={isoAt(s.joined_on, s.joined_precision ?? "day")}>{formatDateAt(s.joined_on, s.joined_precision ?? "day")}</time>
-        </span>
-        {s.founding ? <span className="badge badge-founding">Founding signatory</span> : null}
-        {s.status !== "active" ? <StatusBadge status={s.status} /> : null}
-        <span className="card-pledges">
-          {s.pledge_count} {s.pledge_count === 1 ? "pledge" : "pledges"}
-        </span>
-      </p>
     </article>
   );
 }

@@ -1,20 +1,24 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CoverageNote } from "~/components/coverage";
 import { FilterForm, type FilterValues } from "~/components/filter-form";
+import { Pagination } from "~/components/pagination";
 import { SignatoryCard } from "~/components/signatory-card";
 import { logoHashes } from "~/modules/logos/logos.server";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
-import { directoryFacets, joinYears, listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
+import { directoryFacets, listPledgeDefinitions, listSectors } from "~/modules/directory/directory.server";
 import { loadDirectory } from "~/modules/directory/load.server";
 import { DIRECTORY_PARAMS, type DirectoryQuery } from "~/modules/directory/query";
 import { getCoverage, summariseCoverage } from "~/modules/provenance/coverage.server";
 import { canonical, canonicalSearch } from "~/utils/canonical";
 import { plural } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
+import stylesheet from "~/styles/directory.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
 // Cached for anonymous visitors (cache-policy.ts): the directory's parameters are all it reads.
 export const handle = cacheable(DIRECTORY_PARAMS);
@@ -34,11 +38,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const directory = await loadDirectory(db, url);
   if (!directory.ok) throw httpError(400, `Invalid ${directory.param}: ${directory.message}`);
   const { query, result } = directory;
-  const [facets, sectors, pledges, years, coverage, logos] = await Promise.all([
+  const [facets, sectors, pledges, coverage, logos] = await Promise.all([
     directoryFacets(db, query),
     listSectors(db),
     listPledgeDefinitions(db),
-    joinYears(db),
     getCoverage(db),
     logoHashes(
       db,
@@ -60,9 +63,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     founding: query.founding === undefined ? "" : query.founding ? "1" : "0",
     status: query.status,
     sort: formSort(query),
+    per_page: query.perPage === DEFAULT_PER_PAGE ? "" : String(query.perPage),
   };
+  const pledgeCount = new Map(facets.pledges.map((p) => [p.code, p.count]));
   return {
     q: query.q ?? "",
+    /** The search's words, folded: the rows mark what they matched. */
+    words: query.words,
     canonicalSearch: canonicalSearch(url.search, DIRECTORY_PARAMS),
     coverage: summariseCoverage(coverage),
     downloads: {
@@ -79,19 +86,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
       country_name: countryName(s.country),
       sector_name: s.sector_name,
       description: s.description,
+      website: s.website,
       joined_on: s.joined_on,
       joined_precision: s.joined_precision,
       founding: s.founding,
       status: s.status,
-      pledge_count: s.pledges.length,
       logo: logos.get(s.slug) ?? null,
     })),
     options: {
       // Every selected value stays listed even when no signatory matches it now.
       countries: withSelected(facets.countries, query.country).map((c) => ({ ...c, name: countryName(c.code) })),
       sectors: withSelected(facets.sectors, query.sector).map((s) => ({ ...s, name: sectorName.get(s.code) ?? s.code })),
-      pledges: pledges.map((p) => ({ code: p.code, title: p.title })),
-      years,
+      pledges: pledges.map((p) => ({ code: p.code, title: p.title, count: pledgeCount.get(p.code) ?? 0 })),
+      years: facets.years,
+      founding: facets.founding,
+      statuses: Object.fromEntries(facets.statuses.map((s) => [s.code, s.count])),
     },
     labels: {
       sectors: Object.fromEntries(sectorName),
@@ -100,6 +109,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
   };
 }
+
+const DEFAULT_PER_PAGE = 25;
 
 /** The sort select's value: "" stands for the default order of this query. */
 function formSort(query: DirectoryQuery) {
@@ -119,20 +130,38 @@ const STATUS_LABEL: Record<string, string> = {
 };
 const SORT_LABEL: Record<string, string> = { joined: "oldest first", "-joined": "newest first" };
 
+/** Navigations that should land on the results (a submitted form, a page, a removed filter)
+ * carry this state; the live updates while a field changes do not, so focus stays put. */
+const TO_RESULTS = { focusResults: true } as const;
+
 export default function Directory() {
   const data = useLoaderData<typeof loader>();
   const location = useLocation();
   const navigation = useNavigation();
   const submit = useSubmit();
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => () => clearTimeout(timer.current), []);
+
+  // After a search, a page or a removed filter, the focus goes to the results' heading: a
+  // screen reader reads on from there (the count is announced by its role=status), and on a
+  // phone the results are what is on the screen.
+  useEffect(() => {
+    if ((location.state as typeof TO_RESULTS | null)?.focusResults) heading.current?.focus();
+  }, [location.key, location.state]);
 
   /** Submits the filters without their empty fields, so the address stays readable.
    * A pending as-you-type search is dropped: it would overtake this one. */
-  const search = (form: HTMLFormElement, replace: boolean) => {
+  const search = (form: HTMLFormElement, live: boolean) => {
     clearTimeout(timer.current);
     const fields = [...new FormData(form)].filter(([, v]) => v !== "") as [string, string][];
-    submit(new URLSearchParams(fields), { action: "/signatories", method: "get", replace, preventScrollReset: replace });
+    submit(new URLSearchParams(fields), {
+      action: "/signatories",
+      method: "get",
+      replace: live,
+      preventScrollReset: live,
+      state: live ? undefined : TO_RESULTS,
+    });
   };
 
   const params = new URLSearchParams(location.search);
@@ -147,8 +176,10 @@ export default function Directory() {
   };
   const pageLink = (page: number) => {
     const next = new URLSearchParams(params);
-    next.set("page", String(page));
-    return `/signatories?${next}`;
+    if (page === 1) next.delete("page");
+    else next.set("page", String(page));
+    const search = next.toString();
+    return search ? `/signatories?${search}` : "/signatories";
   };
 
   const { values, labels } = data;
@@ -169,10 +200,11 @@ export default function Directory() {
     <div className="directory">
       <h1>Directory of signatories</h1>
       <div className="directory-layout">
-        <aside className="directory-filters">
+        <div className="directory-filters">
           <FilterForm
             values={values}
             options={data.options}
+            total={data.total}
             onFilterChange={(form, debounce) => {
               clearTimeout(timer.current);
               const go = () => search(form, true);
@@ -184,18 +216,90 @@ export default function Directory() {
               search(event.currentTarget, false);
             }}
           />
-        </aside>
+        </div>
 
         <section className="directory-results" aria-labelledby="results-heading" aria-busy={busy}>
-          <h2 id="results-heading" className="visually-hidden">
-            Results
-          </h2>
-          <p className="result-count" role="status">
-            {plural(data.total, "signatory", "signatories")}
-            {data.pages > 1 ? `, page ${data.page} of ${data.pages}` : ""}
-            {values.sort in SORT_LABEL ? `, ${SORT_LABEL[values.sort]}` : ""}
-          </p>
+          <div className="results-head">
+            <h2 id="results-heading" tabIndex={-1} ref={heading}>
+              Results
+            </h2>
+            <p className="result-count" role="status">
+              {plural(data.total, "signatory", "signatories")}
+              {data.pages > 1 ? `, page ${data.page} of ${data.pages}` : ""}
+              {values.sort in SORT_LABEL ? `, ${SORT_LABEL[values.sort]}` : ""}
+            </p>
+          </div>
           <CoverageNote coverage={data.coverage} />
+          {chips.length > 0 ? (
+            <ul className="chips" aria-label="Active filters">
+              {chips.map((chip) => (
+                <li key={chip.to + chip.label}>
+                  <Link to={chip.to} state={TO_RESULTS} className="chip" aria-label={`Remove filter ${chip.label}`}>
+                    {chip.label} <span aria-hidden="true">×</span>
+                  </Link>
+                </li>
+              ))}
+              <li>
+                <Link to="/signatories" state={TO_RESULTS} className="chip chip-clear">
+                  Clear all
+                </Link>
+              </li>
+            </ul>
+          ) : null}
+
+          {data.signatories.length > 0 ? (
+            <>
+              {/* The rows' columns on wide screens; each row says the same to a screen reader. */}
+              <div className="result-columns" aria-hidden="true">
+                <span>Name</span>
+                <span>Headquarters</span>
+                <span>Sector</span>
+                <span>Joined</span>
+              </div>
+              <ol className="result-list">
+                {data.signatories.map((s) => (
+                  <li key={s.slug}>
+                    <SignatoryCard signatory={s} words={data.words} />
+                  </li>
+                ))}
+              </ol>
+            </>
+          ) : (
+            <div className="empty-state">
+              <h3>No signatory matches {data.total > 0 ? "on this page" : "these filters"}</h3>
+              {data.total > 0 ? (
+                <p>
+                  <Link to={pageLink(1)} state={TO_RESULTS}>
+                    Go to the first page
+                  </Link>
+                  .
+                </p>
+              ) : (
+                <ul>
+                  {values.q ? <li>Check the spelling, or search for fewer or shorter words.</li> : null}
+                  {chips.length > 0 ? (
+                    <li>
+                      Remove one of the active filters listed under “Results”, or{" "}
+                      <Link to="/signatories" state={TO_RESULTS}>
+                        clear every filter
+                      </Link>
+                      .
+                    </li>
+                  ) : null}
+                  {values.status === "active" ? (
+                    <li>
+                      <Link to={addParam(new URLSearchParams(without("status").split("?")[1]), "status", "all")} state={TO_RESULTS}>
+                        Include withdrawn and suspended signatories
+                      </Link>
+                    </li>
+                  ) : null}
+                </ul>
+              )}
+            </div>
+          )}
+
+          <Pagination page={data.page} pages={data.pages} href={pageLink} state={TO_RESULTS} />
+
           <p className="download-links">
             Download these results:{" "}
             <a href={data.downloads.csv} download>
@@ -206,101 +310,6 @@ export default function Directory() {
               JSON
             </a>
           </p>
-          {chips.length > 0 ? (
-            <ul className="chips" aria-label="Active filters">
-              {chips.map((chip) => (
-                <li key={chip.to + chip.label}>
-                  <Link to={chip.to} className="chip" aria-label={`Remove filter ${chip.label}`}>
-                    {chip.label} <span aria-hidden="true">×</span>
-                  </Link>
-                </li>
-              ))}
-              <li>
-                <Link to="/signatories" className="chip chip-clear">
-                  Clear all
-                </Link>
-              </li>
-            </ul>
-          ) : null}
-
-          {data.signatories.length > 0 ? (
-            <ol className="card-list">
-              {data.signatories.map((s) => (
-                <li key={s.slug}>
-                  <SignatoryCard signatory={s} />
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <div className="empty-state">
-              <h3>No signatory matches {data.total > 0 ? "on this page" : "these filters"}</h3>
-              {data.total > 0 ? (
-                <p>
-                  <Link to={pageLink(1)}>Go to the first page</Link>.
-                </p>
-              ) : (
-                <ul>
-                  {values.q ? <li>Check the spelling, or search for fewer or shorter words.</li> : null}
-                  {chips.length > 0 ? <li>Remove a filter above to widen the search.</li> : null}
-                  {values.status === "active" ? (
-                    <li>
-                      <Link to={addParam(new URLSearchParams(without("status").split("?")[1]), "status", "all")}>
-                        Include withdrawn and suspended signatories
-                      </Link>
-                    </li>
-                  ) : null}
-                  <li>
-                    <Link to="/signatories">See every signatory</Link>
-                  </li>
-                </ul>
-              )}
-            </div>
-          )}
-
-          {data.pages > 1 ? (
-            <nav className="pagination" aria-label="Pages">
-              {data.page > 1 ? (
-                <Link to={pageLink(data.page - 1)} rel="prev">
-                  ← Previous
-                </Link>
-              ) : (
-                <span />
-              )}
-              <span>
-                Page {data.page} of {data.pages}
-              </span>
-              {data.page < data.pages ? (
-                <Link to={pageLink(data.page + 1)} rel="next">
-                  Next →
-                </Link>
-              ) : (
-                <span />
-              )}
-            </nav>
-          ) : null}
-        </section>
-
-        <section aria-labelledby="facet-countries" className="facets directory-facets">
-          <h2 id="facet-countries">By country</h2>
-          <ul>
-            {data.options.countries.map((c) => (
-              <li key={c.code}>
-                <Link to={values.country.includes(c.code) ? without("country", c.code) : addParam(params, "country", c.code)}>
-                  {c.name}
-                </Link>{" "}
-                <span className="count">{c.count}</span>
-              </li>
-            ))}
-          </ul>
-          <h2>By sector</h2>
-          <ul>
-            {data.options.sectors.map((s) => (
-              <li key={s.code}>
-                <Link to={values.sector.includes(s.code) ? without("sector", s.code) : addParam(params, "sector", s.code)}>{s.name}</Link>{" "}
-                <span className="count">{s.count}</span>
-              </li>
-            ))}
-          </ul>
         </section>
       </div>
     </div>

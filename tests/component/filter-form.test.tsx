@@ -25,11 +25,17 @@ const OPTIONS: FilterOptions = {
     { code: "telecom", name: "Telecommunications", count: 3 },
   ],
   pledges: [
-    { code: "stronger-defense", title: "Stronger defense" },
-    { code: "no-offense", title: "No offense" },
-    { code: "paris-call", title: "Support for the Paris Call" },
+    { code: "stronger-defense", title: "Stronger defense", count: 40 },
+    { code: "no-offense", title: "No offense", count: 40 },
+    { code: "paris-call", title: "Support for the Paris Call", count: 0 },
   ],
-  years: [2018, 2019, 2020],
+  years: [
+    { year: 2018, count: 34 },
+    { year: 2019, count: 2 },
+    { year: 2020, count: 4 },
+  ],
+  founding: { founding: 34, later: 6 },
+  statuses: { active: 40, withdrawn: 2 },
 };
 
 const EMPTY: FilterValues = {
@@ -41,6 +47,7 @@ const EMPTY: FilterValues = {
   founding: "",
   status: "active",
   sort: "",
+  per_page: "",
 };
 
 const values = (over: Partial<FilterValues> = {}): FilterValues => ({ ...EMPTY, ...over });
@@ -83,11 +90,12 @@ function App(props: FormProps) {
   );
 }
 
-function renderForm(v: FilterValues, onFilterChange?: FormProps["onFilterChange"]) {
-  const result = render(<App values={v} options={OPTIONS} onFilterChange={onFilterChange} />);
+function renderForm(v: FilterValues, onFilterChange?: FormProps["onFilterChange"], options: FilterOptions = OPTIONS, total?: number) {
+  const result = render(<App values={v} options={options} onFilterChange={onFilterChange} total={total} />);
   return {
     ...result,
-    rerenderWith: (next: FilterValues) => result.rerender(<App values={next} options={OPTIONS} onFilterChange={onFilterChange} />),
+    rerenderWith: (next: FilterValues) =>
+      result.rerender(<App values={next} options={options} onFilterChange={onFilterChange} total={total} />),
   };
 }
 
@@ -95,8 +103,8 @@ function renderForm(v: FilterValues, onFilterChange?: FormProps["onFilterChange"
  * The form as the server sends it, put in the page without running any of its
  * JavaScript: what a visitor without JavaScript (or before hydration) gets.
  */
-async function renderServerHtml(v: FilterValues) {
-  const handler = createStaticHandler([{ path: "/", Component: () => <FilterForm values={v} options={OPTIONS} /> }]);
+async function renderServerHtml(v: FilterValues, total?: number) {
+  const handler = createStaticHandler([{ path: "/", Component: () => <FilterForm values={v} options={OPTIONS} total={total} /> }]);
   const context = await handler.query(new Request("http://registry.test/"));
   if (context instanceof Response) throw new Error(`static handler answered ${context.status}`);
   const router = createStaticRouter(handler.dataRoutes, context);
@@ -108,7 +116,7 @@ async function renderServerHtml(v: FilterValues) {
 
 const searchBox = () => screen.getByRole<HTMLInputElement>("searchbox", { name: "Search" });
 const select = (name: string) => screen.getByRole<HTMLSelectElement>("combobox", { name });
-const pledgeBox = (title: string) => screen.getByRole<HTMLInputElement>("checkbox", { name: title });
+const pledgeBox = (title: string) => screen.getByRole<HTMLInputElement>("checkbox", { name: new RegExp(`^${title} \\(\\d+\\)$`) });
 /** What the visitor sees in a closed select. */
 const shown = (name: string) => select(name).selectedOptions[0]?.textContent ?? null;
 const form = () => screen.getByRole<HTMLFormElement>("search", { name: "Search and filter signatories" });
@@ -122,16 +130,19 @@ describe("FilterForm", () => {
     renderForm(values());
 
     expect(screen.getByLabelText("Search")).toBe(searchBox());
-    for (const label of ["Country", "Sector", "Joined", "Signed", "Status", "Sort by"]) {
+    for (const label of ["Country", "Sector", "Joined", "Signed", "Status", "Sort by", "Results a page"]) {
       expect(screen.getByLabelText(label).tagName, label).toBe("SELECT");
     }
     const pledges = screen.getByRole("group", { name: "Endorses every one of these pledges" });
     for (const { code, title } of OPTIONS.pledges) {
-      const box = within(pledges).getByLabelText(title);
+      const box = within(pledges).getByLabelText(new RegExp(`^${title} `));
       expect(box).toBe(pledgeBox(title));
       expect(box).toHaveProperty("value", code);
     }
-    expect(screen.getByRole("button", { name: "Show signatories" })).toHaveProperty("type", "submit");
+    // Enter in the search box presses the first button, "Search"; the sheet ends with its own.
+    const buttons = screen.getAllByRole("button");
+    expect(buttons.map((b) => b.textContent)).toEqual(["Search", "Show results"]);
+    for (const button of buttons) expect(button).toHaveProperty("type", "submit");
   });
 
   it("shows the current values in every field", () => {
@@ -145,16 +156,18 @@ describe("FilterForm", () => {
         founding: "1",
         status: "withdrawn",
         sort: "-joined",
+        per_page: "50",
       }),
     );
 
     expect(searchBox().value).toBe("microsoft");
     expect(shown("Country")).toBe("Finland (2)");
     expect(shown("Sector")).toBe("Telecommunications (3)");
-    expect(shown("Joined")).toBe("2019");
-    expect(shown("Signed")).toBe("At launch (founding)");
-    expect(shown("Status")).toBe("Withdrawn");
+    expect(shown("Joined")).toBe("2019 (2)");
+    expect(shown("Signed")).toBe("At launch (founding) (34)");
+    expect(shown("Status")).toBe("Withdrawn (2)");
     expect(shown("Sort by")).toBe("Joined, newest first");
+    expect(shown("Results a page")).toBe("50");
     expect(pledgeBox("Stronger defense").checked).toBe(false);
     expect(pledgeBox("No offense").checked).toBe(true);
     expect(pledgeBox("Support for the Paris Call").checked).toBe(true);
@@ -167,9 +180,10 @@ describe("FilterForm", () => {
     expect(shown("Country")).toBe("Any country");
     expect(shown("Sector")).toBe("Any sector");
     expect(shown("Joined")).toBe("Any year");
-    expect(shown("Signed")).toBe("At launch or later");
-    expect(shown("Status")).toBe("Active");
+    expect(shown("Signed")).toBe("Any time");
+    expect(shown("Status")).toBe("Active (40)");
     expect(shown("Sort by")).toBe("Name");
+    expect(shown("Results a page")).toBe("25");
     for (const { title } of OPTIONS.pledges) expect(pledgeBox(title).checked, title).toBe(false);
   });
 
@@ -184,6 +198,83 @@ describe("FilterForm", () => {
       .getAllByRole("option")
       .map((o) => o.textContent);
     expect(sectors).toEqual(["Any sector", "Cybersecurity (12)", "Software and cloud (30)", "Telecommunications (3)"]);
+    const years = within(select("Joined"))
+      .getAllByRole("option")
+      .map((o) => o.textContent);
+    expect(years).toEqual(["Any year", "2018 (34)", "2019 (2)", "2020 (4)"]);
+    const signed = within(select("Signed"))
+      .getAllByRole("option")
+      .map((o) => o.textContent);
+    expect(signed).toEqual(["Any time", "At launch (founding) (34)", "After launch (6)"]);
+    const statuses = within(select("Status"))
+      .getAllByRole("option")
+      .map((o) => o.textContent);
+    expect(statuses).toEqual(["Active (40)", "Withdrawn (2)", "Suspended (0)", "Any status (42)"]);
+    expect(pledgeBox("Stronger defense").labels?.[0]?.textContent).toBe("Stronger defense (40)");
+  });
+
+  it("disables the choices that would give nothing, unless they are the current ones", () => {
+    const { unmount } = renderForm(values());
+    const option = (name: string, label: string) => within(select(name)).getByRole<HTMLOptionElement>("option", { name: label });
+    expect(option("Status", "Suspended (0)").disabled).toBe(true);
+    expect(option("Status", "Withdrawn (2)").disabled).toBe(false);
+    expect(pledgeBox("Support for the Paris Call").disabled).toBe(true);
+    expect(pledgeBox("No offense").disabled).toBe(false);
+    unmount();
+
+    // Nothing after launch among these results: that choice is off; chosen, it stays on.
+    const none = { ...OPTIONS, founding: { founding: 34, later: 0 } };
+    const first = renderForm(values(), undefined, none);
+    expect(option("Signed", "After launch (0)").disabled).toBe(true);
+    first.unmount();
+    renderForm(values({ founding: "0", status: "suspended", pledge: ["paris-call"] }), undefined, none);
+    expect(option("Signed", "After launch (0)").disabled).toBe(false);
+    expect(shown("Signed")).toBe("After launch (0)");
+    expect(option("Status", "Suspended (0)").disabled).toBe(false);
+    expect(pledgeBox("Support for the Paris Call").disabled).toBe(false);
+    expect(pledgeBox("Support for the Paris Call").checked).toBe(true);
+  });
+
+  it("puts the filters in a folded disclosure that says how many are on", () => {
+    const { unmount } = renderForm(values({ q: "cloud" }));
+    const sheet = form().querySelector("details")!;
+    expect(sheet.open).toBe(false);
+    expect(sheet.querySelector("summary")?.textContent).toBe("Filter and sort");
+    // The search box stays outside it, always shown.
+    expect(sheet.contains(searchBox())).toBe(false);
+    expect(sheet.contains(select("Country"))).toBe(true);
+    unmount();
+
+    renderForm(values({ country: ["FI", "DE"], pledge: ["no-offense"], status: "all" }));
+    expect(form().querySelector("summary")?.textContent).toBe("Filter and sort (4 on)");
+  });
+
+  it("says how many results the sheet's button shows, once the page runs JavaScript", async () => {
+    renderForm(values(), undefined, OPTIONS, 42);
+    expect(screen.getByRole("button", { name: "Show 42 results" })).toBeTruthy();
+    document.body.innerHTML = "";
+    // The server's HTML cannot know what the changed fields will give: it says "Show results".
+    await renderServerHtml(values(), 42);
+    expect(screen.getByRole("button", { name: "Show results" })).toBeTruthy();
+    document.body.innerHTML = "";
+  });
+
+  it("offers 10 to 100 results a page, 25 by default, and keeps a size from the URL", () => {
+    const { unmount } = renderForm(values());
+    const sizes = () =>
+      within(select("Results a page"))
+        .getAllByRole<HTMLOptionElement>("option")
+        .map((o) => [o.textContent, o.value]);
+    // 25 is sent as nothing, so the address stays short.
+    expect(sizes()).toEqual([
+      ["10", "10"],
+      ["25", ""],
+      ["50", "50"],
+      ["100", "100"],
+    ]);
+    unmount();
+    renderForm(values({ per_page: "7" }));
+    expect(shown("Results a page")).toBe("7");
   });
 
   it("offers the joined year from the URL even when it is not among the listed years", () => {
@@ -192,7 +283,7 @@ describe("FilterForm", () => {
     const years = within(select("Joined"))
       .getAllByRole("option")
       .map((o) => o.textContent);
-    expect(years).toEqual(["Any year", "2018", "2019", "2020", "2018-2019"]);
+    expect(years).toEqual(["Any year", "2018 (34)", "2019 (2)", "2020 (4)", "2018-2019"]);
     expect(shown("Joined")).toBe("2018-2019");
   });
 
@@ -232,7 +323,7 @@ describe("FilterForm", () => {
     // The form handed over already holds the new choice.
     expect(new FormData(onFilterChange.mock.lastCall![0]).get("country")).toBe("FI");
 
-    await user.selectOptions(select("Status"), "Any status");
+    await user.selectOptions(select("Status"), "Any status (42)");
     expect(onFilterChange).toHaveBeenCalledTimes(2);
     expect(onFilterChange).toHaveBeenLastCalledWith(form(), false);
 
@@ -258,13 +349,17 @@ describe("FilterForm", () => {
   it("navigates to /signatories with the chosen filters when submitted", async () => {
     const user = userEvent.setup();
     renderForm(values({ sector: ["security", "telecom"] }));
+    const sheet = form().querySelector("details")!;
+    sheet.open = true; // as a visitor on a phone opens it
 
     await user.type(searchBox(), "cloud");
     await user.selectOptions(select("Country"), "Finland (2)");
     await user.click(pledgeBox("No offense"));
-    await user.click(pledgeBox("Support for the Paris Call"));
-    await user.click(screen.getByRole("button", { name: "Show signatories" }));
+    await user.click(pledgeBox("Stronger defense"));
+    await user.click(screen.getByRole("button", { name: "Show results" }));
 
+    // The sheet folds, so on a phone the results are what is on the screen.
+    expect(sheet.open).toBe(false);
     const landed = await screen.findByText(/^Directory at \/signatories\?/);
     expect(requests).toHaveLength(1);
     const [url] = requests;
@@ -272,7 +367,7 @@ describe("FilterForm", () => {
     expect(url.searchParams.get("q")).toBe("cloud");
     expect(url.searchParams.getAll("country")).toEqual(["FI"]);
     expect(url.searchParams.getAll("sector")).toEqual(["security", "telecom"]);
-    expect(url.searchParams.getAll("pledge")).toEqual(["no-offense", "paris-call"]);
+    expect(url.searchParams.getAll("pledge")).toEqual(["stronger-defense", "no-offense"]);
     expect(url.searchParams.get("status")).toBe("active");
     expect(landed.textContent).toBe(`Directory at /signatories${url.search}`);
   });
@@ -281,7 +376,7 @@ describe("FilterForm", () => {
     const user = userEvent.setup();
     renderForm(values({ country: ["FI", "DE"] }));
 
-    await user.click(screen.getByRole("button", { name: "Show signatories" }));
+    await user.click(screen.getByRole("button", { name: "Search" }));
 
     await screen.findByText(/^Directory at \/signatories/);
     expect(requests.map((u) => u.searchParams.getAll("country"))).toEqual([["FI", "DE"]]);
@@ -300,15 +395,17 @@ describe("FilterForm", () => {
         founding: "0",
         status: "all",
         sort: "joined",
+        per_page: "100",
       }),
     );
 
     expect(searchBox().value).toBe("antivirus");
     expect(shown("Country")).toBe("Sweden (1)");
     expect(shown("Sector")).toBe("Cybersecurity (12)");
-    expect(shown("Joined")).toBe("2020");
-    expect(shown("Signed")).toBe("After launch");
-    expect(shown("Status")).toBe("Any status");
+    expect(shown("Joined")).toBe("2020 (4)");
+    expect(shown("Signed")).toBe("After launch (6)");
+    expect(shown("Status")).toBe("Any status (42)");
+    expect(shown("Results a page")).toBe("100");
     expect(shown("Sort by")).toBe("Joined, oldest first");
     expect(pledgeBox("Stronger defense").checked).toBe(true);
     expect(pledgeBox("No offense").checked).toBe(false);
@@ -319,8 +416,9 @@ describe("FilterForm", () => {
     expect(searchBox().value).toBe("");
     expect(shown("Country")).toBe("Any country");
     expect(shown("Sector")).toBe("Any sector");
-    expect(shown("Status")).toBe("Active");
+    expect(shown("Status")).toBe("Active (40)");
     expect(shown("Sort by")).toBe("Name");
+    expect(shown("Results a page")).toBe("25");
     for (const { title } of OPTIONS.pledges) expect(pledgeBox(title).checked, title).toBe(false);
   });
 
@@ -328,13 +426,13 @@ describe("FilterForm", () => {
     const user = userEvent.setup();
     const { rerenderWith } = renderForm(values({ country: ["FI"] }));
 
-    await user.selectOptions(select("Status"), "Suspended");
+    await user.selectOptions(select("Status"), "Withdrawn (2)");
     await user.click(pledgeBox("No offense"));
     await user.click(searchBox()); // move focus away from the changed fields
     rerenderWith(values({ country: ["DE"] }));
 
     expect(shown("Country")).toBe("Germany (5)");
-    expect(shown("Status")).toBe("Active");
+    expect(shown("Status")).toBe("Active (40)");
     expect(pledgeBox("No offense").checked).toBe(false);
   });
 
@@ -387,12 +485,13 @@ describe("FilterForm", () => {
       expect(form().getAttribute("action")).toBe("/signatories");
       expect(searchBox().value).toBe("cloud");
       expect(shown("Country")).toBe("Finland (2)");
-      expect(shown("Signed")).toBe("After launch");
-      expect(shown("Status")).toBe("Suspended");
+      expect(shown("Signed")).toBe("After launch (6)");
+      expect(shown("Status")).toBe("Suspended (0)");
+      expect(form().querySelector("details")?.hasAttribute("open")).toBe(false);
       expect(shown("Sort by")).toBe("Best match");
       expect(pledgeBox("Support for the Paris Call").checked).toBe(true);
       expect(pledgeBox("No offense").checked).toBe(false);
-      // What the "Show signatories" button would send.
+      // What the "Show results" button would send.
       const data = new FormData(form());
       expect(data.get("q")).toBe("cloud");
       expect(data.getAll("country")).toEqual(["FI", "DE"]);

@@ -18,17 +18,22 @@ const SIGNATORY: CardSignatory = {
   joined_on: "2018-04-17",
   founding: true,
   status: "active",
-  pledge_count: 4,
 };
 
-function renderCard(over: Partial<CardSignatory> = {}) {
+function renderCard(over: Partial<CardSignatory> = {}, words: string[] = []) {
   const signatory = { ...SIGNATORY, ...over };
   const RemixStub = createRemixStub([
-    { path: "/signatories", Component: () => <SignatoryCard signatory={signatory} /> },
+    { path: "/signatories", Component: () => <SignatoryCard signatory={signatory} words={words} /> },
     { path: "/signatories/:slug", Component: () => <h1>Profile of {useParams().slug}</h1> },
   ]);
   render(<RemixStub initialEntries={["/signatories"]} />);
-  return screen.getByRole("article", { name: signatory.name });
+  // The article named by its heading. (Found by the heading's text: jsdom computes names as if
+  // <mark> were a block, "Telefó nica"; browsers, which know it is inline, say "Telefónica".)
+  const card = screen
+    .getAllByRole("article")
+    .find((a) => document.getElementById(a.getAttribute("aria-labelledby") ?? "")?.textContent === signatory.name);
+  if (!card) throw new Error(`no article labelled by a heading "${signatory.name}"`);
+  return card;
 }
 
 describe("SignatoryCard", () => {
@@ -43,13 +48,14 @@ describe("SignatoryCard", () => {
     expect(await screen.findByRole("heading", { level: 1, name: "Profile of f-secure" })).toBeTruthy();
   });
 
-  it("shows the country, the sector and the description", () => {
+  it("shows the country and the sector, and no description without a search", () => {
     const card = renderCard({ country_name: "Germany", sector_name: "Telecommunications" });
 
     expect(within(card).getByText("Germany")).toBeTruthy();
     expect(within(card).getByText("Telecommunications")).toBeTruthy();
-    expect(within(card).getByText("Consumer security software and services.")).toBeTruthy();
     expect(within(card).queryByText("Finland")).toBeNull();
+    // A compact row: the description is for the signatory's page (or a search that matched it).
+    expect(within(card).queryByText(/Consumer security software/)).toBeNull();
   });
 
   it("shows the join date written out, with the machine-readable date", () => {
@@ -58,7 +64,7 @@ describe("SignatoryCard", () => {
     const time = within(card).getByText("17 April 2018");
     expect(time.tagName).toBe("TIME");
     expect(time.getAttribute("dateTime")).toBe("2018-04-17");
-    expect(time.parentElement?.textContent).toBe("Joined 17 April 2018");
+    expect(time.parentElement?.textContent).toBe("Joined 17 April 2018 · founding");
   });
 
   it("writes out other join dates in the same way", () => {
@@ -69,8 +75,10 @@ describe("SignatoryCard", () => {
   });
 
   it("marks founding signatories, and only them", () => {
-    expect(within(renderCard({ founding: true })).getByText("Founding signatory")).toBeTruthy();
-    expect(within(renderCard({ slug: "later", name: "Later Inc", founding: false })).queryByText("Founding signatory")).toBeNull();
+    expect(within(renderCard({ founding: true })).getByText(/founding/)).toBeTruthy();
+    const later = renderCard({ slug: "later", name: "Later Inc", founding: false, joined_on: "2018-09-01", joined_precision: "month" });
+    expect(within(later).queryByText(/founding/)).toBeNull();
+    expect(within(later).getByText("September 2018").parentElement?.textContent).toBe("Joined September 2018");
   });
 
   it("shows the status only when the signatory is no longer active", () => {
@@ -87,11 +95,60 @@ describe("SignatoryCard", () => {
     expect(within(suspended).getByText("Suspended")).toBeTruthy();
   });
 
-  it("counts the pledges in words, singular for one", () => {
-    expect(within(renderCard({ pledge_count: 4 })).getByText("4 pledges")).toBeTruthy();
+  it("repeats nothing that every row would say (no pledge counts, no 'Active')", () => {
+    const card = renderCard();
+    expect(within(card).queryByText(/pledge/i)).toBeNull();
+    expect(card.textContent).toBe("FSF-SecureFinlandCybersecurityJoined 17 April 2018 · founding");
+  });
 
-    const one = renderCard({ slug: "one", name: "One Pledge Co", pledge_count: 1 });
-    expect(within(one).getByText("1 pledge")).toBeTruthy();
-    expect(within(one).queryByText(/pledges/)).toBeNull();
+  describe("with a search", () => {
+    it("marks the matched part of each word in the name, the facts and a snippet of the description", () => {
+      const card = renderCard({ name: "LinkedIn", slug: "linkedin", description: "Professional social network, part of Microsoft." }, [
+        "micro",
+      ]);
+      const marks = card.querySelectorAll("mark");
+      expect([...marks].map((m) => m.textContent)).toEqual(["Micro"]);
+      expect(marks[0].parentElement?.textContent).toBe("Professional social network, part of Microsoft.");
+
+      const named = renderCard({ name: "Trend Micro", slug: "trend-micro", country_name: "Japan" }, ["micro", "jap"]);
+      expect([...named.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["Micro", "Jap"]);
+      expect(within(named).getByRole("heading", { level: 3 }).querySelector("mark")?.textContent).toBe("Micro");
+      // The description is shown only where it matched.
+      expect(within(named).queryByText(/Consumer security/)).toBeNull();
+    });
+
+    it("matches as the search does: case- and accent-insensitive, as prefixes only", () => {
+      const card = renderCard({ name: "Telefónica", slug: "telefonica", description: "Spanish operator; not a telefon company." }, [
+        "telefo",
+      ]);
+      expect([...card.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["Telefó", "telefo"]);
+      const inside = renderCard({ name: "Bitdefender", slug: "bitdefender" }, ["defender"]);
+      expect(inside.querySelectorAll("mark")).toHaveLength(0);
+    });
+
+    it("says where a word matched that the row does not show", () => {
+      const card = renderCard({ website: "https://www.withsecure.com/" }, ["withsec"]);
+      expect(within(card).getByText(/^Website:/).textContent).toBe("Website: www.withsecure.com");
+      expect(card.querySelector("mark")?.textContent).toBe("withsec");
+
+      const noted = renderCard({ slug: "github", name: "GitHub" }, ["subsidiary"]);
+      expect(within(noted).getByText("“subsidiary” found in a former name or a note of its record")).toBeTruthy();
+    });
+
+    it("shows markup in the data as text, never as HTML", () => {
+      const card = renderCard({ name: "<img src=x onerror=alert(1)>", slug: "x", description: "<b>bold</b> claims" }, ["img", "bold"]);
+      expect(card.querySelector("img")).toBeNull();
+      expect(card.querySelector("b")).toBeNull();
+      expect([...card.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["img", "bold"]);
+      expect(within(card).getByRole("heading", { level: 3 }).textContent).toBe("<img src=x onerror=alert(1)>");
+    });
+
+    it("cuts a long description around its first match", () => {
+      const long = `${"Early words that say little. ".repeat(10)}Then the matched term arrives, ${"and more words follow it. ".repeat(10)}`;
+      const card = renderCard({ description: long }, ["matched"]);
+      const snippet = card.querySelector("mark")!.parentElement!.textContent!;
+      expect(snippet.length).toBeLessThanOrEqual(170);
+      expect(snippet).toMatch(/^… .*matched term arrives.* …$/);
+    });
   });
 });

@@ -56,6 +56,9 @@ const PAGES = [
   { name: "directory", path: "/signatories", status: 200 },
   { name: "directory search", path: "/signatories?q=nokia", status: 200 },
   { name: "filtered directory with chips", path: "/signatories?country=FI&founding=1", status: 200 },
+  { name: "directory search with marked matches", path: "/signatories?q=micro", status: 200 },
+  { name: "directory with numbered pages, page 2 of 4", path: "/signatories?per_page=10&page=2", status: 200 },
+  { name: "directory with no result", path: "/signatories?q=zzzz", status: 200 },
   { name: "signatory page", path: "/signatories/nokia", status: 200 },
   { name: "pledges", path: "/pledges", status: 200 },
   { name: "transparency", path: "/transparency", status: 200 },
@@ -88,6 +91,15 @@ describe.each([
         const found = describeViolations(violations);
         if (found.length > 0) console.error(`axe violations on ${path}:\n  ${found.join("\n  ")}`);
         expect(found).toEqual([]);
+        // The directory's filter sheet, opened (on a phone it is folded at first).
+        const sheet = page.locator("details.filter-sheet > summary");
+        if ((await sheet.count()) > 0 && (await sheet.isVisible())) {
+          await sheet.click();
+          const { violations: open } = await new AxeBuilder({ page }).analyze();
+          const inSheet = describeViolations(open);
+          if (inSheet.length > 0) console.error(`axe violations on ${path} with the filters open:\n  ${inSheet.join("\n  ")}`);
+          expect(inSheet).toEqual([]);
+        }
         // Nothing wider than the screen: a wide table scrolls inside its own box (issue 14).
         const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
         expect(width[0], `${path} is ${width[0]} px wide in a ${width[1]} px window`).toBeLessThanOrEqual(width[1]);

@@ -107,6 +107,44 @@ describe("filters", () => {
   });
 });
 
+describe("facets of every filter (issue 14)", () => {
+  it("counts the years, leaving the year filter out, and lists only years with a join", async () => {
+    const all = await directory("");
+    // Every join recorded is in 2018: no empty year is offered.
+    expect(all.options.years).toEqual([{ year: 2018, count: 35 }]);
+    const none = await directory("?joined=2020");
+    expect(none.total).toBe(0);
+    expect(none.options.years).toEqual([{ year: 2018, count: 35 }]);
+    expect((await directory("?country=FI")).options.years).toEqual([{ year: 2018, count: 2 }]);
+  });
+
+  it("counts founding signatories and later joiners among the matches", async () => {
+    expect((await directory("")).options.founding).toEqual({ founding: 34, later: 1 });
+    // The founding filter itself is left out, so the other choice keeps its count.
+    expect((await directory("?founding=1&country=ES")).options.founding).toEqual({ founding: 1, later: 1 });
+  });
+
+  it("counts each pledge among the matches, as one more pledge to require", async () => {
+    const pledges = (await directory("")).options.pledges;
+    expect(pledges.find((p) => p.code === "stronger-defense")?.count).toBe(35);
+    expect(pledges.find((p) => p.code === "cyber-mercenaries")?.count).toBe(1);
+    expect(pledges.find((p) => p.code === "paris-call")?.count).toBe(0);
+    const narrowed = (await directory("?pledge=cyber-mercenaries")).options.pledges;
+    expect(narrowed.find((p) => p.code === "stronger-defense")?.count).toBe(1);
+  });
+
+  it("counts statuses with the status filter left out", async () => {
+    expect((await directory("?status=withdrawn")).options.statuses).toEqual({ active: 35 });
+  });
+
+  it("counts within a search", async () => {
+    const data = await directory("?q=micro");
+    expect(data.options.years).toEqual([{ year: 2018, count: data.total }]);
+    expect(data.options.countries.reduce((sum, c) => sum + c.count, 0)).toBe(data.total);
+    expect(data.words).toEqual(["micro"]);
+  });
+});
+
 describe("sorting and pagination", () => {
   it("sorts by name case-insensitively by default, 25 a page", async () => {
     const data = await directory("");

@@ -106,14 +106,16 @@ export async function listPledges(db: DB) {
 type Filterable = Omit<DirectoryQuery, "sort" | "page" | "perPage">;
 type Base = SelectQueryBuilder<Database & { hits: { id: number; rank: number } }, "signatories" | "hits", object>;
 
-/** Signatories matching every filter of the query (except those named in `skip`,
- * which facet counts leave out so each facet shows what choosing it would give). */
-function filtered(db: DB, query: Filterable, skip: "country" | "sector" | null = null): Base {
+/** A filter that a facet's counts leave out, so each option shows what choosing it would give. */
+type Skippable = "country" | "sector" | "joined" | "founding" | "status";
+
+/** Signatories matching every filter of the query (except the one named in `skip`). */
+function filtered(db: DB, query: Filterable, skip: Skippable | null = null): Base {
   let qb = db.selectFrom("signatories") as unknown as Base;
   if (query.words.length > 0) {
     qb = qb.innerJoin(searchIndex(db).hits(query.words), "hits.id", "signatories.id");
   }
-  if (query.status !== "all") qb = qb.where("signatories.status", "=", query.status);
+  if (query.status !== "all" && skip !== "status") qb = qb.where("signatories.status", "=", query.status);
   if (query.country.length > 0 && skip !== "country") {
     qb = qb.where("signatories.country", "in", query.country);
   }
@@ -131,12 +133,12 @@ function filtered(db: DB, query: Filterable, skip: "country" | "sector" | null =
       ),
     );
   }
-  if (query.joined) {
+  if (query.joined && skip !== "joined") {
     qb = qb
       .where("signatories.joined_on", ">=", `${query.joined.from}-01-01`)
       .where("signatories.joined_on", "<=", `${query.joined.to}-12-31`);
   }
-  if (query.founding !== undefined) {
+  if (query.founding !== undefined && skip !== "founding") {
     qb = qb.where("signatories.founding", "=", toFlag(query.founding));
   }
   return qb;
@@ -193,8 +195,19 @@ export async function searchSignatories(db: DB, query: DirectoryQuery): Promise<
 }
 
 export interface Facets {
+  /** Countries with a match, most first; the country filter itself is left out of the counts. */
   countries: { code: string; count: number }[];
+  /** Sectors with a match, most first; the sector filter itself is left out of the counts. */
   sectors: { code: string; count: number }[];
+  /** Years with a join among the matches, in order; the joined filter is left out. */
+  years: { year: number; count: number }[];
+  /** Matches that also endorse each pledge (pledges are ANDed, so the pledge filter stays in):
+   * what ticking one more would give. Pledges without any are absent. */
+  pledges: { code: string; count: number }[];
+  /** Founding signatories and later joiners among the matches; the founding filter is left out. */
+  founding: { founding: number; later: number };
+  /** Matches by status; the status filter is left out. */
+  statuses: { code: SignatoryStatus; count: number }[];
 }
 
 // Facet counts depend only on the filters and the data, not on the page or the sort:
@@ -207,7 +220,8 @@ export async function directoryFacets(db: DB, query: DirectoryQuery): Promise<Fa
 }
 
 async function countFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
-  const [countries, sectors] = await Promise.all([
+  const year = sql<string>`substr(signatories.joined_on, 1, 4)`;
+  const [countries, sectors, years, pledges, founding, statuses] = await Promise.all([
     filtered(db, query, "country")
       .select(["signatories.country as code", (eb) => eb.fn.countAll<number>().as("count")])
       .groupBy("signatories.country")
@@ -220,9 +234,38 @@ async function countFacets(db: DB, query: DirectoryQuery): Promise<Facets> {
       .orderBy("count", "desc")
       .orderBy("signatories.sector")
       .execute(),
+    filtered(db, query, "joined")
+      .select([year.as("code"), (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy(year)
+      .orderBy(year)
+      .execute(),
+    filtered(db, query)
+      .innerJoin("endorsements", "endorsements.signatory_id", "signatories.id")
+      .select(["endorsements.pledge_code as code", (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy("endorsements.pledge_code")
+      .execute(),
+    filtered(db, query, "founding")
+      .select(["signatories.founding as code", (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy("signatories.founding")
+      .execute(),
+    filtered(db, query, "status")
+      .select(["signatories.status as code", (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy("signatories.status")
+      .execute(),
   ]);
-  const numeric = (rows: { code: string; count: number }[]) => rows.map((r) => ({ code: r.code, count: Number(r.count) }));
-  return { countries: numeric(countries), sectors: numeric(sectors) };
+  const numeric = <C>(rows: { code: C; count: number | string | bigint }[]) => rows.map((r) => ({ code: r.code, count: Number(r.count) }));
+  const flags = numeric(founding);
+  return {
+    countries: numeric(countries),
+    sectors: numeric(sectors),
+    years: numeric(years).map((r) => ({ year: Number(r.code), count: r.count })),
+    pledges: numeric(pledges),
+    founding: {
+      founding: flags.filter((r) => fromFlag(r.code)).reduce((sum, r) => sum + r.count, 0),
+      later: flags.filter((r) => !fromFlag(r.code)).reduce((sum, r) => sum + r.count, 0),
+    },
+    statuses: numeric(statuses),
+  };
 }
 
 /** Endorsed pledges of many signatories in one query (no N+1). */
