@@ -5,6 +5,7 @@ import { pruneHits } from "~/modules/security/rate-limit.server";
 import { startMailSender } from "~/modules/mail/sender.server";
 import { startRetention } from "~/modules/privacy/erasure.server";
 import { startEvidenceChecks } from "~/modules/evidence/background.server";
+import { runDueSecurityTxtChecks } from "~/modules/evidence/security-contact.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { closeDb, getDb } from "./database/db.server";
@@ -40,7 +41,7 @@ export function startBackground(): { stop(): Promise<void> } {
   const evidence = startEvidenceChecks(db, {
     firstAfterMs: 30 * 1000,
     everyMs: 60 * 1000,
-    jobs: [],
+    jobs: [(db) => runDueSecurityTxtChecks(db, { intervalHours: getEnv().SECURITY_TXT_INTERVAL_HOURS })],
     onError: (err) => log.error({ event: "evidence_error", err }),
   });
   return {

@@ -88,6 +88,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     PUBLIC_URL: url,
     SESSION_SECRET: randomBytes(32).toString("hex"),
     LOG_LEVEL: "warn",
+    // No scheduled security.txt checks (issue 18): they would look up the seed's real
+    // domains. A test that wants them sets the interval and its own DNS_SERVERS.
+    SECURITY_TXT_INTERVAL_HOURS: "0",
     ...extraEnv,
   };
   for (const key of Object.keys(env)) if (key.startsWith("VITEST") || key === "TEST") delete env[key];
