@@ -240,7 +240,8 @@ export function FilterForm({ values, options, total, onFilterChange, onSubmit }:
                     disabled={p.count === 0 && !checked}
                   />
                   <label htmlFor={`filter-pledge-${p.code}`}>
-                    {p.title} <span className="count">({p.count.toLocaleString("en-GB")})</span>
+                    {/* Nobody recorded here endorses it: "none recorded", never a bare 0 (decision 016). */}
+                    {p.title} <span className="count">({p.count > 0 ? p.count.toLocaleString("en-GB") : "none recorded"})</span>
                   </label>
                 </div>
               );

@@ -44,7 +44,9 @@ export function SignatoryCard({ signatory: s, words = [] }: Props) {
       <SignatoryLogo slug={s.slug} name={s.name} logo={s.logo ?? null} />
       <div className="result-body">
         <h3 id={`sig-${s.slug}`} className="result-name">
-          <Link to={`/signatories/${s.slug}`}>
+          {/* Marked, the name keeps its plain form as the link's name: screen readers that
+              announce highlights would otherwise split it ("Micro", "soft"). */}
+          <Link to={`/signatories/${s.slug}`} aria-label={words.length > 0 && matches(s.name, words) ? s.name : undefined}>
             <Highlight text={s.name} words={words} />
           </Link>
         </h3>

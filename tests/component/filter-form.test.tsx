@@ -116,7 +116,8 @@ async function renderServerHtml(v: FilterValues, total?: number) {
 
 const searchBox = () => screen.getByRole<HTMLInputElement>("searchbox", { name: "Search" });
 const select = (name: string) => screen.getByRole<HTMLSelectElement>("combobox", { name });
-const pledgeBox = (title: string) => screen.getByRole<HTMLInputElement>("checkbox", { name: new RegExp(`^${title} \\(\\d+\\)$`) });
+const pledgeBox = (title: string) =>
+  screen.getByRole<HTMLInputElement>("checkbox", { name: new RegExp(`^${title} \\((\\d+|none recorded)\\)$`) });
 /** What the visitor sees in a closed select. */
 const shown = (name: string) => select(name).selectedOptions[0]?.textContent ?? null;
 const form = () => screen.getByRole<HTMLFormElement>("search", { name: "Search and filter signatories" });
@@ -211,6 +212,8 @@ describe("FilterForm", () => {
       .map((o) => o.textContent);
     expect(statuses).toEqual(["Active (40)", "Withdrawn (2)", "Suspended (0)", "Any status (42)"]);
     expect(pledgeBox("Stronger defense").labels?.[0]?.textContent).toBe("Stronger defense (40)");
+    // A pledge nobody here endorses says so, rather than a bare 0 (decision 016).
+    expect(pledgeBox("Support for the Paris Call").labels?.[0]?.textContent).toBe("Support for the Paris Call (none recorded)");
   });
 
   it("disables the choices that would give nothing, unless they are the current ones", () => {

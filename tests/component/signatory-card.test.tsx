@@ -113,6 +113,8 @@ describe("SignatoryCard", () => {
       const named = renderCard({ name: "Trend Micro", slug: "trend-micro", country_name: "Japan" }, ["micro", "jap"]);
       expect([...named.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["Micro", "Jap"]);
       expect(within(named).getByRole("heading", { level: 3 }).querySelector("mark")?.textContent).toBe("Micro");
+      // The link keeps the name whole for screen readers.
+      expect(within(named).getByRole("link").getAttribute("aria-label")).toBe("Trend Micro");
       // The description is shown only where it matched.
       expect(within(named).queryByText(/Consumer security/)).toBeNull();
     });
