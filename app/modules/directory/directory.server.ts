@@ -406,14 +406,3 @@ export async function joinsByYear(db: DB) {
     return { year: Number(r.year), joined: Number(r.joined), cumulative, last_on: String(r.last_on) };
   });
 }
-
-/** Every year from the first join to the last: two index lookups, whatever the size. */
-export async function joinYears(db: DB): Promise<number[]> {
-  const edge = (direction: "asc" | "desc") =>
-    db.selectFrom("signatories").select("joined_on").orderBy("joined_on", direction).limit(1).executeTakeFirst();
-  const [first, last] = await Promise.all([edge("asc"), edge("desc")]);
-  if (!first || !last) return [];
-  const years = [];
-  for (let year = Number(first.joined_on.slice(0, 4)); year <= Number(last.joined_on.slice(0, 4)); year++) years.push(year);
-  return years;
-}
