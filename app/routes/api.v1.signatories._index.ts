@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { getDb } from "~/modules/database/db.server";
 import { toApiSignatory } from "~/modules/directory/api.server";
+import { securityContactsBySlug } from "~/modules/evidence/security-contact.server";
 import { loadDirectory } from "~/modules/directory/load.server";
 import { CACHE, openDataError, openDataJson, preflight } from "~/modules/opendata/http.server";
 import { publicUrl } from "~/utils/env.server";
@@ -20,14 +21,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!directory.ok) return openDataError(400, "invalid_parameter", directory.message);
   const { result } = directory;
   const slugs = result.items.map((s) => s.slug);
-  const [sources, logos] = await Promise.all([sourcesBySlug(getDb(), slugs), logoHashes(getDb(), slugs)]);
+  const [sources, logos, security] = await Promise.all([
+    sourcesBySlug(getDb(), slugs),
+    logoHashes(getDb(), slugs),
+    securityContactsBySlug(getDb(), slugs),
+  ]);
   const pageLink = (page: number) => {
     const params = new URLSearchParams(url.search);
     params.set("page", String(page));
     return publicUrl(`${url.pathname}?${params}`);
   };
   const body = {
-    data: result.items.map((s) => toApiSignatory(s, sources.get(s.slug) ?? [], logos.get(s.slug) ?? null)),
+    data: result.items.map((s) => toApiSignatory(s, sources.get(s.slug) ?? [], logos.get(s.slug) ?? null, security.get(s.slug))),
     meta: { total: result.total, page: result.page, per_page: result.perPage, pages: result.pages },
     links: {
       self: publicUrl(`${url.pathname}${url.search}`),

@@ -12,9 +12,11 @@ import {
   recordSecurityTxt,
   runDueSecurityTxtChecks,
   securityContacts,
+  securityContactsBySlug,
   securityTxtHistory,
   securityTxtShare,
 } from "~/modules/evidence/security-contact.server";
+import { exportCsvText } from "~/modules/opendata/csv.server";
 import { useSeededDatabase } from "../helpers/db";
 import { startDnsServer, type TestDnsServer } from "../helpers/dns-server";
 import { answer, startHttpsServer, type TestHttpsServer } from "../helpers/https-server";
@@ -300,6 +302,21 @@ describe("the schedule", () => {
       .execute();
     expect(await runDueSecurityTxtChecks(db, { intervalHours: 24, limits, now: tomorrow })).toBe(3);
     expect((await securityTxtHistory(db, ids[0])).length).toBe(2);
+
+    // The API's security_contact and the CSV's column (CONTRACT §9).
+    const bySlug = await securityContactsBySlug(db, ["sec-valid", "sec-expired", "microsoft"]);
+    expect(bySlug.get("sec-valid")).toEqual({
+      status: "valid",
+      checked_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      contact: ["mailto:security@valid.test", "https://valid.test/report"],
+      policy: "https://valid.test/cvd",
+      expires: new Date(future).toISOString(),
+    });
+    const csv = await exportCsvText(db, new URL("http://registry.test/signatories.csv?status=all"));
+    const lines = csv.split("\r\n");
+    expect(lines[0].endsWith(",security_contact_status")).toBe(true);
+    expect(lines.find((l) => l.startsWith("sec-expired,"))?.endsWith(",expired")).toBe(true);
+    expect(lines.find((l) => l.startsWith("microsoft,"))?.endsWith(",unchecked")).toBe(true);
 
     const expiring = await expiringSecurityTxt(db, 30);
     expect(expiring.map((e) => e.slug)).toEqual(["sec-expired"]);

@@ -14,7 +14,7 @@ import { addLaterSignatories, LATER } from "./opendata-fixtures";
 const getDb = useSeededDatabase();
 // The contract's columns, then those CONTRACT §8 added, in its order.
 const HEADER =
-  "slug,name,website,country,sector,joined_on,founding,status,pledges,country_name,sector_name,description,withdrawn_on,joined_precision";
+  "slug,name,website,country,sector,joined_on,founding,status,pledges,country_name,sector_name,description,withdrawn_on,joined_precision,security_contact_status";
 const AWKWARD = {
   newline: "Line\nBreak Networks",
   carriage: "Carriage\rReturn Labs",
@@ -122,6 +122,7 @@ describe("the CSV file", () => {
       description: "Finnish telecommunications equipment and network technology company.",
       withdrawn_on: "",
       joined_precision: "day",
+      security_contact_status: "unchecked",
     });
     const acme = rows.find((r) => r.slug === "acme-quoted-and-co")!;
     expect(acme).toMatchObject({ founding: "false", pledges: `${PRINCIPLES.join(";")};coordinated-vulnerability-disclosure` });

@@ -27,7 +27,8 @@ const getDb = useSeededDatabase();
 const ALL = new URL("http://registry.test/signatories.csv?status=all");
 // The header before CONTRACT §8 added five columns: db:import still takes it.
 const LEGACY_HEADER = "slug,name,website,country,sector,joined_on,founding,status,pledges";
-const HEADER = `${LEGACY_HEADER},country_name,sector_name,description,withdrawn_on,joined_precision`;
+const PROVENANCE_HEADER = `${LEGACY_HEADER},country_name,sector_name,description,withdrawn_on,joined_precision`;
+const HEADER = `${PROVENANCE_HEADER},security_contact_status`;
 const PRINCIPLES = "stronger-defense;no-offense;capacity-building;collective-action";
 const today = new Date().toISOString().slice(0, 10);
 const cleanup: string[] = [];
@@ -320,11 +321,11 @@ describe("a bad file", () => {
     expect(await snapshot(getDb())).toEqual(before);
   }, 60_000);
 
-  it("without the export's header is refused at line 1, naming both headers it takes", async () => {
+  it("without the export's header is refused at line 1, naming every header it takes", async () => {
     const content = Buffer.from(`slug,name\r\nnew-co,New Co\r\n`);
     const result = await importSignatories(getDb(), { file: "x.csv", content, actor: "cli:tester", actorLabel: "tester" });
     expect(result).toEqual({ ok: false, errors: [{ line: 1, message: expect.stringContaining(HEADER) }] });
-    expect(!result.ok && result.errors[0].message).toContain(`(or the older ${LEGACY_HEADER})`);
+    expect(!result.ok && result.errors[0].message).toContain(`(or an older one: ${PROVENANCE_HEADER}, or ${LEGACY_HEADER})`);
   });
 
   it("checks the added columns: precision, the withdrawal date, the description", async () => {
@@ -332,7 +333,7 @@ describe("a bad file", () => {
       `${slug},${slug},https://${slug}.example,DE,security,${joined},false,${status},${PRINCIPLES},Germany,Cybersecurity,${rest}`;
     const content = Buffer.from(
       [
-        HEADER,
+        PROVENANCE_HEADER,
         row("month-ok", "2024-05-01", "active", "A description.,,month"), // 2: fine
         row("month-mid", "2024-05-17", "active", "x,,month"), // 3: not the first day of its month
         row("no-withdrawal-date", "2024-01-01", "withdrawn", "x,,day"), // 4

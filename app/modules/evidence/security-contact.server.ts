@@ -328,3 +328,39 @@ export async function securityTxtShare(db: DB): Promise<{ active: number; checke
     .executeTakeFirstOrThrow();
   return { active: Number(row.active), checked: Number(row.checked), valid: Number(row.valid ?? 0) };
 }
+
+/** The API's `security_contact` by signatory slug (unchecked ones are left out). */
+export async function securityContactsBySlug(db: DB, slugs: string[]): Promise<Map<string, SecurityContact>> {
+  const out = new Map<string, SecurityContact>();
+  for (let i = 0; i < slugs.length; i += 500) {
+    const rows = await db
+      .selectFrom("security_contacts")
+      .innerJoin("signatories", "signatories.id", "security_contacts.signatory_id")
+      .select([
+        "signatories.slug",
+        "security_contacts.status",
+        "security_contacts.checked_at",
+        "security_contacts.contact_json",
+        "security_contacts.policy",
+        "security_contacts.expires",
+      ])
+      .where("signatories.slug", "in", slugs.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      out.set(r.slug, {
+        status: r.status,
+        checked_at: r.checked_at,
+        contact: JSON.parse(r.contact_json) as string[],
+        policy: r.policy,
+        expires: r.expires,
+      });
+    }
+  }
+  return out;
+}
+
+/** The CSV's security_contact_status by slug. */
+export async function securityStatusBySlug(db: DB, slugs: string[]): Promise<Map<string, string>> {
+  const contacts = await securityContactsBySlug(db, slugs);
+  return new Map([...contacts].map(([slug, c]) => [slug, c.status]));
+}

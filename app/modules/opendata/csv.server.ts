@@ -8,11 +8,12 @@ import { countryName } from "~/modules/countries";
 import type { DB } from "~/modules/database/db.server";
 import { knownCodes, searchSignatories, type SignatorySummary } from "~/modules/directory/directory.server";
 import { parseDirectoryQuery, type DirectoryQuery } from "~/modules/directory/query";
+import { securityStatusBySlug } from "~/modules/evidence/security-contact.server";
 
 /** The export's first columns, as CONTRACT §4 fixed them (and db:import still accepts alone). */
 export const LEGACY_CSV_COLUMNS = ["slug", "name", "website", "country", "sector", "joined_on", "founding", "status", "pledges"] as const;
-/** Every column: the contract's first ones, then those CONTRACT §8 added, in its order. */
-export const CSV_COLUMNS = [
+/** The header CONTRACT §8 made: the first columns, then those it added, in its order. */
+export const PROVENANCE_CSV_COLUMNS = [
   ...LEGACY_CSV_COLUMNS,
   "country_name",
   "sector_name",
@@ -20,6 +21,9 @@ export const CSV_COLUMNS = [
   "withdrawn_on",
   "joined_precision",
 ] as const;
+/** Every column: CONTRACT §9 appended the security.txt status (the registry's own check,
+ * which db:import reads past). */
+export const CSV_COLUMNS = [...PROVENANCE_CSV_COLUMNS, "security_contact_status"] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Separates pledge codes inside the pledges column. */
@@ -53,7 +57,7 @@ export function csvCellValue(cell: string): string {
   return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
 }
 
-function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
+function csvRecord(s: SignatorySummary, security: string): Record<CsvColumn, string> {
   const record: Record<CsvColumn, string> = {
     slug: s.slug,
     name: s.name,
@@ -69,6 +73,7 @@ function csvRecord(s: SignatorySummary): Record<CsvColumn, string> {
     description: s.description,
     withdrawn_on: s.withdrawn_on ?? "",
     joined_precision: s.joined_precision,
+    security_contact_status: security,
   };
   // Every column, not only the free-text ones: no cell of the file can start a formula.
   for (const column of CSV_COLUMNS) record[column] = csvCell(record[column]);
@@ -114,7 +119,11 @@ export async function exportCsv(db: DB, url: URL, options: { pageSize?: number }
       if (done) return;
       try {
         const result = await searchSignatories(db, { ...query, page, perPage: pageSize });
-        const records = result.items.map(csvRecord);
+        const security = await securityStatusBySlug(
+          db,
+          result.items.map((s) => s.slug),
+        );
+        const records = result.items.map((s) => csvRecord(s, security.get(s.slug) ?? "unchecked"));
         if (page === 1 && records.length === 0) controller.enqueue(encoder.encode(csvLines([], true)));
         for (let i = 0; i < records.length; i += CHUNK_RECORDS) {
           controller.enqueue(encoder.encode(csvLines(records.slice(i, i + CHUNK_RECORDS), page === 1 && i === 0)));

@@ -67,6 +67,11 @@ const CSV_FORMS: Partial<Record<(typeof CSV_COLUMNS)[number], { type: string; de
   pledges: { type: "text", description: "The codes of the pledges it endorses, in the accord's order, separated by ; (no spaces)." },
   sector_name: { type: "text", description: "The sector's name." },
   withdrawn_on: { type: "date (YYYY-MM-DD), or empty", description: "Date of the latest withdrawal; empty unless withdrawn." },
+  security_contact_status: {
+    type: "one of: valid, expired, invalid, missing, unchecked",
+    description:
+      "The status of the signatory's security.txt (RFC 9116) at its last check: the API's security_contact.status. db:import reads past it.",
+  },
 };
 
 let cached: { signatory: FieldRow[]; csv: FieldRow[]; coverage: FieldRow[] } | undefined;

@@ -19,7 +19,7 @@ import {
 } from "~/modules/directory/write.server";
 import { DATE_PRECISIONS, isPeriodStart, periodEnd } from "~/modules/provenance/precision";
 import { codePointLabel, forbiddenCharacter } from "~/modules/text";
-import { CSV_COLUMNS, csvCellValue, FOUNDING, LEGACY_CSV_COLUMNS, PLEDGE_SEPARATOR } from "./csv.server";
+import { CSV_COLUMNS, csvCellValue, FOUNDING, LEGACY_CSV_COLUMNS, PLEDGE_SEPARATOR, PROVENANCE_CSV_COLUMNS } from "./csv.server";
 import { SIGNATORY_STATUSES } from "./schemas";
 import { ACCORD_LAUNCH } from "~/modules/accord";
 
@@ -259,15 +259,18 @@ export async function importSignatories(
   const csv = readCsv(input.content);
   if (!csv.ok) return csv;
   const [header, ...records] = csv.records;
-  // Either header the export has had: today's, or the one before CONTRACT §8 added columns.
-  const columns: readonly string[] | undefined = [CSV_COLUMNS, LEGACY_CSV_COLUMNS].find((c) => header?.fields.join(",") === c.join(","));
+  // Any header the export has had: today's (CONTRACT §9; its security_contact_status is the
+  // registry's own check and is not imported), CONTRACT §8's, or the first one.
+  const columns: readonly string[] | undefined = [CSV_COLUMNS, PROVENANCE_CSV_COLUMNS, LEGACY_CSV_COLUMNS].find(
+    (c) => header?.fields.join(",") === c.join(","),
+  );
   if (!header || !columns) {
     return {
       ok: false,
       errors: [
         {
           line: header?.line ?? 1,
-          message: `the first line must be the header ${CSV_COLUMNS.join(",")} (or the older ${LEGACY_CSV_COLUMNS.join(",")})`,
+          message: `the first line must be the header ${CSV_COLUMNS.join(",")} (or an older one: ${PROVENANCE_CSV_COLUMNS.join(",")}, or ${LEGACY_CSV_COLUMNS.join(",")})`,
         },
       ],
     };

@@ -36,6 +36,20 @@ const PledgeRefSchema = z
   })
   .meta({ description: "A pledge a signatory endorses." });
 
+/** CONTRACT §9: the signatory's security.txt (RFC 9116), as the registry last checked it. */
+const SecurityContactSchema = z
+  .object({
+    status: z.enum(["valid", "expired", "invalid", "missing", "unchecked"]).meta({
+      description:
+        "valid: Contact and a future Expires; expired: Expires has passed; invalid: a file without Contact or Expires (or too large); missing: no text/plain file at /.well-known/security.txt or /security.txt (or it could not be fetched); unchecked: not checked yet.",
+    }),
+    checked_at: z.iso.datetime().nullable().meta({ description: "When it was last checked (RFC 3339, UTC); null when unchecked." }),
+    contact: z.array(z.string()).meta({ description: "The file's Contact values (URIs: mailto:, https:, tel:), in its order." }),
+    policy: z.string().nullable().meta({ description: "The file's Policy (the vulnerability disclosure policy's address), or null." }),
+    expires: z.iso.datetime().nullable().meta({ description: "The file's Expires, or null." }),
+  })
+  .meta({ description: "The signatory's vulnerability-disclosure contact from its security.txt (RFC 9116)." });
+
 const SignatorySchema = z
   .object({
     slug: z.string().meta({ description: "Stable identifier, also the last part of the page's address." }),
@@ -70,6 +84,7 @@ const SignatorySchema = z
       .url()
       .nullable()
       .meta({ description: "The signatory's approved logo (PNG; add &format=webp for WebP), or null when it has none." }),
+    security_contact: SecurityContactSchema,
   })
   .meta({ description: "A company that signed the Cybersecurity Tech Accord, as this registry records it." });
 
