@@ -114,7 +114,10 @@ export function directoryParamsSchema(known: KnownCodes) {
       .meta({
         description: "name (default), joined (oldest first), -joined (newest first), relevance (default when q is set).",
       }),
-    page: positiveInt("page", 100_000).optional().meta({ description: "1-based page number; a page past the last is empty." }),
+    page: positiveInt("page", 100_000).optional().meta({
+      description:
+        "1-based page number; a page past the last is empty. A search (q) lists its first 1,000 results: a page beyond them is a 400.",
+    }),
     per_page: positiveInt("per_page", MAX_PER_PAGE)
       .optional()
       .meta({ description: `Signatories a page, 1 to ${MAX_PER_PAGE} (default ${DEFAULT_PER_PAGE}).` }),

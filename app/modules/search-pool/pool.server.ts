@@ -20,10 +20,11 @@ import type { WorkerData } from "./worker";
 const settingsSchema = z.object({
   // One core is the event loop's: on the 2-core machine, one search thread (measured in
   // docs/performance.md: a second one takes CPU from cache hits).
+  // 0: no pool, searches on the event loop as before issue 16 (for comparisons: the bench).
   SEARCH_WORKERS: z.coerce
     .number()
     .int()
-    .min(1)
+    .min(0)
     .max(64)
     .default(Math.max(1, Math.min(4, availableParallelism() - 1))),
   SEARCH_QUEUE: z.coerce.number().int().min(0).max(10_000).optional(),
@@ -61,7 +62,8 @@ export interface SearchPool {
   stop(): Promise<void>;
 }
 
-/** Starts the pool for this DATABASE_URL (SQLite), or only the budget (PostgreSQL). */
+/** Starts the pool for this DATABASE_URL (SQLite), or only the budget (PostgreSQL, or
+ * SEARCH_WORKERS=0). */
 export function startSearchPool(
   databaseUrl: string,
   settings: SearchPoolSettings = searchPoolSettings(),
@@ -72,7 +74,7 @@ export function startSearchPool(
       ? { slowMs: settings.SEARCH_TEST_SLOW_MS, releaseFile: settings.SEARCH_TEST_RELEASE_FILE }
       : undefined;
   const limits: SearchLimits = { budgetMs: settings.SEARCH_BUDGET_MS, retryAfterSeconds: 5, testHooks };
-  if (isPostgresUrl(databaseUrl)) {
+  if (isPostgresUrl(databaseUrl) || settings.SEARCH_WORKERS === 0) {
     installSearchRunner(undefined, limits);
     return { stats: () => ({ threads: 0, queued: 0, completed: 0 }), stop: async () => installSearchRunner(undefined) };
   }
