@@ -25,8 +25,9 @@ export function freePort() {
   });
 }
 
-/** The server on `dbPath`; `nodeArgs` go before node's own flags (a profiler, say). */
-export async function startApp(dbPath, port, nodeArgs = []) {
+/** The server on `dbPath` (a SQLite file or a postgres:// URL); `nodeArgs` go before
+ * node's own flags (a profiler, say); `extraEnv` after the bench's settings. */
+export async function startApp(dbPath, port, nodeArgs = [], extraEnv = {}) {
   const env = {
     ...process.env,
     NODE_ENV: "production",
@@ -38,6 +39,7 @@ export async function startApp(dbPath, port, nodeArgs = []) {
     LOG_LEVEL: "warn",
     // The bench is one client address asking for thousands of uncached renders on purpose.
     READ_LIMIT_PER_MINUTE: "0",
+    ...extraEnv,
   };
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, ...SERVER_ARGS], { env, stdio: ["ignore", "inherit", "inherit"] });

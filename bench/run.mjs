@@ -4,7 +4,14 @@
 // headers) of each measured response, serves those from a bare node:http server as the
 // baseline, and measures both alternately with autocannon. Then grows the registry to
 // 100,000 signatories and measures again. Prints requests/s, p50 and p99 for each, the
-// ratios, the server's peak RSS, its cold start, and the JavaScript the directory sends.
+// ratios, the server's peak RSS, its cold start, and the JavaScript the directory sends;
+// what a first visit transfers; and at 100,000 the mixed load of issue 16 (bench/mixed.mjs).
+//
+//   npm run bench                          # everything, on SQLite (~12 minutes)
+//   npm run bench -- --engine postgres     # the same on PostgreSQL (TEST_DATABASE_URL or
+//                                          # BENCH_DATABASE_URL names a server where the
+//                                          # user may create databases)
+//   npm run bench -- --only mixed          # first-visit bytes and the mixed load only
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { execFileSync, spawn } from "node:child_process";
@@ -12,7 +19,20 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import pg from "pg";
 import { SERVER_ARGS, freePort, say, startApp, stopApp, synth } from "./lib.mjs";
+import { cachedLoad, mixedLoad, transferredBytes } from "./mixed.mjs";
+
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const ENGINE = option("--engine") ?? "sqlite";
+const ONLY = option("--only");
+if (!["sqlite", "postgres"].includes(ENGINE)) throw new Error("--engine is sqlite or postgres");
+const MIXED_SECONDS = Number(process.env.BENCH_MIXED_SECONDS ?? 30);
+/** One application through the form every this many ms during the mixed load (0: none). */
+const WRITE_EVERY_MS = Number(process.env.BENCH_WRITE_EVERY_MS ?? 1_000);
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -72,12 +92,11 @@ function run(url) {
  * Sequential requests, timed here; p50 and p99 in ms.
  */
 async function uncached(app, path, count = UNCACHED_RUNS) {
-  const db = new Database(dbPath);
-  const bump = db.prepare("update data_version set version = version + 1 where id = 1");
+  const db = await versionBumper();
   const times = [];
   try {
     for (let i = 0; i < count; i++) {
-      bump.run();
+      await db.bump();
       const started = performance.now();
       const res = await fetch(app.url + path, { headers: { "accept-encoding": "identity" } });
       await res.arrayBuffer();
@@ -85,10 +104,23 @@ async function uncached(app, path, count = UNCACHED_RUNS) {
       if (res.headers.get("x-cache") !== "miss") throw new Error(`${path} was not rendered anew (${res.headers.get("x-cache")})`);
     }
   } finally {
-    db.close();
+    await db.close();
   }
   times.sort((a, b) => a - b);
   return { p50: times[Math.floor(count * 0.5)], p99: times[Math.min(count - 1, Math.floor(count * 0.99))] };
+}
+
+/** Moves the data version forward, as any commit does (SQLite file or PostgreSQL). */
+async function versionBumper() {
+  const statement = "update data_version set version = version + 1 where id = 1";
+  if (ENGINE === "postgres") {
+    const client = new pg.Client({ connectionString: dbPath });
+    await client.connect();
+    return { bump: () => client.query(statement), close: () => client.end() };
+  }
+  const db = new Database(dbPath);
+  const bump = db.prepare(statement);
+  return { bump: async () => bump.run(), close: async () => db.close() };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -152,11 +184,34 @@ async function directoryJsGzipKb(app) {
 // The same build step as npm start: only when the sources are newer than the build.
 execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inherit" });
 
-const dbPath = join(tmpdir(), `accord-bench-${process.pid}.db`);
-const cleanup = () => {
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
+/** A throw-away database: a SQLite file, or a new database on the PostgreSQL server. */
+async function createDatabase() {
+  if (ENGINE === "sqlite") return join(tmpdir(), `accord-bench-${process.pid}.db`);
+  const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!admin?.startsWith("postgres")) throw new Error("--engine postgres needs TEST_DATABASE_URL (or BENCH_DATABASE_URL)=postgres://…");
+  const name = `accord_bench_${process.pid}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`drop database if exists ${name}`);
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const dbPath = await createDatabase();
+const cleanup = async () => {
+  if (ENGINE === "sqlite") {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath + suffix, { force: true });
+    return;
+  }
+  const client = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`drop database if exists ${new URL(dbPath).pathname.slice(1)} with (force)`);
+  await client.end();
 };
-cleanup();
+if (ENGINE === "sqlite") await cleanup();
 
 const PATHS = [
   "/signatories",
@@ -181,50 +236,138 @@ async function measureUncached(label, app) {
   return results;
 }
 
+/** Cached addresses of the mixed load (pages and API answers a news story sends people to). */
+const MIXED_CACHED = ["/", "/signatories", "/signatories/nokia", "/api/v1/signatories", "/api/v1/signatories?q=trend%20micro", "/pledges"];
+
+/** Issue 16's mixed load at the large size: the same cached reads on the static baseline,
+ * on the app alone, then on the app while two clients walk uncached searches and the form
+ * takes applications. */
+async function measureMixed() {
+  const eventLoopFile = join(tmpdir(), `accord-bench-loop-${process.pid}.json`);
+  const app = await startApp(dbPath, await freePort(), [], {
+    BENCH_EVENT_LOOP_FILE: eventLoopFile,
+    APPLY_LIMIT_PER_HOUR: "0",
+    WRITE_LIMIT_PER_MINUTE: "0",
+  });
+  try {
+    const captured = new Map();
+    for (const path of MIXED_CACHED) {
+      captured.set(path, await capture(app.url + path));
+      await (await fetch(app.url + path, { headers: { "accept-encoding": "br, gzip" } })).arrayBuffer();
+    }
+    const baseline = await startBaseline(captured);
+    const warm = Math.max(2, Math.round(MIXED_SECONDS / 3));
+    say(`mixed load: cached reads on the baseline (${warm} s)`);
+    const base = await cachedLoad(baseline.url, MIXED_CACHED, warm, CONNECTIONS);
+    await baseline.stop();
+    say(`mixed load: cached reads on the app alone (${warm} s)`);
+    const alone = await cachedLoad(app.url, MIXED_CACHED, warm, CONNECTIONS);
+    say(`mixed load: cached reads + 2 clients walking uncached searches + an application a second (${MIXED_SECONDS} s)`);
+    const mixed = await mixedLoad({
+      url: app.url,
+      pid: app.child.pid,
+      eventLoopFile,
+      cachedPaths: MIXED_CACHED,
+      seconds: MIXED_SECONDS,
+      connections: CONNECTIONS,
+    });
+    const rss = peakRssMb(app.child.pid);
+    say(
+      `mixed load: ${mixed.cached.rps.toFixed(0)} cached req/s (p99 ${mixed.cached.p99} ms), ${mixed.searches.count} searches (p99 ${mixed.searches.p99.toFixed(0)} ms)`,
+    );
+    return { base, alone, mixed, rss };
+  } finally {
+    rmSync(eventLoopFile, { force: true });
+    await stopApp(app);
+  }
+}
+
+function mixedReport(label, { base, alone, mixed, rss }) {
+  const c = mixed.cached;
+  const s = mixed.searches;
+  return [
+    `mixed load at ${label} (${ENGINE}), ${MIXED_SECONDS} s, ${CONNECTIONS} connections of cached reads over ${MIXED_CACHED.length} addresses:`,
+    `  cached reads, static baseline alone: ${base.requests.average.toFixed(0)} req/s, p50 ${base.latency.p50} / p99 ${base.latency.p99} ms`,
+    `  cached reads, app alone:             ${alone.requests.average.toFixed(0)} req/s, p50 ${alone.latency.p50} / p99 ${alone.latency.p99} ms (${(alone.requests.average / base.requests.average).toFixed(2)}× baseline)`,
+    `  cached reads, app under mixed load:  ${c.rps.toFixed(0)} req/s, p50 ${c.p50} / p99 ${c.p99} ms (${(c.rps / base.requests.average).toFixed(2)}× baseline, ${(c.rps / alone.requests.average).toFixed(2)}× alone), ${c.errors} errors of ${c.requests}`,
+    `  uncached searches (2 clients, pages 1–40 of broad queries): ${s.count} in ${MIXED_SECONDS} s, p50 ${s.p50.toFixed(1)} / p99 ${s.p99.toFixed(1)} ms, statuses ${JSON.stringify(s.statuses)}`,
+    `  applications through the form: statuses ${JSON.stringify(mixed.writes)}`,
+    `  event-loop delay (server, monitorEventLoopDelay): p50 ${mixed.eventLoop.p50} / p99 ${mixed.eventLoop.p99} / max ${mixed.eventLoop.max} ms`,
+    `  server peak RSS (VmHWM, search pool included): ${rss.toFixed(0)} MB`,
+  ].join("\n");
+}
+
+function bytesReport(rows) {
+  return rows
+    .map(
+      (r) =>
+        `first visit ${r.path} (br, gzip as sent): ${(r.total / 1024).toFixed(1)} KB = HTML ${(r.html / 1024).toFixed(1)} + JS ${(r.js / 1024).toFixed(1)} + CSS ${(r.css / 1024).toFixed(1)} KB (${r.files} files)`,
+    )
+    .join("\n");
+}
+
+const largeLabel = LARGE >= 1000 ? `${LARGE / 1000}k` : String(LARGE);
+
 try {
+  say(`engine: ${ENGINE}`);
   say(`cold start on an empty database (migrate + seed)`);
   let app = await startApp(dbPath, await freePort());
   const cold = app.coldStartMs;
   const js = await directoryJsGzipKb(app);
+  const bytes = await transferredBytes(app.url, ["/", "/signatories", "/apply"]);
   await stopApp(app);
-  say("growing the registry to 61 signatories (34 real + 27 synthetic)");
-  synth(dbPath, 27);
-  app = await startApp(dbPath, await freePort());
-  const small = await measure("61", app, PATHS);
-  const uncachedSmall = await measureUncached("61", app);
-  const rssSmall = peakRssMb(app.child.pid);
-  await stopApp(app);
+  console.log(bytesReport(bytes));
 
-  say(`growing the registry to ${LARGE.toLocaleString("en")} signatories`);
-  const t = performance.now();
-  synth(dbPath, LARGE - 61);
-  say(`synthesised in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  app = await startApp(dbPath, await freePort());
-  const large = await measure(LARGE >= 1000 ? `${LARGE / 1000}k` : String(LARGE), app, PATHS);
-  const uncachedLarge = await measureUncached(String(LARGE), app);
-  const rssLarge = peakRssMb(app.child.pid);
-  await stopApp(app);
+  if (ONLY === "mixed") {
+    say(`growing the registry to ${LARGE.toLocaleString("en")} signatories`);
+    synth(dbPath, LARGE - 34);
+    console.log(`\n${mixedReport(largeLabel, await measureMixed())}`);
+    console.log(`settings: node ${process.version}, server: node ${SERVER_ARGS.join(" ")}`);
+  } else {
+    say("growing the registry to 61 signatories (34 real + 27 synthetic)");
+    synth(dbPath, 27);
+    app = await startApp(dbPath, await freePort());
+    const small = await measure("61", app, PATHS);
+    const uncachedSmall = await measureUncached("61", app);
+    const rssSmall = peakRssMb(app.child.pid);
+    await stopApp(app);
 
-  console.log(`\n${table([...small, ...large])}\n`);
-  const p99 = (rows, path) => rows.find((r) => r.path === path).app.p99;
-  for (const path of SEARCHES) {
-    // autocannon's latencies are whole milliseconds: a 0 ms p99 counts as 1 ms.
-    const [a, b] = [Math.max(p99(small, path), 1), Math.max(p99(large, path), 1)];
-    console.log(`search p99 as served ${path}: ${p99(small, path)} ms at 61 → ${p99(large, path)} ms at ${LARGE} (${(b / a).toFixed(1)}×)`);
-  }
-  for (const path of SEARCHES) {
-    const [a, b] = [uncachedSmall.get(path), uncachedLarge.get(path)];
+    say(`growing the registry to ${LARGE.toLocaleString("en")} signatories`);
+    const t = performance.now();
+    synth(dbPath, LARGE - 61);
+    say(`synthesised in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    app = await startApp(dbPath, await freePort());
+    const large = await measure(largeLabel, app, PATHS);
+    const uncachedLarge = await measureUncached(String(LARGE), app);
+    const rssLarge = peakRssMb(app.child.pid);
+    await stopApp(app);
+    const mixed = await measureMixed();
+
+    console.log(`\n${table([...small, ...large])}\n`);
+    const p99 = (rows, path) => rows.find((r) => r.path === path).app.p99;
+    for (const path of SEARCHES) {
+      // autocannon's latencies are whole milliseconds: a 0 ms p99 counts as 1 ms.
+      const [a, b] = [Math.max(p99(small, path), 1), Math.max(p99(large, path), 1)];
+      console.log(
+        `search p99 as served ${path}: ${p99(small, path)} ms at 61 → ${p99(large, path)} ms at ${LARGE} (${(b / a).toFixed(1)}×)`,
+      );
+    }
+    for (const path of SEARCHES) {
+      const [a, b] = [uncachedSmall.get(path), uncachedLarge.get(path)];
+      console.log(
+        `search uncached (a commit before each of ${UNCACHED_RUNS} requests) ${path}: p50 ${a.p50.toFixed(1)} / p99 ${a.p99.toFixed(1)} ms at 61 → p50 ${b.p50.toFixed(1)} / p99 ${b.p99.toFixed(1)} ms at ${LARGE} (p99 ${(b.p99 / a.p99).toFixed(1)}×)`,
+      );
+    }
+    console.log(`server peak RSS: ${rssSmall.toFixed(0)} MB at 61, ${rssLarge.toFixed(0)} MB at ${LARGE}`);
+    console.log(`cold start to first 200 (empty database: migrate + seed): ${cold.toFixed(0)} ms`);
+    console.log(`JavaScript for /signatories: ${js.kb.toFixed(1)} KB gzip in ${js.files} files`);
+    console.log(`server: node ${SERVER_ARGS.join(" ")}`);
     console.log(
-      `search uncached (a commit before each of ${UNCACHED_RUNS} requests) ${path}: p50 ${a.p50.toFixed(1)} / p99 ${a.p99.toFixed(1)} ms at 61 → p50 ${b.p50.toFixed(1)} / p99 ${b.p99.toFixed(1)} ms at ${LARGE} (p99 ${(b.p99 / a.p99).toFixed(1)}×)`,
+      `settings: ${CONNECTIONS} connections, ${DURATION} s a run, ${ROUNDS} alternating rounds, medians; node ${process.version}, ${readdirSync("/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).length} CPUs`,
     );
+    console.log(`\n${mixedReport(largeLabel, mixed)}`);
+    console.log(bytesReport(bytes));
   }
-  console.log(`server peak RSS: ${rssSmall.toFixed(0)} MB at 61, ${rssLarge.toFixed(0)} MB at ${LARGE}`);
-  console.log(`cold start to first 200 (empty database: migrate + seed): ${cold.toFixed(0)} ms`);
-  console.log(`JavaScript for /signatories: ${js.kb.toFixed(1)} KB gzip in ${js.files} files`);
-  console.log(`server: node ${SERVER_ARGS.join(" ")}`);
-  console.log(
-    `settings: ${CONNECTIONS} connections, ${DURATION} s a run, ${ROUNDS} alternating rounds, medians; node ${process.version}, ${readdirSync("/sys/devices/system/cpu").filter((d) => /^cpu\d+$/.test(d)).length} CPUs`,
-  );
 } finally {
-  cleanup();
+  await cleanup();
 }

@@ -33,6 +33,7 @@ import { loadRemix } from "./remix";
 import { requestLog } from "./request-log";
 import { assetFiles, compressRendered, publicFiles } from "./static";
 import { isStopping, stopGracefully } from "./shutdown";
+import { reportEventLoopDelay } from "./event-loop";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -124,6 +125,7 @@ server.listen(port, host, () => {
   console.log(`Accord Registry listening on ${url}`);
 });
 const background = hooks.startBackground();
+reportEventLoopDelay(process.env.BENCH_EVENT_LOOP_FILE);
 
 stopGracefully(server, {
   log,
