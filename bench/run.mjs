@@ -270,6 +270,7 @@ async function measureMixed() {
       cachedPaths: MIXED_CACHED,
       seconds: MIXED_SECONDS,
       connections: CONNECTIONS,
+      writeEveryMs: WRITE_EVERY_MS,
     });
     const rss = peakRssMb(app.child.pid);
     say(
