@@ -1,7 +1,8 @@
 // The error page every route shares: clear words, no internals (no stack, no SQL). A
 // server error names its error id (the request id): the log has the stack under it
 // (handleError in entry.server.tsx). Staff pages point back to the queue instead of the
-// directory.
+// directory. A 503 that a route answered on purpose (a search over its budget or a busy
+// pool, decision 023) shows the message it carries; a 500 always shows the generic text.
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { useRequestId } from "~/utils/request-id";
 
@@ -16,6 +17,20 @@ const WAYS_ON = {
   ],
 } as const;
 
+/** The message a deliberate error response carries: a string, or the API's error shape
+ * `{"error": {"message"}}` (a thrown searchUnavailable response arrives parsed as JSON). */
+function givenMessage(data: unknown): string | null {
+  if (typeof data === "string") return data || null;
+  if (typeof data === "object" && data !== null && "error" in data) {
+    const inner = (data as { error: unknown }).error;
+    if (typeof inner === "object" && inner !== null && "message" in inner) {
+      const message = (inner as { message: unknown }).message;
+      if (typeof message === "string" && message) return message;
+    }
+  }
+  return null;
+}
+
 export function ErrorPage({ area = "public" }: { area?: keyof typeof WAYS_ON }) {
   const error = useRouteError();
   const requestId = useRequestId();
@@ -24,7 +39,7 @@ export function ErrorPage({ area = "public" }: { area?: keyof typeof WAYS_ON }) 
   let message = "The registry could not show this page. Please try again in a moment.";
   if (isRouteErrorResponse(error)) {
     serverError = error.status >= 500;
-    const given = typeof error.data === "string" && error.data ? error.data : null;
+    const given = givenMessage(error.data);
     if (error.status === 404) {
       title = "Page not found";
       message = given ?? "There is no page at this address. It may have moved, or the link may be mistyped.";
@@ -34,6 +49,10 @@ export function ErrorPage({ area = "public" }: { area?: keyof typeof WAYS_ON }) 
     } else if (error.status < 500) {
       title = error.status === 400 ? "This request cannot be answered" : `Error ${error.status}`;
       message = given ?? error.statusText;
+    } else if (error.status === 503 && given) {
+      // Deliberate and temporary: the route says why and when to come back (Retry-After).
+      title = "Please try again in a moment";
+      message = given;
     }
   }
   const [first, second] = WAYS_ON[area];
