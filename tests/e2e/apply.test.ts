@@ -1,14 +1,19 @@
 // Applying to join in Chromium, against the production build with a real SMTP server:
 // apply → the mail arrives → its verification link → the status page says pending →
-// withdraw → withdrawn. With JavaScript and without it. Plus axe scans of the form (empty
-// and with errors) and of the status page, and the form over plain HTTP as an outside
-// client posts it.
+// withdraw → withdrawn. With JavaScript and without it; and once more with the keyboard
+// alone. axe scans (0 violations) and a check that nothing scrolls sideways, at 1280 × 900
+// and at 390 × 844, of every applicant page on the way: the form (empty and with errors),
+// the received page, the e-mail verification page, the status page (in review, with errors,
+// approved with its next steps, withdrawn) and the withdrawal confirmation. Plus the form
+// over plain HTTP as an outside client posts it.
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Result } from "axe-core";
 import type { BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "~/modules/database/db.server";
+import { hashToken, newRef, newToken } from "~/modules/applications/tokens.server";
+import { insertApplication } from "../integration/staff-fixtures";
 import { launchBrowser, type TestBrowser } from "../helpers/browser";
 import { startServer, type TestServer } from "../helpers/server";
 import { startTestSmtp, type TestSmtp } from "../helpers/smtp";
@@ -43,14 +48,30 @@ function describeViolations(violations: Result[]): string[] {
   );
 }
 
-/** axe runs as a script in the page, so only where scripts run: the markup is the same
- * server-rendered HTML either way. */
-async function expectNoAxeViolations(page: Page, what: string, js: boolean) {
-  if (!js) return;
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const found = describeViolations(violations);
-  if (found.length > 0) console.error(`axe violations on ${what}:\n  ${found.join("\n  ")}`);
-  expect(found, what).toEqual([]);
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+/** axe (every rule it runs by default) at a desktop's size and a phone's, and nothing wider
+ * than the window at either: the page as it is now (a form with its errors stays so). axe
+ * runs as a script in the page, so only where scripts run (the markup is the same
+ * server-rendered HTML either way); the width is measured in both modes. The page is left at
+ * the desktop size. */
+async function expectAccessibleAtBothSizes(page: Page, what: string, js: boolean) {
+  for (const [size, viewport] of [
+    ["1280 × 900", DESKTOP],
+    ["390 × 844", PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    if (js) {
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      const found = describeViolations(violations);
+      if (found.length > 0) console.error(`axe violations on ${what} at ${size}:\n  ${found.join("\n  ")}`);
+      expect(found, `${what} at ${size}`).toEqual([]);
+    }
+    const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(scrollWidth, `${what} is ${scrollWidth} px wide in a ${innerWidth} px window`).toBeLessThanOrEqual(innerWidth);
+  }
+  await page.setViewportSize(DESKTOP);
 }
 
 /** Fills the form as a person would, the pledges last. `website` and `skipPledge` make it
@@ -122,7 +143,7 @@ describe.each([
     async () => {
       const n = ++sequence + (js ? 1000 : 2000);
       const page = await open("/apply");
-      await expectNoAxeViolations(page, "/apply (empty)", js);
+      await expectAccessibleAtBothSizes(page, "/apply (empty)", js);
 
       // A first try with an http:// website and a principle left out: refused beside those
       // fields, the rest kept.
@@ -148,7 +169,7 @@ describe.each([
       await expect.poll(() => page.title()).toBe("Error: Apply to join · Accord Registry");
       await expect(page.getByRole("checkbox", { name: "No offense (required)" }).isChecked()).resolves.toBe(true);
       if (js) await hydrated(page);
-      await expectNoAxeViolations(page, "/apply with errors", js);
+      await expectAccessibleAtBothSizes(page, "/apply with errors", js);
 
       await expect(page.getByRole("checkbox", { name: "Capacity building (required)" }).getAttribute("aria-invalid")).resolves.toBe("true");
 
@@ -162,6 +183,8 @@ describe.each([
       expect(ref).toMatch(/^AR-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{8}$/);
       expect(new URL(page.url()).searchParams.get("ref")).toBe(ref);
       await expect(page.getByRole("heading", { name: "Check your e-mail" }).count()).resolves.toBe(1);
+      if (js) await hydrated(page);
+      await expectAccessibleAtBothSizes(page, "/apply/received", js);
 
       // The mail, through the server's outbox and sender to the SMTP server.
       const mail = await mailTo(`jane.doe.${n}@northwind-${n}.co.uk`);
@@ -174,24 +197,27 @@ describe.each([
 
       const verified = await open(verifyLink);
       await expect(verified.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Thank you: your e-mail address is confirmed");
+      await expectAccessibleAtBothSizes(verified, "the e-mail verification page", js);
       await verified.getByRole("link", { name: "Open your private status page" }).click();
       await verified.waitForURL(statusLink);
       if (js) await hydrated(verified);
       const status = verified.locator("#status-title .app-status");
       await expect.poll(() => status.getAttribute("data-status")).toBe("pending");
       await expect(status.textContent()).resolves.toBe("In review");
-      await expectNoAxeViolations(verified, "status page", js);
+      await expectAccessibleAtBothSizes(verified, "status page", js);
 
       // Withdrawing asks first, on a page of its own.
       await verified.getByRole("button", { name: "Withdraw the application…" }).click();
       await verified.waitForURL((url) => url.pathname === `/applications/${ref}/withdraw`);
       if (js) await hydrated(verified);
-      await expectNoAxeViolations(verified, "withdrawal confirmation", js);
+      await expectAccessibleAtBothSizes(verified, "withdrawal confirmation", js);
       await verified.getByRole("button", { name: "Yes, withdraw the application" }).click();
       await expect.poll(() => status.getAttribute("data-status")).toBe("withdrawn");
       expect(verified.url()).toBe(statusLink);
       await expect(verified.getByText("Withdrawn by the applicant").count()).resolves.toBe(1);
       await expect(verified.getByRole("button", { name: "Withdraw the application…" }).count()).resolves.toBe(0);
+      if (js) await hydrated(verified);
+      await expectAccessibleAtBothSizes(verified, "a withdrawn application's status page", js);
     },
     TIMEOUT,
   );
@@ -248,7 +274,7 @@ describe.each([
       await expect(description.inputValue()).resolves.toBe("Firewalls.");
       await expect.poll(() => status.title()).toMatch(/^Error: /);
       if (js) await hydrated(status);
-      await expectNoAxeViolations(status, "status page with errors", js);
+      await expectAccessibleAtBothSizes(status, "status page with errors", js);
 
       expectedStatus = null;
       await description.fill("Northwind makes the Longship firewall for hospitals and schools.");
@@ -257,6 +283,123 @@ describe.each([
       await expect.poll(() => status.locator(".app-status").getAttribute("data-status")).toBe("pending");
       await expect(status.title()).resolves.not.toMatch(/^Error/);
       expect(status.url()).toBe(statusLink);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "an approved application's status page says so, with the next steps and the badge code, at both sizes",
+    async () => {
+      // Approved as the staff area leaves it: decided, an event, the signatory it became.
+      const [token, ref] = [newToken(), newRef()];
+      const db = openDatabase(server.databasePath);
+      try {
+        const { id } = await insertApplication(db, { status: "approved", name: "Nokia" });
+        const nokia = await db.selectFrom("signatories").select("id").where("slug", "=", "nokia").executeTakeFirstOrThrow();
+        const now = new Date().toISOString();
+        await db
+          .updateTable("applications")
+          .set({ ref, status_token_hash: hashToken(token), signatory_id: nokia.id, decided_at: now })
+          .where("id", "=", id)
+          .execute();
+        await db
+          .insertInto("application_events")
+          .values({ application_id: id, kind: "approved", reason: null, actor: "staff:1", created_at: now })
+          .execute();
+      } finally {
+        await db.destroy();
+      }
+      const page = await open(`/applications/${ref}?token=${token}`);
+      await expect(page.locator("#status-title .app-status").getAttribute("data-status")).resolves.toBe("approved");
+      await expect(page.getByRole("heading", { name: "Nokia is a signatory of the Cybersecurity Tech Accord" }).count()).resolves.toBe(1);
+      await expect(page.getByLabel("Badge code (HTML) to copy").inputValue()).resolves.toContain("/signatories/nokia");
+      await expect(page.getByRole("button", { name: "Withdraw the application…" }).count()).resolves.toBe(0);
+      await expectAccessibleAtBothSizes(page, "an approved application's status page", js);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "the whole journey with the keyboard alone: fill in, a mistake fixed through the error summary, send, verify, status",
+    async () => {
+      const n = ++sequence + (js ? 7000 : 8000);
+      const page = await open("/apply");
+      const opened = Date.now();
+      /** What a screen reader would call the focused element: its label, else its text. */
+      const focusedName = () =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLInputElement | null;
+          const text = el?.labels?.[0]?.textContent ?? el?.textContent ?? "";
+          return text.replace(/\s+/g, " ").trim();
+        });
+      /** Tab (or Shift+Tab) until the focus is on the control so named (at most 150 steps). */
+      const tabTo = async (name: string | RegExp, key: "Tab" | "Shift+Tab" = "Tab") => {
+        const seen: string[] = [];
+        for (let i = 0; i < 150; i++) {
+          await page.keyboard.press(key);
+          const now = await focusedName();
+          if (typeof name === "string" ? now === name : name.test(now)) return;
+          seen.push(now);
+        }
+        throw new Error(`the keyboard never reached ${name}; it went through: ${seen.join(" | ")}`);
+      };
+      const fill = async (label: string | RegExp, text: string) => {
+        await tabTo(label);
+        await page.keyboard.type(text);
+      };
+
+      await fill("Organisation's legal name", `Keyboard Security ${n}`);
+      // The mistake: a website without https://.
+      await fill("Website", `http://www.keyboard-${n}.co.uk`);
+      await fill("Headquarters country", "United Kingdom"); // a closed select picks what is typed
+      await fill("Sector", "Cybersecurity");
+      await fill("What the organisation does", "Keyboard Security audits the firewalls of small hospitals and schools.");
+      await fill("Your name", "Jane Doe");
+      await fill("Your job title", "Chief Information Security Officer");
+      await fill("Your work e-mail address", `jane.doe.${n}@keyboard-${n}.co.uk`);
+      for (const title of ["Stronger defense", "No offense", "Capacity building", "Collective action"]) {
+        await tabTo(`${title} (required)`);
+        await page.keyboard.press("Space");
+      }
+      await tabTo(/^I confirm that I have the authority/);
+      await page.keyboard.press("Space");
+      await expect(page.getByLabel("Headquarters country").inputValue()).resolves.toBe("GB");
+      await expect(page.getByLabel("Sector").inputValue()).resolves.toBe("security");
+      await expect(page.getByRole("checkbox", { name: "Collective action (required)" }).isChecked()).resolves.toBe(true);
+      await expect(page.getByRole("checkbox", { name: /^I confirm that I have the authority/ }).isChecked()).resolves.toBe(true);
+      await page.waitForTimeout(Math.max(0, 2_100 - (Date.now() - opened))); // the form's minimum fill time
+
+      expectedStatus = 400;
+      await tabTo("Send the application");
+      await page.keyboard.press("Enter");
+      await page.locator(".error-summary").waitFor();
+      await expect(page.locator(".error-summary h2").textContent()).resolves.toBe("One answer needs a change");
+      // The summary's link to the field: with JavaScript the focus is on the summary, so
+      // forward; without, the server focused the wrong field itself, so back up to it.
+      await tabTo(/^Website: /, js ? "Tab" : "Shift+Tab");
+      await page.keyboard.press("Enter");
+      await expect.poll(focusedName).toBe("Website");
+      await page.keyboard.press("ControlOrMeta+A");
+      await page.keyboard.type(`https://www.keyboard-${n}.co.uk`);
+      expectedStatus = null;
+      await tabTo("Send the application");
+      await page.keyboard.press("Enter");
+      await page.waitForURL((url) => url.pathname === "/apply/received");
+      const ref = await page.locator(".ref").textContent();
+
+      // The verification link, from the mail as the SMTP server received it.
+      const mail = await mailTo(`jane.doe.${n}@keyboard-${n}.co.uk`);
+      const verifyLink = mail.links.find((l) => l.startsWith(`${server.url}/apply/verify?token=`))!;
+      await page.goto(verifyLink);
+      if (js) await hydrated(page);
+      await tabTo("Open your private status page");
+      await page.keyboard.press("Enter");
+      await page.waitForURL((url) => url.pathname === `/applications/${ref}`);
+      if (js) await hydrated(page);
+      const status = page.locator("#status-title .app-status");
+      await expect.poll(() => status.getAttribute("data-status")).toBe("pending");
+      await expect(status.textContent()).resolves.toBe("In review");
+      await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(`Keyboard Security ${n}`);
     },
     TIMEOUT,
   );
