@@ -84,6 +84,12 @@ describe("searches off the event loop", () => {
     expect(html).toMatch(/took longer than the registry allows and was stopped/);
     expect(html).not.toMatch(/Something went wrong/);
 
+    // The CSV export reads its pages in the pool too: the same 503 before any row is sent.
+    const csv = await get("/signatories.csv?q=zzstuck");
+    expect(csv.status).toBe(503);
+    expect(Number(csv.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(((await csv.json()) as { error: { code: string } }).error.code).toBe("search_timeout");
+
     // The next search is answered (the stopped worker was replaced), and the 503 was not cached.
     const after = await get("/api/v1/signatories?q=trend%20micro&per_page=3");
     expect(after.status).toBe(200);
@@ -102,6 +108,13 @@ describe("searches off the event loop", () => {
       expect(response.status, q).toBe(200);
       expect(((await response.json()) as { meta: { total: number } }).meta.total, q).toBeGreaterThan(0);
     }
+    // The CSV export, read in the pool a page at a time: every signatory the API counts.
+    const total = ((await (await get("/api/v1/signatories?status=all")).json()) as { meta: { total: number } }).meta.total;
+    const csv = await get("/signatories.csv?status=all");
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text()).trimEnd().split("\r\n");
+    expect(lines[0]).toMatch(/^slug,name,/);
+    expect(lines.length - 1).toBe(total);
     // The page with its facet counts (the second task a directory page gives the pool).
     const page = await get("/signatories?q=secure&country=US");
     expect(page.status).toBe(200);

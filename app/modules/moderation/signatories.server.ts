@@ -11,6 +11,7 @@ import { fail, ok, type Result } from "~/modules/result";
 import { setSignatoryLogo, type ProcessedLogo } from "~/modules/logos/logos.server";
 import { formatDate } from "~/utils/format";
 import { knownCodes, searchSignatories } from "~/modules/directory/directory.server";
+import { offEventLoop } from "~/modules/search-pool/run.server";
 import { parseDirectoryQuery } from "~/modules/directory/query";
 import { setSignatoryStatus, updateSignatory } from "~/modules/directory/write.server";
 import { day, reasonField, today } from "~/modules/staff/forms";
@@ -177,5 +178,8 @@ export async function listForManagement(db: DB, url: URL) {
   params.set("per_page", "50");
   const parsed = parseDirectoryQuery(params, await knownCodes(db));
   if (!parsed.ok) return parsed;
-  return { ok: true as const, query: parsed.query, result: await searchSignatories(db, parsed.query) };
+  // Where the directory's searches run (the search pool on SQLite, decision 023): a broad
+  // staff search does not hold the event loop either.
+  const query = parsed.query;
+  return { ok: true as const, query, result: await offEventLoop(db, "search", query, (reader) => searchSignatories(reader, query)) };
 }

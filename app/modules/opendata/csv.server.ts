@@ -6,9 +6,10 @@
 import { stringify } from "csv-stringify/sync";
 import { countryName } from "~/modules/countries";
 import type { DB } from "~/modules/database/db.server";
-import { knownCodes, searchSignatories, type SignatorySummary } from "~/modules/directory/directory.server";
+import { knownCodes, searchSignatories, type DirectoryPage, type SignatorySummary } from "~/modules/directory/directory.server";
 import { parseDirectoryQuery, type DirectoryQuery } from "~/modules/directory/query";
 import { securityStatusBySlug } from "~/modules/evidence/security-contact.server";
+import { offEventLoop } from "~/modules/search-pool/run.server";
 
 /** The export's first columns, as CONTRACT §4 fixed them (and db:import still accepts alone). */
 export const LEGACY_CSV_COLUMNS = ["slug", "name", "website", "country", "sector", "joined_on", "founding", "status", "pledges"] as const;
@@ -105,33 +106,61 @@ export type CsvExport =
  * streams every matching signatory, a page at a time as the reader asks for more.
  * Pages are separate queries: a signatory added or renamed while a long export runs
  * can be missed or listed twice (docs/decisions/007-open-data.md).
+ *
+ * Each page is read where directory searches run (the search pool on SQLite, decision
+ * 023), so the event loop only turns rows into CSV, one chunk of CHUNK_RECORDS per pull
+ * (it answers other requests between chunks), while the pool reads the next page. The
+ * first page is read before the answer starts: a busy pool or a page over the budget is
+ * then a 503 with a message (thrown, as the directory's); later, it ends the stream
+ * early (the response is cut off, never completed with missing rows).
  */
 export async function exportCsv(db: DB, url: URL, options: { pageSize?: number } = {}): Promise<CsvExport> {
   const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
   const parsed = parseDirectoryQuery(url.searchParams, await knownCodes(db));
   if (!parsed.ok) return parsed;
   const query = parsed.query;
+  const readPage = (page: number) => {
+    const pageQuery = { ...query, page, perPage: pageSize };
+    return offEventLoop(db, "search", pageQuery, (reader) => searchSignatories(reader, pageQuery));
+  };
   const encoder = new TextEncoder();
   let page = 1;
+  let result: DirectoryPage = await readPage(1);
+  let next: Promise<DirectoryPage> | undefined;
+  let records: Record<CsvColumn, string>[] | undefined;
+  let at = 0;
   let done = false;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (done) return;
       try {
-        const result = await searchSignatories(db, { ...query, page, perPage: pageSize });
-        const security = await securityStatusBySlug(
-          db,
-          result.items.map((s) => s.slug),
-        );
-        const records = result.items.map((s) => csvRecord(s, security.get(s.slug) ?? "unchecked"));
-        if (page === 1 && records.length === 0) controller.enqueue(encoder.encode(csvLines([], true)));
-        for (let i = 0; i < records.length; i += CHUNK_RECORDS) {
-          controller.enqueue(encoder.encode(csvLines(records.slice(i, i + CHUNK_RECORDS), page === 1 && i === 0)));
+        if (!records) {
+          // The next page is read while this one is written.
+          if (page < result.pages && result.items.length > 0) {
+            next = readPage(page + 1);
+            next.catch(() => undefined);
+          }
+          const security = await securityStatusBySlug(
+            db,
+            result.items.map((s) => s.slug),
+          );
+          records = result.items.map((s) => csvRecord(s, security.get(s.slug) ?? "unchecked"));
+          at = 0;
+          if (page === 1 && records.length === 0) controller.enqueue(encoder.encode(csvLines([], true)));
         }
-        if (page >= result.pages || result.items.length === 0) {
+        if (at < records.length) {
+          controller.enqueue(encoder.encode(csvLines(records.slice(at, at + CHUNK_RECORDS), page === 1 && at === 0)));
+          at += CHUNK_RECORDS;
+          if (at < records.length) return;
+        }
+        records = undefined;
+        if (!next) {
           done = true;
           controller.close();
+          return;
         }
+        result = await next;
+        next = undefined;
         page++;
       } catch (error) {
         done = true;
