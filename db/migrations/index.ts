@@ -16,6 +16,7 @@ import * as m019 from "./019_staff_passkeys";
 import * as m020 from "./020_webauthn_challenges";
 import * as m021 from "./021_dns_proofs";
 import * as m022 from "./022_security_txt";
+import * as m027 from "./027_applications_seen_rows";
 import * as m002 from "./002_applications_mail_limits";
 import * as m003 from "./003_audit_log";
 import * as m004 from "./004_staff";
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   "020_webauthn_challenges": m020,
   "021_dns_proofs": m021,
   "022_security_txt": m022,
+  "027_applications_seen_rows": m027,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,7 +16,8 @@ export const PUBLIC_TABLES: readonly string[] = [
   "signatories",
   "endorsements",
   "signatory_events",
-  // Counted, never named, on /transparency; approved ones are a record's evidence.
+  // Counted, never named, on /transparency; approved ones are a record's evidence. Only
+  // rows past `unverified` are public: their triggers say so (migration 027).
   "applications",
   // Provenance and coverage (migration 014).
   "sources",

@@ -42,6 +42,75 @@ describe(`public tables in a freshly migrated database (${onPostgres ? "PostgreS
   });
 });
 
+describe("applications: public once past unverified (migration 027)", () => {
+  const version = async () =>
+    Number((await sql<{ version: number }>`select version from data_version where id = 1`.execute(getDb())).rows[0].version);
+  const at = "2026-11-29T00:00:00.000Z";
+  const application = (ref: string) => ({
+    ref,
+    name: `Probe ${ref}`,
+    name_key: `probe ${ref}`,
+    website: `https://${ref.toLowerCase()}.example`,
+    domain: `${ref.toLowerCase()}.example`,
+    country: "FI",
+    sector: "probe",
+    description: "A probe.",
+    contact_name: "P",
+    contact_title: "T",
+    contact_email: "p@probe.example",
+    status: "unverified" as const,
+    verify_token_hash: `v-${ref}`,
+    verify_expires_at: at,
+    status_token_hash: `s-${ref}`,
+    status_token_sealed: null,
+    verified_at: null,
+    decided_at: null,
+    decision_reason: null,
+    signatory_id: null,
+    client_ip: "127.0.0.1",
+    created_at: at,
+    updated_at: at,
+  });
+  const update = (ref: string, values: Record<string, unknown>) =>
+    getDb().updateTable("applications").set(values).where("ref", "=", ref).execute();
+
+  beforeAll(async () => {
+    await getDb().insertInto("sectors").values({ code: "probe", name: "Probe", description: "A probe sector.", position: 99 }).execute();
+  });
+
+  it("an application nobody can see yet (sent, not confirmed) moves no version; confirming it does", async () => {
+    const start = await version();
+    await getDb().insertInto("applications").values(application("AR-PROBE1")).execute();
+    await update("AR-PROBE1", { updated_at: "2026-11-29T00:00:01.000Z" });
+    expect(await version(), "an unverified application is private").toBe(start);
+
+    await update("AR-PROBE1", { status: "pending", verified_at: at });
+    expect(await version(), "confirmed: /transparency counts it").toBeGreaterThan(start);
+    const confirmed = await version();
+    await update("AR-PROBE1", { status: "approved", decided_at: at });
+    expect(await version()).toBeGreaterThan(confirmed);
+    const decided = await version();
+    await getDb().deleteFrom("applications").where("ref", "=", "AR-PROBE1").execute();
+    expect(await version()).toBeGreaterThan(decided);
+  });
+
+  it("an unverified row that leaves unverified, or is inserted seen, moves it; deleting an unseen one does not", async () => {
+    await getDb().insertInto("applications").values(application("AR-PROBE2")).execute();
+    const start = await version();
+    await getDb().deleteFrom("applications").where("ref", "=", "AR-PROBE2").execute();
+    expect(await version()).toBe(start);
+    await getDb()
+      .insertInto("applications")
+      .values({ ...application("AR-PROBE3"), status: "pending", verified_at: at })
+      .execute();
+    expect(await version()).toBeGreaterThan(start);
+    const inserted = await version();
+    await getDb().insertInto("applications").values(application("AR-PROBE4")).execute();
+    await update("AR-PROBE4", { status: "withdrawn" });
+    expect(await version(), "a status other than unverified is counted as seen").toBeGreaterThan(inserted);
+  });
+});
+
 describe("makePublicData", () => {
   const table = "public_data_probe";
   const version = async () =>

@@ -91,6 +91,46 @@ describe("response cache", () => {
     expect(writes).toBeGreaterThan(20);
   });
 
+  it("keeps public pages when an application is sent, and moves /transparency when it is confirmed", async () => {
+    // Migration 027: an application nobody has confirmed is shown and counted nowhere, so
+    // sending one (as the form does, here from another connection) leaves the cache be.
+    const waiting = async () => Number(/<strong>([\d,]+)<\/strong> waiting for a decision now/.exec((await get("/transparency")).text)![1]);
+    const before = await waiting();
+    for (const path of ["/signatories", "/pledges", "/transparency"]) await get(path);
+    const at = new Date().toISOString();
+    await db
+      .insertInto("applications")
+      .values({
+        ref: "AR-CACHE01",
+        name: "Cache Probe",
+        name_key: "cache probe",
+        website: "https://cache-probe.example",
+        domain: "cache-probe.example",
+        country: "FI",
+        sector: "security",
+        description: "Sent to see what the cache keeps.",
+        contact_name: "P",
+        contact_title: "T",
+        contact_email: "p@cache-probe.example",
+        status: "unverified",
+        verify_token_hash: "v-cache01",
+        verify_expires_at: at,
+        status_token_hash: "s-cache01",
+        client_ip: "127.0.0.1",
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    for (const path of ["/signatories", "/pledges", "/transparency"]) {
+      expect((await get(path)).res.headers.get("x-cache"), path).toBe("hit");
+    }
+    // Confirmed, it waits for a moderator: public now, and no page may say otherwise.
+    await db.updateTable("applications").set({ status: "pending", verified_at: at }).where("ref", "=", "AR-CACHE01").execute();
+    expect(await waiting()).toBe(before + 1);
+    await db.deleteFrom("applications").where("ref", "=", "AR-CACHE01").execute();
+    expect(await waiting()).toBe(before);
+  });
+
   it("does not cache applicant, staff or form pages, nor staff visitors", async () => {
     for (const path of ["/apply", "/login", "/applications/AR-NOPE?token=x", "/moderation"]) {
       const { res } = await get(path);
