@@ -14,7 +14,7 @@ import { csrfToken } from "~/modules/security/csrf.server";
 import { newStaffSchema, REASON_MAX } from "~/modules/staff/forms";
 import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { createStaff, listStaff, setStaffActive } from "~/modules/staff/staff.server";
-import { SelectField, TextField } from "~/components/form-fields";
+import { SelectField, TextArea, TextField } from "~/components/form-fields";
 import { FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import staffStyles from "~/styles/staff.css?url";
 import { errorTitle } from "~/utils/page-title";
@@ -157,15 +157,33 @@ export default function StaffAccounts() {
                 <td data-label="Two-step sign-in">
                   {factorsOf(s)}
                   {s.id !== data.me.id && (s.passkeys > 0 || s.mfa) ? (
-                    <Form method="post" className="inline-form">
-                      <CsrfField token={data.csrf} />
-                      <input type="hidden" name="staff_id" value={s.id} />
-                      <input type="hidden" name="intent" value="reset_authenticators" />
-                      <button type="submit" className="link-button" disabled={busy}>
-                        Reset sign-in factors
-                        <span className="visually-hidden"> of {s.name}</span>
-                      </button>
-                    </Form>
+                    // Another person's account, and not undoable: it asks first, in place
+                    // (a native disclosure, so without JavaScript too), with room for why.
+                    <details className="confirm-details">
+                      <summary>
+                        Reset sign-in factors<span className="visually-hidden"> of {s.name}</span>…
+                      </summary>
+                      <Form method="post" className="confirm-form">
+                        <CsrfField token={data.csrf} />
+                        <input type="hidden" name="staff_id" value={s.id} />
+                        <input type="hidden" name="intent" value="reset_authenticators" />
+                        <p className="confirm-warning">
+                          <strong>This cannot be undone.</strong> {s.name}'s passkeys, authenticator app and recovery codes are removed and
+                          their sessions end; they set up new ones at their next sign-in with the password.
+                        </p>
+                        <TextArea
+                          id={`reset-reason-${s.id}`}
+                          name="reason"
+                          label="Reason (optional)"
+                          hint="Kept in the audit log, for example “lost phone, confirmed by call”."
+                          maxLength={REASON_MAX}
+                          rows={2}
+                        />
+                        <button type="submit" className="button button-danger" disabled={busy}>
+                          Yes, reset {s.name}'s sign-in factors
+                        </button>
+                      </Form>
+                    </details>
                   ) : null}
                 </td>
                 <td data-label="Last sign-in">

@@ -1,8 +1,10 @@
 // The design system's promises that a person meets, checked in Chromium against the
 // production build (issue 14, docs/design.md): tappable tiles that are what they look like
 // (24 px boxes, the whole tile the target, with and without JavaScript), a focus that shows,
-// a print stylesheet that prints the record and not the furniture, and a footer that does not
-// offer a sign-in to someone signed in.
+// a print stylesheet that prints the record and not the furniture, a footer that does not
+// offer a sign-in to someone signed in, and an administrator's reset of someone else's
+// sign-in factors that asks first and keeps the reason.
+import { AxeBuilder } from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/modules/database/db.server";
@@ -171,6 +173,72 @@ describe("withdrawing with the keyboard alone", () => {
       await expect.poll(() => page.locator(".app-status").getAttribute("data-status")).toBe("withdrawn");
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe.each([
+  { mode: "with JavaScript", js: true },
+  { mode: "without JavaScript", js: false },
+])("resetting another person's sign-in factors, $mode", ({ js }) => {
+  it("asks first, in place, and the reason given reaches the audit log", async () => {
+    const db = openDatabase(server.databasePath);
+    let admin: TestStaff;
+    let other: TestStaff;
+    try {
+      admin = await createStaffUser(db, { role: "admin", name: `Ada Reset ${js ? "One" : "Two"}` });
+      other = await createStaffUser(db, { name: `Lost Phone ${js ? "One" : "Two"}` });
+      // An authenticator app, as if set up on the account page.
+      await db
+        .updateTable("staff")
+        .set({ totp_secret: "sealed-secret-for-the-test", totp_enrolled_at: new Date().toISOString() })
+        .where("id", "=", other.id)
+        .execute();
+    } finally {
+      await db.destroy();
+    }
+    const context = await browser.newContext({ javaScript: js, baseURL: server.url });
+    try {
+      const page = await context.newPage();
+      await page.goto("/login");
+      await page.getByLabel("E-mail address").fill(admin.email);
+      await page.getByLabel("Password").fill(admin.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/moderation");
+      await page.goto("/admin/users");
+      if (js) await hydrated(page);
+
+      // Not one click: the button that resets is folded away until asked for.
+      const yes = page.getByRole("button", { name: `Yes, reset ${other.name}'s sign-in factors` });
+      await expect(yes.isVisible()).resolves.toBe(false);
+      await page.locator("summary", { hasText: `Reset sign-in factors of ${other.name}` }).click();
+      await expect(yes.isVisible()).resolves.toBe(true);
+      if (js) {
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+      }
+      const reason = page.locator(".confirm-details[open]").getByLabel("Reason (optional)");
+      await reason.fill("Lost phone, confirmed by a call to the office");
+      await yes.click();
+      await page.waitForURL((url) => url.searchParams.get("done") === "reset");
+      await expect(page.getByText("Sign-in factors reset").count()).resolves.toBe(1);
+    } finally {
+      await context.close();
+    }
+
+    const after = openDatabase(server.databasePath);
+    try {
+      const entry = await after
+        .selectFrom("audit_log")
+        .select(["actor", "reason"])
+        .where("action", "=", "staff.authenticators_reset")
+        .where("target_id", "=", String(other.id))
+        .executeTakeFirstOrThrow();
+      expect(entry).toEqual({ actor: `staff:${admin.id}`, reason: "Lost phone, confirmed by a call to the office" });
+      const staff = await after.selectFrom("staff").select("totp_enrolled_at").where("id", "=", other.id).executeTakeFirstOrThrow();
+      expect(staff.totp_enrolled_at).toBeNull();
+    } finally {
+      await after.destroy();
     }
   });
 });
