@@ -236,6 +236,13 @@ export interface SecurityContactTable {
   detail: string | null;
 }
 
+/** An expiry reminder queued for a signatory's security.txt, once per Expires date (migration 026, private). */
+export interface SecurityTxtReminderTable {
+  signatory_id: number;
+  expires: string;
+  sent_at: string;
+}
+
 /** One security.txt check (migration 022, private). */
 export interface SecurityTxtCheckTable {
   id: Generated<number>;
@@ -425,6 +432,7 @@ export interface Database {
   security_contacts: SecurityContactTable;
   security_txt_checks: SecurityTxtCheckTable;
   security_txt_schedule: SecurityTxtScheduleTable;
+  security_txt_reminders: SecurityTxtReminderTable;
 }
 
 export type Signatory = Selectable<SignatoryTable>;

@@ -18,6 +18,7 @@ export function StaffFrame({ me, csrf, children }: { me: Me; csrf: string; child
   const links = [
     { to: "/moderation", label: "Queue", end: true },
     { to: "/moderation/signatories", label: "Signatories", end: false },
+    { to: "/moderation/security-txt", label: "security.txt", end: false },
     { to: "/moderation/audit", label: "Audit log", end: false },
     ...(me.role === "admin" ? [{ to: "/admin/users", label: "Staff accounts", end: false }] : []),
     { to: "/account", label: "Your account", end: false },

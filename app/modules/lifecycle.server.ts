@@ -6,6 +6,7 @@ import { startMailSender } from "~/modules/mail/sender.server";
 import { startRetention } from "~/modules/privacy/erasure.server";
 import { startEvidenceChecks } from "~/modules/evidence/background.server";
 import { runDueSecurityTxtChecks } from "~/modules/evidence/security-contact.server";
+import { sendSecurityTxtReminders } from "~/modules/evidence/reminders.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
 import { closeDb, getDb } from "./database/db.server";
@@ -41,7 +42,11 @@ export function startBackground(): { stop(): Promise<void> } {
   const evidence = startEvidenceChecks(db, {
     firstAfterMs: 30 * 1000,
     everyMs: 60 * 1000,
-    jobs: [(db) => runDueSecurityTxtChecks(db, { intervalHours: getEnv().SECURITY_TXT_INTERVAL_HOURS })],
+    jobs: [
+      (db) => runDueSecurityTxtChecks(db, { intervalHours: getEnv().SECURITY_TXT_INTERVAL_HOURS }),
+      // Reminders of an expiring file to the contact on record, when asked for.
+      (db) => (getEnv().SECURITY_TXT_REMINDERS ? sendSecurityTxtReminders(db) : Promise.resolve(0)),
+    ],
     onError: (err) => log.error({ event: "evidence_error", err }),
   });
   return {

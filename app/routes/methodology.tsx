@@ -82,6 +82,38 @@ export default function Methodology() {
         what the company says of itself.
       </p>
 
+      <h2 id="evidence">Three checks: the mailbox, the DNS record and security.txt</h2>
+      <p>
+        Besides the sources, a record may carry evidence the registry gathered itself. Each check shows one narrow thing, on the day it was
+        made.
+      </p>
+      <h3 id="mailbox-proof">The mailbox proof</h3>
+      <p>
+        <strong>Shows</strong> that someone could read mail at the contact address, at the company&apos;s domain, when they confirmed the
+        application. <strong>Does not show</strong> who that person is or that they may speak for the company: an employee, a shared or
+        catch-all mailbox, or a compromised account can receive the same link.
+      </p>
+      <h3 id="dns-proof">The DNS proof (optional)</h3>
+      <p>
+        An applicant may publish a TXT record with a value unique to the application at <code>_accord-registry.</code> followed by the
+        company&apos;s domain, and the registry looks it up, as certificate authorities do before they issue a certificate.{" "}
+        <strong>Shows</strong> that whoever applied could change the domain&apos;s own DNS on the day shown (&ldquo;Domain control: proven
+        by DNS on …&rdquo;), which usually takes more than a mailbox. <strong>Does not show</strong> who they are, that they may commit the
+        company, or that they still control the domain today; the record may be removed once the application is decided.
+      </p>
+      <h3 id="security-txt">The security.txt check</h3>
+      <p>
+        The registry reads each active signatory&apos;s <code>/.well-known/security.txt</code> (RFC 9116) from its website over HTTPS, about
+        once a day, and shows what it found: <em>Published</em> (a Contact and an Expires date still in the future), <em>Expired</em>,{" "}
+        <em>Not valid</em> (a Contact or a valid Expires date is missing), <em>Missing</em> (no such file, or not one that could be read in
+        time), or <em>Not checked yet</em>. <strong>Shows</strong> that the company publishes where to report a vulnerability, as the
+        accord&apos;s commitment to coordinated vulnerability disclosure asks. <strong>Does not show</strong> that anyone answers that
+        contact, that its policy is good, or who wrote the file; an OpenPGP signature on it is noted but not verified. The Contact and
+        Policy values are the company&apos;s own words: the registry links them only when they are <code>https:</code> or{" "}
+        <code>mailto:</code> addresses. On <Link to="/stats">the statistics page</Link> the share is given of the signatories checked so
+        far, never of those not yet checked.
+      </p>
+
       <h2 id="dates">Dates and how precisely they are known</h2>
       <p>
         A joining date is shown as precisely as its source gives it: a day (17 April 2018), a month (September 2018) or a year. The data

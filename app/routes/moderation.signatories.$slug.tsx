@@ -29,10 +29,13 @@ import { fieldErrors, type FieldErrors } from "~/utils/field-errors";
 import { Field, SelectField, TextArea, TextField } from "~/components/form-fields";
 import { FormAlert, StaffErrorBoundary, StaffFrame, formatDateTime } from "~/components/staff";
 import { formatDate } from "~/utils/format";
+import { getEnv } from "~/utils/env.server";
 import staffStyles from "~/styles/staff.css?url";
 import { errorTitle } from "~/utils/page-title";
 import { ACCORD_LAUNCH } from "~/modules/accord";
 import { SIGNATORY_EVENT_LABEL } from "~/modules/directory/events";
+import { SECURITY_CONTACT_LABEL } from "~/components/security-contact";
+import { publicEvidence, securityTxtHistory, staffRecheckSecurityTxt } from "~/modules/evidence/security-contact.server";
 
 export const handle = notCached("staff page");
 
@@ -52,11 +55,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const db = getDb();
   const signatory = await getSignatory(db, params.slug ?? "");
   if (!signatory) throw notFound();
-  const [sectors, audit, logos] = await Promise.all([
+  const [sectors, audit, logos, evidence] = await Promise.all([
     listSectors(db),
     recentAuditOf(db, "signatory", signatory.slug),
     logoHashes(db, [signatory.slug]),
+    publicEvidence(db, signatory.slug),
   ]);
+  const row = await db.selectFrom("signatories").select("id").where("slug", "=", signatory.slug).executeTakeFirstOrThrow();
+  const securityHistory = await securityTxtHistory(db, row.id);
   return json(
     {
       me: { name: me.name, email: me.email, role: me.role },
@@ -68,6 +74,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       sectors: sectors.map((s) => ({ value: s.code, label: s.name })),
       audit,
       logo: logos.has(signatory.slug) ? logoPath(signatory.slug, logos.get(signatory.slug)!) : null,
+      securityContact: evidence.securityContact,
+      securityHistory,
+      securityIntervalHours: getEnv().SECURITY_TXT_INTERVAL_HOURS,
     },
     { headers: NO_STORE },
   );
@@ -99,6 +108,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (!result.ok) throw notFound();
     return redirect(`${self}?done=logo`, { status: 303, headers: NO_STORE });
   }
+  if (intent === "security_txt_check") {
+    const result = await staffRecheckSecurityTxt(db, slug, me.actor);
+    if (!result) throw notFound();
+    return redirect(`${self}?done=security_txt#security-txt-heading`, { status: 303, headers: NO_STORE });
+  }
   if (intent in STATUS_INTENTS) {
     const parsed = statusSchema.safeParse(fields);
     if (!parsed.success) return noStoreReply<ActionData>({ intent, errors: fieldErrors(parsed.error), values: fields }, 400);
@@ -117,6 +131,7 @@ const DONE: Record<string, string> = {
   suspend: "Suspended. The public page shows it, with the reason, in the history.",
   reinstate: "Reinstated. The public page shows it, with the reason, in the history.",
   logo: "Logo replaced. The public pages and the API show the new one.",
+  security_txt: "security.txt checked. The result is below, on the public page and in the API.",
 };
 
 const STATUS_ACTIONS: { intent: StatusIntent; label: string; explain: string }[] = [
@@ -292,6 +307,63 @@ export default function EditSignatory() {
             );
           })}
         </div>
+      </section>
+
+      <section aria-labelledby="security-txt-heading" data-security-txt={data.securityContact.status}>
+        <h2 id="security-txt-heading">security.txt</h2>
+        <p>
+          Now: <strong>{SECURITY_CONTACT_LABEL[data.securityContact.status]}</strong>
+          {data.securityContact.checked_at ? <> (checked {formatDateTime(data.securityContact.checked_at)})</> : null}
+          {data.securityContact.expires ? <>; expires {formatDateTime(data.securityContact.expires)}</> : null}.{" "}
+          {data.securityIntervalHours > 0
+            ? `The background checks each active signatory every ${data.securityIntervalHours} hours.`
+            : "Scheduled checks are off here (SECURITY_TXT_INTERVAL_HOURS=0)."}
+        </p>
+        <Form method="post" className="staff-form" noValidate>
+          <CsrfField token={data.csrf} />
+          <input type="hidden" name="intent" value="security_txt_check" />
+          <div className="form-actions">
+            <button type="submit" className="button button-secondary" disabled={busy}>
+              Check security.txt now
+            </button>
+          </div>
+        </Form>
+        {data.securityHistory.length === 0 ? (
+          <p>No check yet.</p>
+        ) : (
+          <table className="table">
+            <caption>Last checks, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Checked</th>
+                <th scope="col">Result</th>
+                <th scope="col">What was found</th>
+                <th scope="col">By</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.securityHistory.map((c, i) => (
+                <tr key={i} data-check-status={c.status}>
+                  <td>
+                    <time dateTime={c.checked_at}>{formatDateTime(c.checked_at)}</time>
+                  </td>
+                  <td>{SECURITY_CONTACT_LABEL[c.status]}</td>
+                  <td>
+                    {c.detail}
+                    {c.url ? (
+                      <>
+                        {" "}
+                        at <code>{c.url}</code>
+                      </>
+                    ) : null}
+                    {c.http_status ? ` (HTTP ${c.http_status})` : ""}
+                  </td>
+                  <td>{c.requested_by === "schedule" ? "schedule" : "staff"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
 
       <section aria-labelledby="history-heading">

@@ -3,6 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { CiteBlock, CopyButton, SourcesSection } from "~/components/provenance";
 import { StatusBadge } from "~/components/status-badge";
 import { SignatoryLogo } from "~/components/signatory-logo";
+import { DnsProofFact } from "~/components/dns-proof";
+import { SecurityContactFact } from "~/components/security-contact";
+import { publicEvidence } from "~/modules/evidence/security-contact.server";
 import { logoHashes } from "~/modules/logos/logos.server";
 import { cacheable } from "~/modules/cache/cache-policy";
 import { countryName } from "~/modules/countries";
@@ -16,7 +19,9 @@ import { displayHost, formatDate, formatDateAt, isoAt } from "~/utils/format";
 import { httpError } from "~/utils/http.server";
 import { SIGNATORY_EVENT_LABEL } from "~/modules/directory/events";
 
-// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter.
+// Cached for anonymous visitors (cache-policy.ts); it reads no query parameter. Its evidence
+// (the DNS proof on applications, the security contact in security_contacts) lives in public
+// tables (db/migrations/public-data.ts): a new check or proof moves the data version.
 export const handle = cacheable();
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -25,9 +30,11 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const signatory = await getSignatory(getDb(), params.slug ?? "");
   if (!signatory) throw httpError(404, "No signatory of the Tech Accord has this address.");
   const url = publicUrl(`/signatories/${signatory.slug}`);
-  const logos = await logoHashes(getDb(), [signatory.slug]);
+  const [logos, evidence] = await Promise.all([logoHashes(getDb(), [signatory.slug]), publicEvidence(getDb(), signatory.slug)]);
   return {
     logo: logos.get(signatory.slug) ?? null,
+    provenAt: evidence.provenAt,
+    securityContact: evidence.securityContact,
     signatory: { ...signatory, country_name: countryName(signatory.country) },
     url,
     badge: badgeEmbed(signatory, publicUrl),
@@ -56,7 +63,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function SignatoryPage() {
-  const { signatory: s, badge, citation, url, logo } = useLoaderData<typeof loader>();
+  const { signatory: s, badge, citation, url, logo, provenAt, securityContact } = useLoaderData<typeof loader>();
   // Pledges taken on joining share the join date's precision ("September 2018").
   const endorsed = (on: string) =>
     on === s.joined_on ? (
@@ -77,7 +84,7 @@ export default function SignatoryPage() {
         <p className="lead">{s.description}</p>
       </header>
 
-      {/* The record's facts, first: one row each (issue 18 adds the security contact here). */}
+      {/* The record's facts, first: one row each, its evidence (DNS proof, security contact) last (issue 18). */}
       <dl className="facts record-facts" aria-label={`Facts about ${s.name}`}>
         <div>
           <dt>Headquarters</dt>
@@ -126,6 +133,8 @@ export default function SignatoryPage() {
             <dd>{s.former_names}</dd>
           </div>
         ) : null}
+        <DnsProofFact provenAt={provenAt} />
+        <SecurityContactFact security={securityContact} />
       </dl>
 
       {s.notes ? (

@@ -10,7 +10,7 @@ import { countryName } from "~/modules/countries";
 import { getDb } from "~/modules/database/db.server";
 import { countByStatus, joinsByYear, listPledges, listSectors } from "~/modules/directory/directory.server";
 import { barChart, growthChart, largestWithOthers } from "~/modules/opendata/charts.server";
-import { getStats, yearsOfRecord } from "~/modules/opendata/stats.server";
+import { getStats, securityContactFigures, yearsOfRecord } from "~/modules/opendata/stats.server";
 import { publishedCount, publishedWhen } from "~/modules/provenance/coverage";
 import { getCoverage, summariseCoverage } from "~/modules/provenance/coverage.server";
 import { growthChartInput, growthChartTitle } from "~/modules/provenance/growth.server";
@@ -37,13 +37,14 @@ const COUNTRY_BARS = 10;
 
 export async function loader() {
   const db = getDb();
-  const [stats, counts, sectors, pledges, joins, coverage] = await Promise.all([
+  const [stats, counts, sectors, pledges, joins, coverage, securityTxt] = await Promise.all([
     getStats(db),
     countByStatus(db),
     listSectors(db),
     listPledges(db),
     joinsByYear(db),
     getCoverage(db),
+    securityContactFigures(db),
   ]);
   const sectorName = new Map(sectors.map((s) => [s.code, s.name]));
   const countries = stats.by_country.map((c) => ({ ...c, name: countryName(c.country) }));
@@ -61,6 +62,7 @@ export async function loader() {
   return {
     coverage: summariseCoverage(coverage),
     milestones: coverage.published,
+    securityTxt,
     totals: {
       total: stats.total,
       active: stats.active,
@@ -89,7 +91,7 @@ export async function loader() {
 }
 
 export default function Stats() {
-  const { totals, coverage, milestones, years, countries, sectors, pledges, charts } = useLoaderData<typeof loader>();
+  const { totals, coverage, milestones, years, countries, sectors, pledges, charts, securityTxt } = useLoaderData<typeof loader>();
   const others = countries.length > COUNTRY_BARS;
   return (
     <div className="stats-page">
@@ -115,6 +117,21 @@ export default function Stats() {
             {totals.withdrawn + totals.suspended === 0 ? "None" : (totals.withdrawn + totals.suspended).toLocaleString("en-GB")}
           </strong>{" "}
           withdrawn or suspended, as recorded here
+        </li>
+        <li data-security-txt={`${securityTxt.valid}/${securityTxt.checked}/${securityTxt.unchecked}`}>
+          {/* Of the checked ones only: an unchecked record is no evidence either way (issue 18). */}
+          {securityTxt.checked === 0 ? (
+            <>
+              <strong>Not yet checked</strong>: which active signatories publish a valid{" "}
+              <Link to="/methodology#security-txt">security.txt</Link>
+            </>
+          ) : (
+            <>
+              <strong>{`${securityTxt.valid.toLocaleString("en-GB")} of ${securityTxt.checked.toLocaleString("en-GB")}`}</strong> checked
+              signatories publish a valid <Link to="/methodology#security-txt">security.txt</Link>
+              {securityTxt.unchecked > 0 ? `; ${securityTxt.unchecked.toLocaleString("en-GB")} not yet checked` : ""}
+            </>
+          )}
         </li>
       </ul>
 

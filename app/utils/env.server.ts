@@ -91,6 +91,12 @@ const envSchema = z.object({
     .max(24 * 365)
     .default(24),
   SECURITY_TXT_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  // SECURITY_TXT_REMINDERS: "1" sends the contact on record of a signatory whose
+  // security.txt expires within 14 days one reminder per Expires date (off by default).
+  SECURITY_TXT_REMINDERS: z
+    .enum(["0", "1", ""])
+    .optional()
+    .transform((v) => v === "1"),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, "PUBLIC_URL" | "SESSION_SECRET" | "STAFF_MFA"> & {

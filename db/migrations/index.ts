@@ -16,6 +16,7 @@ import * as m019 from "./019_staff_passkeys";
 import * as m020 from "./020_webauthn_challenges";
 import * as m021 from "./021_dns_proofs";
 import * as m022 from "./022_security_txt";
+import * as m026 from "./026_security_txt_reminders";
 import * as m027 from "./027_applications_seen_rows";
 import * as m002 from "./002_applications_mail_limits";
 import * as m003 from "./003_audit_log";
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   "020_webauthn_challenges": m020,
   "021_dns_proofs": m021,
   "022_security_txt": m022,
+  "026_security_txt_reminders": m026,
   "027_applications_seen_rows": m027,
 };
 

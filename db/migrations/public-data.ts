@@ -48,6 +48,7 @@ export const PRIVATE_TABLES: Readonly<Record<string, string>> = {
     "an application's DNS proof: its token and checks, for its applicant and moderators (what a public page shows is copied to applications)",
   security_txt_checks: "every security.txt check's result: staff pages only",
   security_txt_schedule: "when each signatory's security.txt is next checked, and the claim on it",
+  security_txt_reminders: "which expiry reminders were mailed (migration 026): staff pages only",
   kysely_migration: "Kysely's record of applied migrations",
   kysely_migration_lock: "Kysely's migration lock",
   // SQLite's full-text index over signatories (on PostgreSQL a column of signatories). A

@@ -11,8 +11,10 @@ import { fromFlag, toFlag } from "../../../db/booleans";
 import { isPostgres, type DB } from "~/modules/database/db.server";
 import { registrableDomain } from "~/modules/applications/schema";
 import { getEnv } from "~/utils/env.server";
+import { appendAudit } from "~/modules/audit/audit.server";
+import type { Actor } from "~/modules/staff/staff.server";
 import { fetchWellKnown, type FetchLimits } from "./fetch-security-txt.server";
-import { evidenceResolver } from "./dns-proof.server";
+import { evidenceResolver, publicDnsProof } from "./dns-proof.server";
 import { parseSecurityTxt } from "./security-txt";
 
 export const SECURITY_TXT_PATHS = ["/.well-known/security.txt", "/security.txt"] as const;
@@ -83,8 +85,16 @@ export async function checkSecurityTxt(domain: string, limits: FetchLimits, now 
   return first!;
 }
 
-/** Keeps the result: the signatory's current one (public) and a line of its history. */
-export async function recordSecurityTxt(db: DB, signatoryId: number, result: SecurityTxtResult, requestedBy: string, now = new Date()) {
+/** Keeps the result: the signatory's current one (public) and a line of its history; with
+ * `audit`, a staff member asked for it, and the audit entry commits with the result. */
+export async function recordSecurityTxt(
+  db: DB,
+  signatoryId: number,
+  result: SecurityTxtResult,
+  requestedBy: string,
+  now = new Date(),
+  audit?: { by: Actor; slug: string },
+) {
   const at = now.toISOString();
   const current = {
     status: result.status,
@@ -115,6 +125,15 @@ export async function recordSecurityTxt(db: DB, signatoryId: number, result: Sec
         requested_by: requestedBy,
       })
       .execute();
+    if (audit) {
+      await appendAudit(trx, {
+        ...audit.by,
+        action: "signatory.security_txt_check",
+        targetType: "signatory",
+        targetId: audit.slug,
+        after: { status: result.status, url: result.url, expires: result.expires },
+      });
+    }
   });
 }
 
@@ -194,7 +213,13 @@ async function domainOf(db: DB, signatoryId: number): Promise<string | null> {
   }
 }
 
-async function checkAndRecord(db: DB, signatoryId: number, limits: FetchLimits, requestedBy: string): Promise<SecurityTxtResult | null> {
+async function checkAndRecord(
+  db: DB,
+  signatoryId: number,
+  limits: FetchLimits,
+  requestedBy: string,
+  audit?: { by: Actor; slug: string },
+): Promise<SecurityTxtResult | null> {
   const domain = await domainOf(db, signatoryId);
   const result: SecurityTxtResult = domain
     ? await checkSecurityTxt(domain, limits)
@@ -208,7 +233,7 @@ async function checkAndRecord(db: DB, signatoryId: number, limits: FetchLimits, 
         signed: false,
         detail: "no domain to check",
       };
-  await recordSecurityTxt(db, signatoryId, result, requestedBy);
+  await recordSecurityTxt(db, signatoryId, result, requestedBy, new Date(), audit);
   return result;
 }
 
@@ -242,6 +267,17 @@ export async function runDueSecurityTxtChecks(
 /** A moderator's "check now": the check runs at once; the schedule's next one stays. */
 export async function recheckSecurityTxt(db: DB, signatoryId: number, by: string, limits = configuredLimits()) {
   return checkAndRecord(db, signatoryId, limits, by);
+}
+
+/**
+ * "Check security.txt now" on the staff page of a signatory (by slug): the check runs at
+ * once, and its result, its line of history and the audit entry commit together. Null when
+ * no signatory has the slug.
+ */
+export async function staffRecheckSecurityTxt(db: DB, slug: string, by: Actor, limits = configuredLimits()) {
+  const row = await db.selectFrom("signatories").select("id").where("slug", "=", slug).executeTakeFirst();
+  if (!row) return null;
+  return checkAndRecord(db, row.id, limits, by.actor, { by, slug });
 }
 
 export interface SecurityContact {
@@ -294,35 +330,61 @@ export async function securityTxtHistory(db: DB, signatoryId: number, limit = 20
     .execute();
 }
 
-/** Active signatories whose security.txt expires within `days` (or has expired), soonest first (staff). */
-export async function expiringSecurityTxt(db: DB, days = 30, now = new Date()) {
+/** How far ahead the staff view of expiring files looks. */
+export const EXPIRING_DAYS = 30;
+
+/**
+ * Active signatories whose security.txt expires within `days` (or has expired), soonest
+ * first, with when a reminder for that Expires date was queued (staff).
+ */
+export async function expiringSecurityTxt(db: DB, days = EXPIRING_DAYS, now = new Date()) {
   const until = new Date(now.getTime() + days * 86_400_000).toISOString();
   return db
     .selectFrom("security_contacts")
     .innerJoin("signatories", "signatories.id", "security_contacts.signatory_id")
+    .leftJoin("security_txt_reminders", (join) =>
+      join
+        .onRef("security_txt_reminders.signatory_id", "=", "security_contacts.signatory_id")
+        .onRef("security_txt_reminders.expires", "=", "security_contacts.expires"),
+    )
     .select([
       "signatories.slug",
       "signatories.name",
       "security_contacts.status",
       "security_contacts.expires",
       "security_contacts.checked_at",
+      "security_txt_reminders.sent_at as reminded_at",
     ])
     .where("signatories.status", "=", "active")
     .where("security_contacts.expires", "is not", null)
     .where("security_contacts.expires", "<=", until)
     .orderBy("security_contacts.expires")
+    .orderBy("signatories.slug")
     .execute();
 }
 
-/** How many active signatories publish a valid security.txt, of how many were checked (for /stats). */
-export async function securityTxtShare(db: DB): Promise<{ active: number; checked: number; valid: number }> {
+/**
+ * How many active signatories publish a valid security.txt, of how many were checked (for
+ * /stats); a file found valid whose Expires date has passed since does not count as valid.
+ */
+export async function securityTxtShare(db: DB, now = new Date()): Promise<{ active: number; checked: number; valid: number }> {
+  const at = now.toISOString();
   const row = await db
     .selectFrom("signatories")
     .leftJoin("security_contacts", "security_contacts.signatory_id", "signatories.id")
     .select((eb) => [
       eb.fn.countAll<number>().as("active"),
       eb.fn.count<number>("security_contacts.signatory_id").as("checked"),
-      eb.fn.sum<number>(eb.case().when("security_contacts.status", "=", "valid").then(1).else(0).end()).as("valid"),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb("security_contacts.status", "=", "valid"), eb("security_contacts.expires", ">", at)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as("valid"),
     ])
     .where("signatories.status", "=", "active")
     .executeTakeFirstOrThrow();
@@ -363,4 +425,27 @@ export async function securityContactsBySlug(db: DB, slugs: string[]): Promise<M
 export async function securityStatusBySlug(db: DB, slugs: string[]): Promise<Map<string, string>> {
   const contacts = await securityContactsBySlug(db, slugs);
   return new Map([...contacts].map(([slug, c]) => [slug, c.status]));
+}
+
+/**
+ * A current status as of `now`: a file that was valid when checked but whose Expires date
+ * has passed since reads as expired (the next check would say so too).
+ */
+export function statusAsOf(contact: SecurityContact, now = new Date()): SecurityContact {
+  if (contact.status === "valid" && contact.expires !== null && contact.expires <= now.toISOString()) {
+    return { ...contact, status: "expired" };
+  }
+  return contact;
+}
+
+/** What a signatory's public page shows of its evidence: the DNS proof's date and its security contact. */
+export async function publicEvidence(
+  db: DB,
+  slug: string,
+  now = new Date(),
+): Promise<{ provenAt: string | null; securityContact: SecurityContact }> {
+  const row = await db.selectFrom("signatories").select("id").where("slug", "=", slug).executeTakeFirst();
+  if (!row) return { provenAt: null, securityContact: UNCHECKED };
+  const [provenAt, contacts] = await Promise.all([publicDnsProof(db, row.id), securityContactsBySlug(db, [slug])]);
+  return { provenAt, securityContact: statusAsOf(contacts.get(slug) ?? UNCHECKED, now) };
 }

@@ -6,6 +6,18 @@ import type { ApplicationStatus } from "../../../db/schema";
 import type { DB } from "~/modules/database/db.server";
 import { countByStatus, joinsByYear, listSectors } from "~/modules/directory/directory.server";
 import type { ApiStats } from "./schemas";
+import { securityTxtShare } from "~/modules/evidence/security-contact.server";
+
+/**
+ * Active signatories with a valid security.txt (RFC 9116), of those checked so far, and how
+ * many are not checked yet (issue 18): the share is only ever stated of the checked ones.
+ * Not part of /api/v1/stats, whose shape CONTRACT §4 fixes; each signatory's
+ * security_contact in the API and the CSV gives the same figures.
+ */
+export async function securityContactFigures(db: DB, now = new Date()) {
+  const share = await securityTxtShare(db, now);
+  return { ...share, unchecked: share.active - share.checked };
+}
 
 /** A year as the registry can speak of it: the joins it records, or "not recorded". */
 export interface YearOfRecord {
