@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "~/modules/database/db.server";
@@ -98,6 +99,60 @@ describe("a DNS proof, end to end", () => {
       await expect(proofs.locator("[data-proof=dns]").textContent()).resolves.toContain(`confirmed at`);
       await staff.close();
       expect(problems).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("a signatory's page with its evidence, in Chromium", () => {
+  it.each([
+    { size: "phone", viewport: { width: 390, height: 844 } },
+    { size: "desktop", viewport: { width: 1366, height: 900 } },
+  ])(
+    "the Security contact and Domain control rows pass axe and fit the screen ($size)",
+    async ({ viewport }) => {
+      // Nokia's record with a published security.txt (long and hostile values among them) and a DNS proof.
+      const { id } = await db.selectFrom("signatories").select("id").where("slug", "=", "nokia").executeTakeFirstOrThrow();
+      const contact = {
+        status: "valid" as const,
+        checked_at: new Date().toISOString(),
+        url: "https://nokia.com/.well-known/security.txt",
+        contact_json: JSON.stringify([
+          "mailto:psirt-with-a-rather-long-address@security.nokia.example",
+          "https://www.nokia.example/notices/responsible-disclosure/report-a-vulnerability-in-any-product-or-service",
+          "javascript:alert(1)",
+        ]),
+        policy: "https://www.nokia.example/notices/responsible-disclosure/",
+        expires: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+        signed: 0 as const,
+        detail: "found",
+      };
+      await db
+        .insertInto("security_contacts")
+        .values({ signatory_id: id, ...contact })
+        .onConflict((oc) => oc.column("signatory_id").doUpdateSet(contact))
+        .execute();
+      const app = await insertApplication(db, { status: "approved", domain: "nokia.com" });
+      await db
+        .updateTable("applications")
+        .set({ signatory_id: id, dns_proof_domain: "nokia.com", dns_proof_confirmed_at: "2026-02-01T09:00:00.000Z" })
+        .where("id", "=", app.id)
+        .execute();
+
+      const page = await browser.newPage({ viewport, baseURL: server.url });
+      try {
+        await page.goto("/signatories/nokia");
+        const row = page.locator("[data-security-contact=valid]");
+        await expect(row.textContent()).resolves.toContain("Published");
+        await expect(row.locator("a").count()).resolves.toBe(3);
+        await expect(page.locator(".dns-proof-fact").textContent()).resolves.toContain("Proven by DNS on 1 February 2026");
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+        const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        expect(scroll).toBeLessThanOrEqual(inner);
+      } finally {
+        await page.context().close();
+      }
     },
     TIMEOUT,
   );
