@@ -262,6 +262,8 @@ describe("JSON API", () => {
       updated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       // No logo was ever sent for the founding signatories (issue 14).
       logo_url: null,
+      // Servers under test schedule no security.txt checks (CONTRACT §9, issue 18).
+      security_contact: { status: "unchecked", checked_at: null, contact: [], policy: null, expires: null },
     });
   });
 
