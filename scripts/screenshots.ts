@@ -3,7 +3,8 @@
 // argument). It runs the production build (built first if stale, as npm start does) on a
 // throw-away seeded database, with the Chromium the tests use (CHROMIUM_PATH, else
 // /usr/bin/chromium), so what it shows is the current code. An application is sent and
-// followed through the real forms so the applicant's pages are there too.
+// followed through the real forms so the applicant's pages are there too (received, in
+// review, the withdrawal confirmation, approved).
 //
 //   npm run screenshots                    first screen of each page (what is committed)
 //   npm run screenshots -- /tmp/shots --full   whole pages, for a closer look
@@ -91,6 +92,7 @@ async function main() {
     const approved = await sendAnApplication(server.url, server.databasePath, "borealis-labs");
     await approveAsModerator(server.databasePath, approved);
     PAGES.push(
+      { name: "apply-received", path: `/apply/received?ref=${refOf(status)}` },
       { name: "application-status", path: status },
       { name: "application-withdraw", path: () => withdrawPath(status) },
       { name: "application-approved", path: approved },
@@ -136,7 +138,7 @@ async function approveAsModerator(databasePath: string, statusPath: string) {
       who,
     );
     if (!staff.ok) throw new Error("screenshots: could not create the moderator");
-    const ref = statusPath.split("/")[2].split("?")[0];
+    const ref = refOf(statusPath);
     const by = { id: staff.value, actor: { actor: `staff:${staff.value}`, actorLabel: "Screenshot Moderator", ip: null } };
     const result = await approveApplication(db, ref, new Date().toISOString().slice(0, 10), by);
     if (!result.ok) throw new Error(`screenshots: could not approve ${ref}`);
@@ -144,6 +146,9 @@ async function approveAsModerator(databasePath: string, statusPath: string) {
     await db.destroy();
   }
 }
+
+/** The reference in a status page's address (/applications/REF?token=…). */
+const refOf = (statusPath: string) => statusPath.split("/")[2].split("?")[0];
 
 const withdrawPath = (status: string) => status.replace(/^(\/applications\/[^?]+)\?/, "$1/withdraw?");
 

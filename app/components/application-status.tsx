@@ -2,6 +2,7 @@
 // data-status), the steps of applying with the current one marked, how long decisions
 // usually take, and what to do after an approval. Presentational only.
 import type { ApplicationStatus } from "../../db/schema";
+import { CopyButton } from "~/components/provenance";
 import { APPLICANT_STATUS_LABEL, APPLICATION_STEPS, stepStates } from "~/modules/applications/status";
 
 /** "In review", with the contract's word (`pending`) kept for programs in data-status. */
@@ -80,8 +81,13 @@ export function ApprovalNextSteps({ signatory, badge, contact }: Approval) {
         <li>
           <strong>Show it on your website</strong> with the live badge: it always states your current status and links to your entry.
           <img className="approval-badge" src={badge.path} alt={badge.alt} />
-          <label htmlFor="badge-code">Badge code (HTML) to copy</label>
-          <textarea id="badge-code" className="snippet" readOnly rows={3} value={badge.html} />
+          {/* The whole code in view at any width (a fixed-height box cut it off on a phone),
+              and a copy button once the page runs JavaScript, as on the signatory's page. */}
+          <p className="snippet-label">The badge's HTML, to paste into your website:</p>
+          <pre className="snippet">
+            <code>{badge.html}</code>
+          </pre>
+          <CopyButton text={badge.html} label="Copy the badge's HTML" />
         </li>
         <li>
           <strong>Keep it current</strong>: when your name, website or description changes, write to{" "}

@@ -358,8 +358,11 @@ export default function ApplicationStatusPage() {
             <dt>Pledges</dt>
             <dd>{data.pledges.map((p) => p.title).join(", ")}</dd>
           </div>
+          <div>
+            <dt>What it does</dt>
+            <dd className="application-description">{a.description}</dd>
+          </div>
         </dl>
-        <p className="application-description">{a.description}</p>
       </section>
       <PrivacyNotice retentionDays={data.privacy.retentionDays} contactEmail={data.privacy.contactEmail} />
     </div>

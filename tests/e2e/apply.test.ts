@@ -312,7 +312,15 @@ describe.each([
       const page = await open(`/applications/${ref}?token=${token}`);
       await expect(page.locator("#status-title .app-status").getAttribute("data-status")).resolves.toBe("approved");
       await expect(page.getByRole("heading", { name: "Nokia is a signatory of the Cybersecurity Tech Accord" }).count()).resolves.toBe(1);
-      await expect(page.getByLabel("Badge code (HTML) to copy").inputValue()).resolves.toContain("/signatories/nokia");
+      // The badge's code whole, every line of it inside its box (nothing cut off at either size).
+      const code = page.locator(".approval pre.snippet");
+      await expect(code.textContent()).resolves.toMatch(/^<a href="http[^"]+\/signatories\/nokia"><img src=.*<\/a>$/);
+      for (const viewport of [DESKTOP, PHONE]) {
+        await page.setViewportSize(viewport);
+        const fits = await code.evaluate((el) => el.scrollHeight <= el.clientHeight && el.scrollWidth <= el.clientWidth);
+        expect(fits, `the badge's code fits its box at ${viewport.width} px`).toBe(true);
+      }
+      if (js) await expect(page.getByRole("button", { name: "Copy the badge's HTML" }).count()).resolves.toBe(1);
       await expect(page.getByRole("button", { name: "Withdraw the application…" }).count()).resolves.toBe(0);
       await expectAccessibleAtBothSizes(page, "an approved application's status page", js);
     },
