@@ -47,7 +47,10 @@ export default function ApplicationReceived() {
           withdraw it. Keep it to yourself.
         </p>
       </div>
-      <p className="muted">No message after a few minutes? Look in the spam folder. Quote the reference {ref} if you write to us.</p>
+      <p className="muted">
+        No message after a few minutes? Look in the spam folder. Quote the reference <span className="nowrap">{ref}</span> if you write to
+        us.
+      </p>
       <p>
         <Link to="/signatories">Browse the directory</Link>
       </p>
