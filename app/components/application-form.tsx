@@ -2,19 +2,16 @@
 // status page). It renders what the server sent back (values kept, a message beside each
 // wrong field, the first wrong field focused) and works without JavaScript. With
 // JavaScript, each field is checked as the applicant leaves it, by the same zod schema
-// the server runs (schema.ts).
+// the server runs (schema.ts). The schema (zod and the public suffix list: two thirds of
+// the page's JavaScript, issue 16) is loaded when the applicant first focuses or presses
+// anything in the form, not with the page; a check or a submission that comes before it
+// has arrived waits for it.
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FocusEvent, type FormEvent, type ReactNode } from "react";
 import { CheckboxField, ErrorList, Field, FieldGroup, fieldIds } from "~/components/form-fields";
-import {
-  FIELDS,
-  readApplicationForm,
-  validateApplication,
-  type ApplicationField,
-  type ApplicationOptions,
-  type ApplicationValues,
-  type FieldErrors,
-} from "~/modules/applications/schema";
+import { FIELDS, type ApplicationField, type ApplicationValues } from "~/modules/applications/fields";
+import type * as SchemaModule from "~/modules/applications/schema";
+import type { ApplicationOptions, FieldErrors } from "~/modules/applications/schema";
 import { browserRefusalStore } from "~/utils/page-title";
 
 export interface ApplicationFormOptions {
@@ -82,6 +79,21 @@ function fieldOf(element: EventTarget | null): ApplicationField | null {
   return (FIELDS as readonly string[]).includes(name ?? "") ? (name as ApplicationField) : null;
 }
 
+type Schema = typeof SchemaModule;
+let schema: Schema | undefined;
+let schemaLoading: Promise<Schema> | undefined;
+/** The schema's module, fetched once per page (a failed fetch is tried again next time). */
+function loadSchema(): Promise<Schema> {
+  schemaLoading ??= import("~/modules/applications/schema").then(
+    (module) => (schema = module),
+    (error: unknown) => {
+      schemaLoading = undefined;
+      throw error;
+    },
+  );
+  return schemaLoading;
+}
+
 export function ApplicationForm({
   action,
   options,
@@ -123,8 +135,16 @@ export function ApplicationForm({
   const check = (field: ApplicationField) => {
     const form = formRef.current;
     if (!form) return;
-    const read = readApplicationForm(new FormData(form));
-    const result = validateApplication(read.values, schemaOptions, read.errors);
+    if (!schema) {
+      // Checked as soon as the rules arrive (without them, the server checks on sending).
+      loadSchema().then(
+        () => latestCheck.current(field),
+        () => undefined,
+      );
+      return;
+    }
+    const read = schema.readApplicationForm(new FormData(form));
+    const result = schema.validateApplication(read.values, schemaOptions, read.errors);
     setTouched((previous) => (previous.has(field) ? previous : new Set([...previous, field])));
     setChecked({ errors: result.ok ? {} : result.errors, values: read.values });
   };
@@ -178,10 +198,28 @@ export function ApplicationForm({
     const input = formRef.current?.querySelector<HTMLInputElement>('input[type="file"]');
     setWithFile(!!input?.files?.length);
   }, []);
+  const warmUp = () => {
+    if (!schema) loadSchema().catch(() => undefined);
+  };
+  // A submission before the rules have arrived waits for them and is then sent again by
+  // the same button; if they cannot be fetched, it goes to the server, which checks it.
+  const unchecked = useRef(false);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    if (!schema && !unchecked.current) {
+      event.preventDefault();
+      const form = event.currentTarget;
+      const submitter = (event.nativeEvent as SubmitEvent).submitter;
+      const again = () => form.requestSubmit(submitter && form.contains(submitter) ? submitter : undefined);
+      loadSchema().then(again, () => {
+        unchecked.current = true;
+        again();
+      });
+      return;
+    }
+    if (!schema) return;
     const data = new FormData(event.currentTarget);
-    const read = readApplicationForm(data);
-    const result = validateApplication(read.values, schemaOptions, read.errors);
+    const read = schema.readApplicationForm(data);
+    const result = schema.validateApplication(read.values, schemaOptions, read.errors);
     const logoProblem = logo ? logoCheck(data.get("logo")) : null;
     setLogoBlocked(logoProblem);
     if (result.ok && !logoProblem) {
@@ -280,6 +318,8 @@ export function ApplicationForm({
       onBlur={onBlur}
       onChange={onChange}
       onSubmit={onSubmit}
+      onFocus={warmUp}
+      onPointerDown={warmUp}
       aria-describedby={formError ? "form-alert" : undefined}
       encType={logo && withFile ? "multipart/form-data" : undefined}
     >

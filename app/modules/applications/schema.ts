@@ -3,6 +3,7 @@
 // two can never disagree on a rule or a message. Plain .ts without server imports: the
 // rules that need the database or the free-mail list are in rules.server.ts.
 import type { FieldErrors as FieldErrorsOf } from "~/utils/field-errors";
+import type { ApplicationField, ApplicationValues, SingleField } from "./fields";
 import { getDomain } from "tldts";
 import { z } from "zod";
 import { isCountryCode } from "~/modules/countries";
@@ -11,25 +12,9 @@ import { forbiddenCharacter, normaliseLine, normaliseText } from "~/modules/text
 // The text rule and its normalisation are shared with the moderator's edit and db:import.
 export { normaliseLine, normaliseText };
 
-/** Every field, in the form's order (messages and focus follow it). */
-export const FIELDS = [
-  "name",
-  "website",
-  "country",
-  "sector",
-  "description",
-  "contact_name",
-  "contact_title",
-  "contact_email",
-  "pledges",
-  "accept",
-] as const;
-
-export type ApplicationField = (typeof FIELDS)[number];
-/** The fields sent once (pledges is repeated). */
-type SingleField = Exclude<ApplicationField, "pledges">;
-/** What the applicant typed, as sent: shown again, unchanged, when something is wrong. */
-export type ApplicationValues = Record<SingleField, string> & { pledges: string[] };
+// The fields and an empty form live apart (fields.ts): the form's first render needs them,
+// while the rules below (zod, the public suffix list) load only once the applicant starts.
+export { FIELDS, emptyValues, type ApplicationField, type ApplicationValues } from "./fields";
 /** One message per wrong field. */
 export type FieldErrors = FieldErrorsOf<ApplicationField>;
 
@@ -289,20 +274,4 @@ export function validateApplication(values: ApplicationValues, options: Applicat
   }
   if (Object.keys(errors).length > 0 || !result.success) return { ok: false, errors };
   return { ok: true, data: result.data };
-}
-
-/** Values for an empty form. */
-export function emptyValues(): ApplicationValues {
-  return {
-    name: "",
-    website: "",
-    country: "",
-    sector: "",
-    description: "",
-    contact_name: "",
-    contact_title: "",
-    contact_email: "",
-    accept: "",
-    pledges: [],
-  };
 }
