@@ -127,13 +127,14 @@ export function GrowthTable({ years, milestones, caption }: { years: GrowthYear[
         <thead>
           <tr>
             <th scope="col">Year</th>
+            {/* Short headings: on a phone every word here narrowed the published counts' column. */}
             <th scope="col" className="num">
-              Joined (recorded here)
+              Joined here
             </th>
             <th scope="col" className="num">
-              Total recorded here
+              Total here
             </th>
-            <th scope="col">Published count of the accord</th>
+            <th scope="col">Published count</th>
           </tr>
         </thead>
         <tbody>

@@ -68,8 +68,12 @@ export default function Home() {
         <CoverageNote coverage={coverage} besideTotal />
         <Form method="get" action="/signatories" className="hero-search" role="search" aria-label="Search the directory">
           <label htmlFor="home-q">Search the directory</label>
+          {/* A hint above the field, not a placeholder: a phone cut the placeholder off mid-word. */}
+          <p id="home-q-hint" className="hero-search-hint">
+            A company, a country or a sector
+          </p>
           <div className="inline-field">
-            <input id="home-q" type="search" name="q" placeholder="Company, country or sector" maxLength={200} />
+            <input id="home-q" type="search" name="q" aria-describedby="home-q-hint" maxLength={200} />
             <button type="submit" className="button">
               Search
             </button>

@@ -205,7 +205,7 @@ export default function SignatoryPage() {
       {/* For the company itself, not for the reader of its record: folded away (issue 14). */}
       <details className="for-company" id="for-this-company">
         <summary>
-          For this company<span className="for-company-hint">: a live badge for your website, and its embed code</span>
+          For this company <span className="for-company-hint">A live badge for your website, and its embed code</span>
         </summary>
         <div className="badge-embed">
           <p>

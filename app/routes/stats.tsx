@@ -118,12 +118,12 @@ export default function Stats() {
           </strong>{" "}
           withdrawn or suspended, as recorded here
         </li>
-        <li data-security-txt={`${securityTxt.valid}/${securityTxt.checked}/${securityTxt.unchecked}`}>
+        <li className="stat-card-wide" data-security-txt={`${securityTxt.valid}/${securityTxt.checked}/${securityTxt.unchecked}`}>
           {/* Of the checked ones only: an unchecked record is no evidence either way (issue 18). */}
           {securityTxt.checked === 0 ? (
             <>
-              <strong>Not yet checked</strong>: which active signatories publish a valid{" "}
-              <Link to="/methodology#security-txt">security.txt</Link>
+              <strong className="stat-words">Not checked yet</strong> whether active signatories publish a valid{" "}
+              <Link to="/methodology#security-txt">security.txt</Link> (a security contact)
             </>
           ) : (
             <>

@@ -182,7 +182,7 @@ describe("a signatory's page", () => {
           // Facts and pledges, then history, sources and the citation, then the company's block.
           const order = await page
             .locator("main h2, main summary")
-            .evaluateAll((els) => els.map((el) => (el.textContent ?? "").trim().replace(/:.*/, "")));
+            .evaluateAll((els) => els.map((el) => (el.firstChild?.textContent ?? "").trim().replace(/:.*/, ""))); // the title, not its hint
           expect(order.filter((t) => t !== "Note")).toEqual([
             "Pledges",
             "History",
