@@ -75,6 +75,7 @@ describe("private pages are never cached [ASVS 14.2.2, 14.3.2, catalogue 22]", (
       "moderation.audit.tsx": ["/moderation/audit"],
       "moderation.signatories._index.tsx": ["/moderation/signatories"],
       "moderation.signatories.$slug.tsx": [`/moderation/signatories/${slug}`, "/moderation/signatories/nobody-here"],
+      "moderation.security-txt.tsx": ["/moderation/security-txt"],
     };
     expect(
       files.filter((f) => !(f in paths)),
