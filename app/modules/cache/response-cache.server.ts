@@ -67,8 +67,43 @@ export function committedDataVersionSync(db: DB): number | undefined {
 export async function dataVersion(db: DB): Promise<number> {
   const sync = committedDataVersionSync(db);
   if (sync !== undefined) return sync;
+  if (db.isTransaction) return readVersion(db);
+  return sharedRead(db);
+}
+
+async function readVersion(db: DB): Promise<number> {
   const row = await db.selectFrom("data_version").select("version").where("id", "=", 1).executeTakeFirstOrThrow();
   return Number(row.version);
+}
+
+/**
+ * PostgreSQL: every cache lookup needs the version, and under load one query each held the
+ * pool's connections (issue 16). A caller joins the NEXT read, one that starts after it
+ * arrived, never one already running (that one may have started before a commit the caller
+ * has seen): at most one read runs and one waits, however many requests arrive.
+ */
+const reads = new WeakMap<object, { running?: Promise<number>; next?: Promise<number> }>();
+function sharedRead(db: DB): Promise<number> {
+  let state = reads.get(db);
+  if (!state) reads.set(db, (state = {}));
+  const s = state;
+  const start = (): Promise<number> => {
+    const read = readVersion(db);
+    s.running = read;
+    const done = () => {
+      if (s.running === read) s.running = undefined;
+    };
+    read.then(done, done);
+    return read;
+  };
+  if (!s.running) return start();
+  s.next ??= s.running
+    .catch(() => undefined)
+    .then(() => {
+      s.next = undefined;
+      return start();
+    });
+  return s.next;
 }
 
 export type PutResult = { entry: CacheEntry } | { entry: null; response: Response };
