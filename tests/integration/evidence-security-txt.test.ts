@@ -323,6 +323,13 @@ describe("the schedule", () => {
     const share = await securityTxtShare(db);
     expect(share.valid).toBe(2);
     expect(share.checked).toBe(3);
+
+    // A file that was valid when checked and whose Expires has passed since reads "expired" in
+    // the API and the CSV as on the page, not "valid" until the next check.
+    await db.updateTable("security_contacts").set({ expires: "2020-01-01T00:00:00.000Z" }).where("signatory_id", "=", ids[0]).execute();
+    expect((await securityContactsBySlug(db, ["sec-valid"])).get("sec-valid")?.status).toBe("expired");
+    const csvNow = (await exportCsvText(db, new URL("http://registry.test/signatories.csv?status=all"))).split("\r\n");
+    expect(csvNow.find((l) => l.startsWith("sec-valid,"))?.endsWith(",expired")).toBe(true);
   });
 
   it("keeps the current result and every check", async () => {

@@ -5,8 +5,8 @@
 // FOR UPDATE SKIP LOCKED on PostgreSQL and an UPDATE … RETURNING on SQLite (one writer), so
 // two instances never check the same signatory at once; a claim that is not released (a
 // worker died) expires.
-import { sql } from "kysely";
-import type { SecurityTxtStatus } from "../../../db/schema";
+import { sql, type Selectable } from "kysely";
+import type { SecurityContactTable, SecurityTxtStatus } from "../../../db/schema";
 import { fromFlag, toFlag } from "../../../db/booleans";
 import { isPostgres, type DB } from "~/modules/database/db.server";
 import { registrableDomain } from "~/modules/applications/schema";
@@ -290,10 +290,19 @@ export interface SecurityContact {
 
 export const UNCHECKED: SecurityContact = { status: "unchecked", checked_at: null, contact: [], policy: null, expires: null };
 
-/** The API's `security_contact` for each of these signatories (CONTRACT §9). */
+type ContactRow = Pick<Selectable<SecurityContactTable>, "status" | "checked_at" | "contact_json" | "policy" | "expires">;
+
+/** A stored result as the API's `security_contact`, its status as of `now` (one rule for page, API and CSV). */
+function asContact(r: ContactRow, now: Date): SecurityContact {
+  const contact = JSON.parse(r.contact_json) as string[];
+  return statusAsOf({ status: r.status, checked_at: r.checked_at, contact, policy: r.policy, expires: r.expires }, now);
+}
+
+/** Each of these signatories' security contact, with what staff see besides (CONTRACT §9). */
 export async function securityContacts(
   db: DB,
   signatoryIds: number[],
+  now = new Date(),
 ): Promise<Map<number, SecurityContact & { signed: boolean; detail: string | null; url: string | null }>> {
   const out = new Map<number, SecurityContact & { signed: boolean; detail: string | null; url: string | null }>();
   for (let i = 0; i < signatoryIds.length; i += 500) {
@@ -302,18 +311,7 @@ export async function securityContacts(
       .selectAll()
       .where("signatory_id", "in", signatoryIds.slice(i, i + 500))
       .execute();
-    for (const r of rows) {
-      out.set(r.signatory_id, {
-        status: r.status,
-        checked_at: r.checked_at,
-        contact: JSON.parse(r.contact_json) as string[],
-        policy: r.policy,
-        expires: r.expires,
-        signed: fromFlag(r.signed),
-        detail: r.detail,
-        url: r.url,
-      });
-    }
+    for (const r of rows) out.set(r.signatory_id, { ...asContact(r, now), signed: fromFlag(r.signed), detail: r.detail, url: r.url });
   }
   return out;
 }
@@ -392,7 +390,7 @@ export async function securityTxtShare(db: DB, now = new Date()): Promise<{ acti
 }
 
 /** The API's `security_contact` by signatory slug (unchecked ones are left out). */
-export async function securityContactsBySlug(db: DB, slugs: string[]): Promise<Map<string, SecurityContact>> {
+export async function securityContactsBySlug(db: DB, slugs: string[], now = new Date()): Promise<Map<string, SecurityContact>> {
   const out = new Map<string, SecurityContact>();
   for (let i = 0; i < slugs.length; i += 500) {
     const rows = await db
@@ -408,15 +406,7 @@ export async function securityContactsBySlug(db: DB, slugs: string[]): Promise<M
       ])
       .where("signatories.slug", "in", slugs.slice(i, i + 500))
       .execute();
-    for (const r of rows) {
-      out.set(r.slug, {
-        status: r.status,
-        checked_at: r.checked_at,
-        contact: JSON.parse(r.contact_json) as string[],
-        policy: r.policy,
-        expires: r.expires,
-      });
-    }
+    for (const r of rows) out.set(r.slug, asContact(r, now));
   }
   return out;
 }
@@ -446,6 +436,6 @@ export async function publicEvidence(
 ): Promise<{ provenAt: string | null; securityContact: SecurityContact }> {
   const row = await db.selectFrom("signatories").select("id").where("slug", "=", slug).executeTakeFirst();
   if (!row) return { provenAt: null, securityContact: UNCHECKED };
-  const [provenAt, contacts] = await Promise.all([publicDnsProof(db, row.id), securityContactsBySlug(db, [slug])]);
-  return { provenAt, securityContact: statusAsOf(contacts.get(slug) ?? UNCHECKED, now) };
+  const [provenAt, contacts] = await Promise.all([publicDnsProof(db, row.id), securityContactsBySlug(db, [slug], now)]);
+  return { provenAt, securityContact: contacts.get(slug) ?? UNCHECKED };
 }
