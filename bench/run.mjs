@@ -12,6 +12,7 @@
 //                                          # BENCH_DATABASE_URL names a server where the
 //                                          # user may create databases)
 //   npm run bench -- --only mixed          # first-visit bytes and the mixed load only
+//   npm run bench -- --only uncached       # uncached searches at 61 and at the large size only
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { execFileSync, spawn } from "node:child_process";
@@ -298,6 +299,13 @@ function mixedReport(label, { base, alone, mixed, rss }) {
   ].join("\n");
 }
 
+function uncachedReport(small, large) {
+  return SEARCHES.map((path) => {
+    const [a, b] = [small.get(path), large.get(path)];
+    return `search uncached (a commit before each of ${UNCACHED_RUNS} requests) ${path}: p50 ${a.p50.toFixed(1)} / p99 ${a.p99.toFixed(1)} ms at 61 → p50 ${b.p50.toFixed(1)} / p99 ${b.p99.toFixed(1)} ms at ${LARGE} (p99 ${(b.p99 / a.p99).toFixed(1)}×)`;
+  }).join("\n");
+}
+
 function bytesReport(rows) {
   return rows
     .map(
@@ -323,6 +331,19 @@ try {
     say(`growing the registry to ${LARGE.toLocaleString("en")} signatories`);
     synth(dbPath, LARGE - 34);
     console.log(`\n${mixedReport(largeLabel, await measureMixed())}`);
+    console.log(`settings: node ${process.version}, server: node ${SERVER_ARGS.join(" ")}`);
+  } else if (ONLY === "uncached") {
+    say("growing the registry to 61 signatories (34 real + 27 synthetic)");
+    synth(dbPath, 27);
+    app = await startApp(dbPath, await freePort());
+    const small = await measureUncached("61", app);
+    await stopApp(app);
+    say(`growing the registry to ${LARGE.toLocaleString("en")} signatories`);
+    synth(dbPath, LARGE - 61);
+    app = await startApp(dbPath, await freePort());
+    const large = await measureUncached(String(LARGE), app);
+    await stopApp(app);
+    console.log(`\n${uncachedReport(small, large)}`);
     console.log(`settings: node ${process.version}, server: node ${SERVER_ARGS.join(" ")}`);
   } else {
     say("growing the registry to 61 signatories (34 real + 27 synthetic)");
@@ -353,12 +374,7 @@ try {
         `search p99 as served ${path}: ${p99(small, path)} ms at 61 → ${p99(large, path)} ms at ${LARGE} (${(b / a).toFixed(1)}×)`,
       );
     }
-    for (const path of SEARCHES) {
-      const [a, b] = [uncachedSmall.get(path), uncachedLarge.get(path)];
-      console.log(
-        `search uncached (a commit before each of ${UNCACHED_RUNS} requests) ${path}: p50 ${a.p50.toFixed(1)} / p99 ${a.p99.toFixed(1)} ms at 61 → p50 ${b.p50.toFixed(1)} / p99 ${b.p99.toFixed(1)} ms at ${LARGE} (p99 ${(b.p99 / a.p99).toFixed(1)}×)`,
-      );
-    }
+    console.log(uncachedReport(uncachedSmall, uncachedLarge));
     console.log(`server peak RSS: ${rssSmall.toFixed(0)} MB at 61, ${rssLarge.toFixed(0)} MB at ${LARGE}`);
     console.log(`cold start to first 200 (empty database: migrate + seed): ${cold.toFixed(0)} ms`);
     console.log(`JavaScript for /signatories: ${js.kb.toFixed(1)} KB gzip in ${js.files} files`);

@@ -1,6 +1,6 @@
 // The engine-specific half of full-text search, behind one small interface so the
 // directory's queries stay portable (PostgreSQL gets its own implementation here).
-import { sql, type AliasedRawBuilder } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { countryName } from "~/modules/countries";
 import { foldWords, ftsQuery } from "~/modules/directory/search-text";
 import { isPostgres, type DB } from "./db.server";
@@ -8,20 +8,22 @@ import { isPostgres, type DB } from "./db.server";
 type SearchHit = { id: number; rank: number };
 
 export interface SearchIndex {
-  /** Signatories matching every word (as prefixes), with a rank: lower is better. */
-  hits(words: string[]): AliasedRawBuilder<SearchHit, "hits">;
+  /** Signatories matching every word (as prefixes), with a rank: lower is better; with
+   * `best`, only that many of the best ranked (ties at the cut fall either side). A
+   * parenthesised subquery, for a join or a common table expression. */
+  hits(words: string[], best?: number): RawBuilder<SearchHit>;
   /** Rewrites the index entries of these signatories. Call it with the transaction
    * that changed them, so the index never disagrees with a committed row. */
   reindex(trx: DB, ids: number[]): Promise<void>;
 }
 
 const sqliteIndex: SearchIndex = {
-  hits(words) {
+  hits(words, best) {
     // bm25 weights follow the column order: a match in the name counts most.
     return sql<SearchHit>`(
       select rowid as id, bm25(signatory_search, 10.0, 2.0, 4.0, 3.0, 3.0, 1.0) as rank
-      from signatory_search where signatory_search match ${ftsQuery(words)}
-    )`.as("hits");
+      from signatory_search where signatory_search match ${ftsQuery(words)}${bestOf(best)}
+    )`;
   },
 
   async reindex(trx, ids) {
@@ -46,13 +48,13 @@ const sqliteIndex: SearchIndex = {
  * two engines find the same signatories for the same query.
  */
 const postgresIndex: SearchIndex = {
-  hits(words) {
+  hits(words, best) {
     const query = words.map((w) => `${w}:*`).join(" & ");
     return sql<SearchHit>`(
       select s.id, -ts_rank('{0.2, 0.3, 0.4, 1.0}', s.search, q) as rank
       from signatories s, to_tsquery('simple', ${query}) q
-      where s.search @@ q
-    )`.as("hits");
+      where s.search @@ q${bestOf(best)}
+    )`;
   },
 
   async reindex(trx, ids) {
@@ -73,6 +75,8 @@ const postgresIndex: SearchIndex = {
     }
   },
 };
+
+const bestOf = (best: number | undefined) => (best === undefined ? sql`` : sql` order by rank limit ${best}`);
 
 /** What the index holds for each signatory, column by column. */
 async function indexedText(trx: DB, ids: number[]) {
