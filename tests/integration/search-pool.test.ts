@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { directoryFacets, knownCodes, searchSignatories } from "~/modules/directory/directory.server";
 import { parseDirectoryQuery } from "~/modules/directory/query";
 import { searchPoolSettings, startSearchPool, type SearchPool } from "~/modules/search-pool/pool.server";
-import { offEventLoop } from "~/modules/search-pool/run.server";
+import { figureOffEventLoop, offEventLoop } from "~/modules/search-pool/run.server";
+import { computeStats } from "~/modules/opendata/stats.server";
+import { endorsementCounts, joinCounts, statusCounts } from "~/modules/directory/directory.server";
 import { addSynthetic } from "~/modules/synth/generate.server";
 import { useSeededDatabase } from "../helpers/db";
 import { onPostgres } from "../helpers/engine";
@@ -151,6 +153,7 @@ describe.skipIf(onPostgres)("the pool's answers", () => {
     // No pool yet: both functions run here, as in the CLIs and before this issue.
     const inProcess = [];
     for (const query of queries) inProcess.push([await searchSignatories(db, query), await directoryFacets(db, query)]);
+    const figuresHere = [await endorsementCounts(db), await computeStats(db), await statusCounts(db), await joinCounts(db)];
 
     pool = startSearchPool(
       process.env.DATABASE_URL!,
@@ -164,5 +167,45 @@ describe.skipIf(onPostgres)("the pool's answers", () => {
     expect(pooled).toEqual(inProcess);
     expect(pool.stats().completed).toBe(queries.length * 2);
     expect(inProcess.some(([page]) => (page as { total: number }).total > 100)).toBe(true);
+
+    // The whole-registry figures too: the pool computes them, and they are the same.
+    const figures = await Promise.all(
+      (["endorsements", "stats", "by status", "joins by year"] as const).map((name) => figureOffEventLoop(db, name, notHere)),
+    );
+    expect(figures).toEqual(figuresHere);
+    expect(pool.stats().completed).toBe(queries.length * 2 + 4);
+  });
+
+  it("computes a figure here when every worker is busy and the queue is full: the page still answers", async () => {
+    await pool?.stop();
+    const held = join(tmpdir(), `accord-figure-release-${randomUUID()}`);
+    pool = startSearchPool(
+      process.env.DATABASE_URL!,
+      searchPoolSettings({ SEARCH_WORKERS: "1", SEARCH_QUEUE: "0", SEARCH_TEST_HOOKS: "1", SEARCH_TEST_RELEASE_FILE: held }),
+      resolve(process.env.BUILD_DIR ?? "build", "search-worker.js"),
+    );
+    const db = getDb();
+    const known = await knownCodes(db);
+    const parsed = parseDirectoryQuery(new URLSearchParams("q=zzslow"), known);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const slow = offEventLoop(db, "search", parsed.query, () => Promise.reject(new Error("not in the pool")));
+    try {
+      while (!existsSync(`${held}.held`)) await new Promise((r) => setTimeout(r, 20));
+      // A search now is refused (the pool is busy)…
+      const refused = await offEventLoop(db, "search", parsed.query, () => Promise.reject(new Error("not in the pool"))).catch(
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(Response);
+      expect((refused as Response).status).toBe(503);
+      // …a figure is computed here instead.
+      let here = 0;
+      const counts = await figureOffEventLoop(db, "endorsements", (d) => (here++, endorsementCounts(d)));
+      expect(here).toBe(1);
+      expect(counts).toEqual(await endorsementCounts(db));
+    } finally {
+      writeFileSync(held, "");
+      await slow.catch(() => undefined);
+      for (const file of [held, `${held}.held`]) rmSync(file, { force: true });
+    }
   });
 });

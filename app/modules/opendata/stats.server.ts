@@ -4,6 +4,8 @@
 import { toFlag } from "../../../db/booleans";
 import type { ApplicationStatus } from "../../../db/schema";
 import type { DB } from "~/modules/database/db.server";
+import { perVersion } from "~/modules/cache/per-version.server";
+import { figureOffEventLoop } from "~/modules/search-pool/run.server";
 import { countByStatus, joinsByYear, listSectors } from "~/modules/directory/directory.server";
 import type { ApiStats } from "./schemas";
 import { securityTxtShare } from "~/modules/evidence/security-contact.server";
@@ -60,8 +62,14 @@ export function yearsOfRecord(
 }
 
 /** The contract's statistics. Totals and years count every status (a withdrawal does
- * not undo a join); countries and sectors describe the active signatories. */
-export async function getStats(db: DB, today = new Date()): Promise<ApiStats> {
+ * not undo a join); countries and sectors describe the active signatories. Computed once
+ * per data version, in the search pool's workers when they run (70–130 ms at 100,000
+ * signatories, which the event loop would spend answering nothing else). */
+export function getStats(db: DB): Promise<ApiStats> {
+  return perVersion(db, "stats", () => figureOffEventLoop(db, "stats", computeStats));
+}
+
+export async function computeStats(db: DB): Promise<ApiStats> {
   const [counts, founding, years, byCountry, bySector, sectors] = await Promise.all([
     countByStatus(db),
     db
@@ -90,8 +98,9 @@ export async function getStats(db: DB, today = new Date()): Promise<ApiStats> {
     active: counts.active,
     founding: Number(founding.count),
     // Years with a recorded join only: a year without one is not recorded, and a 0 would
-    // say nobody joined (docs/decisions/016).
-    by_year: yearsOfRecord(years, today.getUTCFullYear())
+    // say nobody joined (docs/decisions/016). Through the last recorded year: the years
+    // after it up to today would all be unrecorded, so the figure does not depend on the date.
+    by_year: yearsOfRecord(years, Math.max(...years.map((y) => y.year)))
       .filter((y) => y.recorded)
       .map((y) => ({ year: y.year, joined: y.joined ?? 0, cumulative: y.cumulative ?? 0 })),
     by_country: byCountry

@@ -14,8 +14,8 @@ import { z } from "zod";
 import { isPostgresUrl, sqlitePath } from "../../../db/connection";
 import type { DirectoryQuery } from "~/modules/directory/query";
 import { log } from "~/utils/log.server";
-import { installSearchRunner, type SearchLimits, type SearchTask, type TestHooks } from "./run.server";
-import type { WorkerData } from "./worker";
+import { installSearchRunner, type Figure, type SearchLimits, type SearchTask, type TestHooks } from "./run.server";
+import type { WorkerData, WorkerTask } from "./worker";
 
 const settingsSchema = z.object({
   // One core is the event loop's: on the 2-core machine, one search thread (measured in
@@ -98,7 +98,9 @@ export function startSearchPool(
   installSearchRunner(
     {
       run: <T>(task: SearchTask, query: DirectoryQuery) =>
-        pool.run({ task, query }, { signal: AbortSignal.timeout(limits.budgetMs) }) as Promise<T>,
+        pool.run({ task, query } satisfies WorkerTask, { signal: AbortSignal.timeout(limits.budgetMs) }) as Promise<T>,
+      figure: <T>(figure: Figure) =>
+        pool.run({ task: "figure", figure } satisfies WorkerTask, { signal: AbortSignal.timeout(limits.budgetMs) }) as Promise<T>,
     },
     limits,
   );

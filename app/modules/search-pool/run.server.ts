@@ -9,12 +9,18 @@ import { existsSync, writeFileSync } from "node:fs";
 import { sql } from "kysely";
 import { isPostgres, type DB } from "~/modules/database/db.server";
 import type { DirectoryQuery } from "~/modules/directory/query";
+import { log } from "~/utils/log.server";
 
 /** What the pool's workers run: the directory's own functions, by name. */
 export type SearchTask = "search" | "facets";
 
+/** Whole-registry figures the workers compute, by name (worker.ts maps them): at 100,000
+ * signatories each holds a thread for 10–300 ms, once per data version. */
+export type Figure = "endorsements" | "stats" | "by status" | "joins by year";
+
 export interface SearchRunner {
   run<T>(task: SearchTask, query: DirectoryQuery): Promise<T>;
+  figure<T>(name: Figure): Promise<T>;
 }
 
 /** What every search gets, on either engine. */
@@ -89,6 +95,22 @@ export async function offEventLoop<T>(db: DB, task: SearchTask, query: Directory
     return await runner.run<T>(task, query);
   } catch (error) {
     throw searchUnavailable(unavailableReason(error));
+  }
+}
+
+/**
+ * Computes a whole-registry figure off the event loop when a pool runs, else here (on
+ * PostgreSQL the queries do not hold the event loop). A figure is never refused: when the
+ * pool is busy with searches, over budget or fails, it is computed here after all, since
+ * pages such as /stats and /pledges must answer; the log says so.
+ */
+export async function figureOffEventLoop<T>(db: DB, name: Figure, work: (db: DB) => Promise<T>): Promise<T> {
+  if (isPostgres(db) || !runner) return work(db);
+  try {
+    return await runner.figure<T>(name);
+  } catch (error) {
+    log.warn({ event: "figure_on_event_loop", figure: name, reason: unavailableReason(error) });
+    return work(db);
   }
 }
 
