@@ -18,6 +18,7 @@ import * as m021 from "./021_dns_proofs";
 import * as m022 from "./022_security_txt";
 import * as m026 from "./026_security_txt_reminders";
 import * as m027 from "./027_applications_seen_rows";
+import * as m028 from "./028_data_version_notify";
 import * as m002 from "./002_applications_mail_limits";
 import * as m003 from "./003_audit_log";
 import * as m004 from "./004_staff";
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   "022_security_txt": m022,
   "026_security_txt_reminders": m026,
   "027_applications_seen_rows": m027,
+  "028_data_version_notify": m028,
 };
 
 export const migrationProvider: MigrationProvider = {
