@@ -7,6 +7,7 @@ import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { migrationProvider } from "./migrations";
+import { listenForDataVersion, PushedVersion, type ListenerOptions } from "./pushed-version";
 import type { Database } from "./schema";
 
 export type DB = Kysely<Database>;
@@ -38,7 +39,13 @@ export function openDatabase(url: string, options: OpenOptions = {}): DB {
     // An idle connection that the server ends (a restart, a failover) must not crash the
     // process: the pool drops it and opens a new one for the next query.
     pool.on("error", (error) => options.onConnectionLost?.(error.message));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const pushed = new PushedVersion();
+    // Every connection the pool opens reports the statements that may have written: the
+    // one place this process's own writes are seen (docs/decisions/025).
+    pool.on("connect", (client) => reportWrites(client, () => pushed.wrote()));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pushedVersions.set(db, { url, pushed });
+    return db;
   }
   const path = sqlitePath(url);
   mkdirSync(dirname(path), { recursive: true });
@@ -91,8 +98,83 @@ export function committedReader(db: DB): Sqlite.Database | undefined {
   return reader;
 }
 
-/** Closes a database opened here, its committed-data reader included. */
+const pushedVersions = new WeakMap<DB, { url: string; pushed: PushedVersion; listener?: { stop(): Promise<void> } }>();
+
+/**
+ * PostgreSQL only: starts the process's listener of data-version notifications (once; it
+ * stops with closeDatabase). Only a process that serves requests needs one: the server
+ * starts it after its migrations (lifecycle.server.ts); tests, CLIs and the search
+ * workers read the version instead.
+ */
+export function listenForDataVersionChanges(db: DB, options: ListenerOptions = {}): void {
+  const state = pushedVersions.get(db);
+  if (state && !state.listener) state.listener = listenForDataVersion(state.url, state.pushed, options);
+}
+
+/** PostgreSQL: the pushed data version while it is known to be current (pushed-version.ts). */
+export function pushedDataVersion(db: DB): number | undefined {
+  return pushedVersions.get(db)?.pushed.current();
+}
+
+/** Statements that cannot change committed data; anything else (insert, update, delete,
+ * commit, with …, set, explain analyze …) counts as a write. */
+const READ_ONLY = /^\s*(select|begin|start transaction|rollback|savepoint|release|show)\b/i;
+
+/**
+ * Makes a pooled client call `wrote` when a statement that may write has finished (done
+ * or failed: a failed commit is told too, which costs one read and nothing else), before
+ * its caller goes on, so a request that wrote never sees the version from before it.
+ */
+function reportWrites(client: pg.PoolClient, wrote: () => void): void {
+  const query: (...args: unknown[]) => unknown = client.query.bind(client);
+  const patched = (...args: unknown[]): unknown => {
+    const first = args[0];
+    const text = typeof first === "string" ? first : (first as { text?: unknown } | undefined)?.text;
+    if (typeof text === "string" && READ_ONLY.test(text)) return query(...args);
+    const last = args.at(-1);
+    if (typeof last === "function") {
+      args[args.length - 1] = (...result: unknown[]) => {
+        wrote();
+        return last(...result);
+      };
+      return query(...args);
+    }
+    // A submittable (a cursor: Kysely's streams): told when the server says it is done.
+    const submittable = first as { submit?: unknown; handleReadyForQuery?: (...a: unknown[]) => unknown } | undefined;
+    if (typeof submittable?.submit === "function" && typeof submittable.handleReadyForQuery === "function") {
+      const ready = submittable.handleReadyForQuery.bind(submittable);
+      submittable.handleReadyForQuery = (...a: unknown[]) => {
+        wrote();
+        return ready(...a);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => {
+          wrote();
+          return value;
+        },
+        (error: unknown) => {
+          wrote();
+          throw error;
+        },
+      );
+    }
+    wrote();
+    return result;
+  };
+  Object.assign(client, { query: patched });
+}
+
+/** Closes a database opened here, its committed-data reader and its listener included. */
 export async function closeDatabase(db: DB): Promise<void> {
+  const state = pushedVersions.get(db);
+  if (state?.listener) {
+    await state.listener.stop();
+    state.listener = undefined;
+  }
   const path = sqliteFiles.get(db);
   if (path) {
     committedReaders.get(path)?.close();

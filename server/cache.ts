@@ -3,12 +3,13 @@
 // Two ways in, one rule: `cacheKeyOf` decides for both which requests the cache answers
 // and under which key.
 //
-// - The fast path, before Express (http.createServer's handler in index.ts): on SQLite a
-//   hit is a synchronous version read, a lookup and one write, and Express's request
-//   machinery would cost more than that. Anything it cannot answer at once (a miss, a
-//   version only an asynchronous read gives, a host name the checks would refuse, a
-//   shutdown in progress) goes to Express.
-// - The middleware, after the refusals (checks.ts): a hit on PostgreSQL, and every miss.
+// - The fast path, before Express (http.createServer's handler in index.ts): a hit is a
+//   synchronous version read (SQLite's file; on PostgreSQL the version pushed to the
+//   process, docs/decisions/025), a lookup and one write, and Express's request machinery
+//   would cost more than that. Anything it cannot answer at once (a miss, a version only
+//   an asynchronous read gives: PostgreSQL after this process wrote or while its listener
+//   is down; a host name the checks would refuse, a shutdown in progress) goes to Express.
+// - The middleware, after the refusals (checks.ts): the hits the fast path left, and every miss.
 //   A miss is rendered for the canonical address (only the parameters the route reads),
 //   without the visitor's cookies or conditional headers, so the entry depends on nothing
 //   but its key. Cached pages are shared, so they carry no anti-forgery identity: the

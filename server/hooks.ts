@@ -23,7 +23,8 @@ export interface ServerHooks {
   shutdown(): Promise<void>;
   /** The committed data version the response cache keys by (migration 009). */
   currentDataVersion(): Promise<number>;
-  /** The same, synchronously, where the engine allows it (SQLite); else undefined. */
+  /** The same, synchronously, where the process has it at hand: SQLite, or PostgreSQL's pushed
+   * version while it is known to be current (db/pushed-version.ts); else undefined. */
   committedDataVersion(): number | undefined;
   /** A response cache whose entries carry `headers` (the security headers) in their heads. */
   createResponseCache(headers: Record<string, string>): ResponseCache;

@@ -6,7 +6,7 @@
 //   request-log.ts  request id and one log line per request
 //   headers.ts      security headers, CSP with a per-request nonce
 //   checks.ts       421 host, 400 target, 403 cross-site, 405 method
-//   cache.ts        the response cache (hits on PostgreSQL, misses)
+//   cache.ts        the response cache (hits the fast path left, misses)
 //   static.ts       build/client (assets in their precompressed brotli or gzip twins)
 //   limits.ts       read budget, write limit
 //   checks.ts       415 non-form body, 413 body cap

@@ -9,14 +9,22 @@ import { runDueSecurityTxtChecks } from "~/modules/evidence/security-contact.ser
 import { sendSecurityTxtReminders } from "~/modules/evidence/reminders.server";
 import { getEnv } from "~/utils/env.server";
 import { log } from "~/utils/log.server";
-import { closeDb, getDb } from "./database/db.server";
+import { closeDb, getDb, listenForDataVersionChanges } from "./database/db.server";
 import { prepareDatabase } from "./database/startup.server";
 import { startSearchPool, type SearchPool } from "./search-pool/pool.server";
 
 let searchPool: SearchPool | undefined;
 
 export async function startup(): Promise<void> {
-  await prepareDatabase(getDb(), (msg) => log.info({ event: "startup" }, msg));
+  const db = getDb();
+  await prepareDatabase(db, (msg) => log.info({ event: "startup" }, msg));
+  // PostgreSQL: the data version pushed to this process, so cache hits are answered
+  // before Express (docs/decisions/025). After the migrations: 028 makes the commits send it.
+  listenForDataVersionChanges(db, {
+    onLost: (message) =>
+      log.warn({ event: "data_version_listener_lost", error: message }, "cache hits read the data version until it is back"),
+    onBack: () => log.info({ event: "data_version_listener_back" }),
+  });
   // After the migrations: the workers open the file read-only (docs/decisions/023).
   searchPool = startSearchPool(getEnv().DATABASE_URL);
 }
@@ -64,7 +72,7 @@ export function currentDataVersion(): Promise<number> {
   return dataVersion(getDb());
 }
 
-/** The same, synchronously, where the engine allows it (SQLite); else undefined. */
+/** The same, synchronously: SQLite's file, or PostgreSQL's pushed version while current; else undefined. */
 export function committedDataVersion(): number | undefined {
   return committedDataVersionSync(getDb());
 }

@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip as gzipCallback } from "node:zlib";
-import { committedReader, type DB } from "~/modules/database/db.server";
+import { committedReader, pushedDataVersion, type DB } from "~/modules/database/db.server";
 import { etagOf } from "~/utils/etag.server";
 
 const gzipAsync = promisify(gzipCallback);
@@ -50,9 +50,15 @@ const NOT_KEPT = new Set(["content-length", "content-encoding", "etag", "content
 
 const versionQueries = new WeakMap<object, { get(): unknown }>();
 
-/** The committed data version, read synchronously; undefined when only an asynchronous
- * read is possible (PostgreSQL). */
+/** The committed data version, synchronously: on SQLite read from the file; on PostgreSQL
+ * the version pushed to the process while it is known to be current (db/pushed-version.ts:
+ * the listener is up and no write of this process is newer than the last read). Otherwise
+ * undefined: read it with `dataVersion`. */
 export function committedDataVersionSync(db: DB): number | undefined {
+  return sqliteDataVersion(db) ?? pushedDataVersion(db);
+}
+
+function sqliteDataVersion(db: DB): number | undefined {
   const reader = committedReader(db);
   if (!reader) return undefined;
   let query = versionQueries.get(reader);
@@ -63,9 +69,11 @@ export function committedDataVersionSync(db: DB): number | undefined {
   return Number(query.get());
 }
 
-/** The committed data version (never one that an open transaction has bumped). */
+/** The committed data version (never one that an open transaction has bumped), read after
+ * the call: on PostgreSQL never the pushed one, so a miss is rendered under the version a
+ * read begun after its request arrived gives, as before the pushed version. */
 export async function dataVersion(db: DB): Promise<number> {
-  const sync = committedDataVersionSync(db);
+  const sync = sqliteDataVersion(db);
   if (sync !== undefined) return sync;
   if (db.isTransaction) return readVersion(db);
   return sharedRead(db);

@@ -7,8 +7,10 @@ export {
   committedReader,
   immediateTransaction,
   isPostgres,
+  listenForDataVersionChanges,
   migrateToLatest,
   openDatabase,
+  pushedDataVersion,
   sqlitePath,
   type DB,
 } from "../../../db/connection";
