@@ -28,8 +28,6 @@ const settingsSchema = z.object({
     .max(64)
     .default(Math.max(1, Math.min(4, availableParallelism() - 1))),
   SEARCH_QUEUE: z.coerce.number().int().min(0).max(10_000).optional(),
-  // The workers' nice value: below the event loop, so searches take only the CPU it leaves.
-  SEARCH_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   SEARCH_BUDGET_MS: z.coerce.number().int().min(10).max(600_000).default(3_000),
   SEARCH_TEST_HOOKS: z.enum(["0", "1", ""]).optional(),
   SEARCH_TEST_SLOW_MS: z.coerce.number().int().min(0).default(2_000),
@@ -82,7 +80,6 @@ export function startSearchPool(
   }
   const workerData: WorkerData = {
     databasePath: sqlitePath(databaseUrl),
-    nice: settings.SEARCH_WORKER_NICE,
     testHooks,
   };
   const pool = new Piscina({

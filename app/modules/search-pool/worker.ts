@@ -3,8 +3,7 @@
 // loop; also the whole-registry figures (endorsements per pledge, the statistics, counts by
 // status and by year). Each task is one read transaction: the count, the page and its
 // pledges see one commit. Bundled by server/build.ts into BUILD_DIR/search-worker.js.
-import { existsSync, readlinkSync, writeFileSync } from "node:fs";
-import { getPriority, setPriority } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { workerData } from "node:worker_threads";
 import { openReadOnly } from "~/modules/database/reader.server";
 import type { DB } from "~/modules/database/db.server";
@@ -23,8 +22,6 @@ import type { Figure, SearchTask, TestHooks } from "./run.server";
 
 export interface WorkerData {
   databasePath: string;
-  /** The thread's scheduling priority (a nice value, 0–19). */
-  nice: number;
   /** Tests only (SEARCH_TEST_HOOKS=1): a search for "zzslow" holds this thread as a long
    * SQLite step would (saying so in `releaseFile`.held), until `releaseFile` exists or for
    * `slowMs`; one for "zzstuck" for a
@@ -32,22 +29,8 @@ export interface WorkerData {
   testHooks?: TestHooks;
 }
 
-const { databasePath, nice, testHooks } = workerData as WorkerData;
+const { databasePath, testHooks } = workerData as WorkerData;
 const db = openReadOnly(databasePath);
-
-/**
- * Where the cores are shared (issue 16: 2 cores, the event loop and this thread), a search
- * must not take a core from the event loop that answers cache hits: this thread runs at a
- * lower priority (SEARCH_WORKER_NICE, +10 by default), so it gets whatever CPU the event
- * loop leaves. On Linux setpriority on a thread's own id applies to that thread alone
- * (/proc/thread-self names it); elsewhere, or if refused, the thread keeps the process's.
- */
-try {
-  const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
-  if (Number.isInteger(tid) && tid !== process.pid) setPriority(tid, Math.max(getPriority(tid), nice));
-} catch {
-  // Not Linux: the scheduler's default.
-}
 
 export type WorkerTask = { task: SearchTask; query: DirectoryQuery } | { task: "figure"; figure: Figure };
 
