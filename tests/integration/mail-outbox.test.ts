@@ -1,6 +1,11 @@
 // The outbox against a real SMTP server: delivered once, retried after a failure, kept
 // (and logged) without SMTP, and never sent for a rolled-back change.
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase, openDatabase } from "../../db/connection";
 import { enqueueMail } from "~/modules/mail/outbox.server";
 import { backoffMs, startMailSender } from "~/modules/mail/sender.server";
 import { useSeededDatabase } from "../helpers/db";
@@ -22,6 +27,26 @@ const mail = (n: number) => ({
 });
 
 describe("mail outbox", () => {
+  it("survives a database that fails (a restart, a lost connection): the error is the pass's, never an unhandled rejection that ends the server", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    // A database without the outbox's table: every pass fails, as during an outage.
+    const file = join(tmpdir(), `accord-broken-${randomUUID()}.db`);
+    const broken = openDatabase(file);
+    try {
+      const sender = startMailSender(broken, { smtpUrl: smtp.url, pollMs: 60_000 });
+      await expect(sender.flush()).rejects.toThrow(/no such table/);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sender.stop();
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await closeDatabase(broken);
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    }
+  });
+
   it("delivers a committed mail once, with both parts and its links", async () => {
     const db = getDb();
     await db.transaction().execute((trx) => enqueueMail(trx, mail(1)));

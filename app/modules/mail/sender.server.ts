@@ -78,7 +78,7 @@ export function startMailSender(db: DB, options: { smtpUrl?: string; from?: stri
   const from = options.from ?? env.MAIL_FROM;
   const host = new URL(env.PUBLIC_URL).hostname;
   const transport: Transporter | undefined = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
-  let running: Promise<number> | undefined;
+  let running: Promise<void> | undefined;
   let stopped = false;
 
   async function deliverDue(): Promise<number> {
@@ -162,11 +162,17 @@ export function startMailSender(db: DB, options: { smtpUrl?: string; from?: stri
   }
 
   function flush(): Promise<number> {
-    // One pass at a time; a flush during a pass waits for it and runs another.
-    const previous = running ?? Promise.resolve(0);
-    const next = previous.catch(() => 0).then(() => deliverDue());
-    running = next.finally(() => {
-      if (running === next) running = undefined;
+    // One pass at a time; a flush during a pass waits for it and runs another. A failed
+    // pass (the database restarting, say) rejects for its caller only: `running` only
+    // orders passes and never rejects, so nothing is left unhandled to end the process.
+    const next = (running ?? Promise.resolve()).then(() => deliverDue());
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    running = settled;
+    void settled.then(() => {
+      if (running === settled) running = undefined;
     });
     return next;
   }
@@ -185,7 +191,7 @@ export function startMailSender(db: DB, options: { smtpUrl?: string; from?: stri
       stopped = true;
       clearInterval(timer);
       onMailQueued(undefined);
-      await running?.catch(() => 0);
+      await running;
       transport?.close();
     },
   };
