@@ -96,13 +96,20 @@ async function uncached(app, path, count = UNCACHED_RUNS) {
   const db = await versionBumper();
   const times = [];
   try {
-    for (let i = 0; i < count; i++) {
+    for (let i = 0, late = 0; i < count;) {
       await db.bump();
+      // PostgreSQL: the server learns of another process's commit from its notification, a
+      // few milliseconds later (decision 025); until then it may still answer from the cache.
+      if (ENGINE === "postgres") await new Promise((resolve) => setTimeout(resolve, 20));
       const started = performance.now();
       const res = await fetch(app.url + path, { headers: { "accept-encoding": "identity" } });
       await res.arrayBuffer();
-      times.push(performance.now() - started);
-      if (res.headers.get("x-cache") !== "miss") throw new Error(`${path} was not rendered anew (${res.headers.get("x-cache")})`);
+      if (res.headers.get("x-cache") === "miss") {
+        times.push(performance.now() - started);
+        i++;
+      } else if (ENGINE !== "postgres" || ++late > count) {
+        throw new Error(`${path} was not rendered anew (${res.headers.get("x-cache")})`);
+      }
     }
   } finally {
     await db.close();
@@ -111,9 +118,10 @@ async function uncached(app, path, count = UNCACHED_RUNS) {
   return { p50: times[Math.floor(count * 0.5)], p99: times[Math.min(count - 1, Math.floor(count * 0.99))] };
 }
 
-/** Moves the data version forward, as any commit does (SQLite file or PostgreSQL). */
+/** Moves the data version forward with a commit to a public table, as any approval does
+ * (SQLite file or PostgreSQL; there its trigger also notifies the server, decision 025). */
 async function versionBumper() {
-  const statement = "update data_version set version = version + 1 where id = 1";
+  const statement = "update pledges set title = title where code = 'stronger-defense'";
   if (ENGINE === "postgres") {
     const client = new pg.Client({ connectionString: dbPath });
     await client.connect();
