@@ -1,17 +1,22 @@
 // The engine-specific half of full-text search, behind one small interface so the
 // directory's queries stay portable (PostgreSQL gets its own implementation here).
-import { sql, type RawBuilder } from "kysely";
+import { sql, type RawBuilder, type SelectQueryBuilder } from "kysely";
+import type { Database } from "../../../db/schema";
 import { countryName } from "~/modules/countries";
 import { foldWords, ftsQuery } from "~/modules/directory/search-text";
 import { isPostgres, type DB } from "./db.server";
 
 type SearchHit = { id: number; rank: number };
+type Signatories = SelectQueryBuilder<Database, "signatories", object>;
+type WithHits = SelectQueryBuilder<Database & { hits: SearchHit }, "signatories" | "hits", object>;
 
 export interface SearchIndex {
   /** Signatories matching every word (as prefixes), with a rank: lower is better; with
    * `best`, only that many of the best ranked (ties at the cut fall either side). A
    * parenthesised subquery, for a join or a common table expression. */
   hits(words: string[], best?: number): RawBuilder<SearchHit>;
+  /** A query over `signatories` narrowed to the matches of `words`, with their `hits.rank`. */
+  joinHits(qb: Signatories, words: string[]): WithHits;
   /** Rewrites the index entries of these signatories. Call it with the transaction
    * that changed them, so the index never disagrees with a committed row. */
   reindex(trx: DB, ids: number[]): Promise<void>;
@@ -24,6 +29,10 @@ const sqliteIndex: SearchIndex = {
       select rowid as id, bm25(signatory_search, 10.0, 2.0, 4.0, 3.0, 3.0, 1.0) as rank
       from signatory_search where signatory_search match ${ftsQuery(words)}${bestOf(best)}
     )`;
+  },
+
+  joinHits(qb, words) {
+    return qb.innerJoin(this.hits(words).as("hits"), "hits.id", "signatories.id");
   },
 
   async reindex(trx, ids) {
@@ -49,12 +58,25 @@ const sqliteIndex: SearchIndex = {
  */
 const postgresIndex: SearchIndex = {
   hits(words, best) {
-    const query = words.map((w) => `${w}:*`).join(" & ");
     return sql<SearchHit>`(
       select s.id, -ts_rank('{0.2, 0.3, 0.4, 1.0}', s.search, q) as rank
-      from signatories s, to_tsquery('simple', ${query}) q
+      from signatories s, to_tsquery('simple', ${tsQuery(words)}) q
       where s.search @@ q${bestOf(best)}
     )`;
+  },
+
+  // The match and its rank on the row being read (a lateral join): joining a subquery over
+  // signatories back to signatories by id scanned the table twice (issue 16: the grouped
+  // counts of a broad search at 100,000 signatories, 170 ms → 87 ms).
+  joinHits(qb, words) {
+    return qb.innerJoinLateral(
+      sql<SearchHit>`(
+        select signatories.id, -ts_rank('{0.2, 0.3, 0.4, 1.0}', signatories.search, q) as rank
+        from to_tsquery('simple', ${tsQuery(words)}) q
+        where signatories.search @@ q
+      )`.as("hits"),
+      (join) => join.onTrue(),
+    );
   },
 
   async reindex(trx, ids) {
@@ -76,6 +98,7 @@ const postgresIndex: SearchIndex = {
   },
 };
 
+const tsQuery = (words: string[]) => words.map((w) => `${w}:*`).join(" & ");
 const bestOf = (best: number | undefined) => (best === undefined ? sql`` : sql` order by rank limit ${best}`);
 
 /** What the index holds for each signatory, column by column. */

@@ -122,9 +122,7 @@ function filtered(db: DB, query: Filterable, skip: readonly Skippable[] = [], be
   if (query.words.length === 0) {
     qb = db.selectFrom("signatories") as unknown as Base;
   } else if (best === undefined) {
-    qb = db
-      .selectFrom("signatories")
-      .innerJoin(searchIndex(db).hits(query.words).as("hits"), "hits.id", "signatories.id") as unknown as Base;
+    qb = searchIndex(db).joinHits(db.selectFrom("signatories"), query.words) as unknown as Base;
   } else {
     qb = db
       .with(
